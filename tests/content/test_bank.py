@@ -1,0 +1,106 @@
+"""The shipped bank loads, validates, and accounts for every seed question line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from content.checks import load_exclusions, validate
+from content.commands import content_app
+from content.loader import SHIPPED_BANK_DIR, BankError, load_bank
+from content.stats import bank_stats
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+needs_seeds = pytest.mark.skipif(not SEEDS.is_dir(), reason=f"seed banks not found at {SEEDS}")
+
+
+def test_every_shipped_bank_file_loads() -> None:
+    files = sorted(SHIPPED_BANK_DIR.glob("*.yaml"))
+    assert files, "the shipped bank has no files"
+    bank = load_bank()
+    assert {bank.origin[q].stem for q in bank.questions} == {f.stem for f in files}
+    for question in bank.questions.values():
+        assert question.topic in bank.topics
+        assert bank.origin[question.id].stem == question.topic  # one file per topic
+        assert 3 <= len(question.key_points) <= 8
+        assert all(kp.aliases for kp in question.key_points)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known gap: the fine-tuning seed questions are importer drafts awaiting human review",
+)
+def test_every_shipped_question_has_been_reviewed() -> None:
+    drafts = [q.id for q in load_bank().questions.values() if q.needs_review]
+    assert drafts == []
+
+
+def test_topics_are_found_by_id_chinese_english_and_alias() -> None:
+    bank = load_bank()
+    assert bank.find_topic("rag") == bank.find_topic("RAG与应用") == bank.find_topic("检索增强")
+    assert bank.find_topic("Fine-tuning and PEFT") == bank.find_topic("lora")
+    assert bank.find_topic("烹饪") is None
+
+
+def test_questions_are_found_by_id_text_or_seed_phrasing() -> None:
+    bank = load_bank()
+    some = next(q for q in bank.questions.values() if q.variants)
+    assert bank.find_question(some.id) == some
+    assert bank.find_question(some.question) == some
+    assert bank.find_question(some.variants[0]) == some
+
+
+@needs_seeds
+def test_every_seed_question_line_is_in_sources_or_excluded() -> None:
+    assert validate(seeds=SEEDS) == []
+
+
+@needs_seeds
+def test_known_seed_errors_are_corrected_in_the_bank() -> None:
+    bank = load_bank()
+    zero = next(q for q in bank.questions.values() if "ZeRO" in q.question and "阶段" in q.question)
+    assert zero.revised
+    rows = {
+        line.split("|")[1].strip(" *"): line
+        for line in zero.answer.splitlines()
+        if "| **ZeRO-" in line
+    }
+    assert "梯度" in rows["ZeRO-2"] and "参数" not in rows["ZeRO-2"]  # stage 2 adds gradients
+    assert "参数" in rows["ZeRO-3"]  # stage 3 partitions the parameters themselves
+    paged = bank.find_question("推理优化技术 Paged Attention 的作用是什么？")
+    assert paged is not None and paged.revised and "KV" in paged.answer
+    reasoning = bank.find_question("大模型有推理能力吗？")
+    assert reasoning is not None and reasoning.revised and "RNN" not in reasoning.answer.upper()
+
+
+@needs_seeds
+def test_stats_count_seed_files_merges_and_exclusions() -> None:
+    bank = load_bank()
+    stats = bank_stats(bank, load_exclusions([SHIPPED_BANK_DIR]), SEEDS)
+    assert stats.bank_size == len(bank.questions)
+    assert stats.merged > 0  # the same questions appear in several seeds
+    for seed in stats.per_seed_file:
+        assert seed.questions == seed.found_by_importer, seed.file
+    assert sum(stats.per_topic.values()) == stats.bank_size
+
+
+def test_a_broken_bank_file_is_refused_with_file_and_line(tmp_path: Path) -> None:
+    (tmp_path / "rag.yaml").write_text(
+        "topic: rag\nquestions:\n  - id: rag-x\n    topic: rag\n    question: 问题？\n"
+        "    answer: 答案\n    key_points: []\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(BankError) as caught:
+        load_bank([tmp_path])
+    assert any(p.startswith(f"{tmp_path / 'rag.yaml'}:7:") for p in caught.value.problems)
+    result = CliRunner().invoke(content_app, ["validate", str(tmp_path)])
+    assert result.exit_code == 1 and "rag.yaml:7:" in result.output
+
+
+def test_yaml_syntax_errors_name_the_line(tmp_path: Path) -> None:
+    (tmp_path / "rag.yaml").write_text("topic: rag\nquestions:\n  - id: [unclosed\n", "utf-8")
+    with pytest.raises(BankError) as caught:
+        load_bank([tmp_path])
+    assert caught.value.problems[0].startswith(f"{tmp_path / 'rag.yaml'}:")
