@@ -1,0 +1,35 @@
+"""Grading: the contract types, the offline key-point grader and its factory.
+
+The core imports only from here; the grader's internals live in sibling modules.
+"""
+
+from __future__ import annotations
+
+from bot.core.grading.offline import OfflineGrader, build_offline_grader
+from bot.core.grading.types import (
+    GUARD_DONT_KNOW,
+    GUARD_EMPTY,
+    GUARD_KEYWORD_LIST,
+    GUARD_OFF_TOPIC,
+    GUARD_REPEATS_QUESTION,
+    CoveredPoint,
+    Grader,
+    GradeResult,
+    MissedPoint,
+    Verdict,
+)
+
+__all__ = [
+    "GUARD_DONT_KNOW",
+    "GUARD_EMPTY",
+    "GUARD_KEYWORD_LIST",
+    "GUARD_OFF_TOPIC",
+    "GUARD_REPEATS_QUESTION",
+    "CoveredPoint",
+    "GradeResult",
+    "Grader",
+    "MissedPoint",
+    "OfflineGrader",
+    "Verdict",
+    "build_offline_grader",
+]

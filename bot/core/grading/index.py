@@ -1,0 +1,148 @@
+"""What the grader precomputes per question, and the bank-wide index used for off-topic checks.
+
+The bank-wide weights and postings are built once with the grader; each question's profile is
+built the first time that question is graded and then kept, so a grade costs only the work on the
+answer itself. Token weights are inverse document frequencies over the whole bank: words every answer uses
+(模型, 训练) count for little, words that identify a question (SwiGLU, 余弦退火) count for a lot.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from bot.core.grading.glossary import Glossary
+from bot.core.grading.matching import PointMatcher, compile_point
+from bot.core.grading.normalize import compact_key, normalize, tokens
+from content.schema import Question
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionProfile:
+    question: Question
+    points: tuple[PointMatcher, ...]
+    total_weight: float
+    # The question and its seed phrasings, compact: to notice an answer that only repeats them.
+    asked: tuple[str, ...]
+    asked_tokens: frozenset[str]
+    # Per key point: the weighted words of its own statement (not the question's words), for
+    # partial credit when an answer says the point in words no alias anticipated.
+    point_words: tuple[dict[str, float], ...]
+    # Tokens of the reference answer and key points, each with its weight, and their sum.
+    reference: dict[str, float]
+    reference_mass: float
+    # Reference plus aliases plus question: everything that marks an answer as "about this".
+    topical: frozenset[str]
+
+
+# One-character tokens (a lone CJK character between punctuation) that say nothing in a key
+# point's statement.
+_FILLER_TOKENS = frozenset({"的", "和", "与", "或", "等", "在", "是"})
+
+
+def _profile_text(question: Question) -> str:
+    parts = [question.question, *question.variants, question.answer]
+    for point in question.key_points:
+        parts.append(point.point)
+        parts.extend(point.aliases)
+    return "\n".join(parts)
+
+
+def _reference_text(question: Question) -> str:
+    return "\n".join([question.answer, *(p.point for p in question.key_points)])
+
+
+class Weights:
+    """Inverse document frequency of tokens over the bank's questions."""
+
+    def __init__(self, documents: Iterable[set[str]]) -> None:
+        df: dict[str, int] = defaultdict(int)
+        count = 0
+        for document in documents:
+            count += 1
+            for token in document:
+                df[token] += 1
+        self.count = max(count, 1)
+        self._idf = {t: math.log((self.count + 1) / (n + 0.5)) for t, n in df.items()}
+        # A token the bank never uses counts as rarer than any it does use.
+        self.unseen = math.log((self.count + 1) / 0.5)
+
+    def of(self, token: str) -> float:
+        return self._idf.get(token, self.unseen)
+
+    def known(self, token: str) -> bool:
+        return token in self._idf
+
+
+def build_profile(
+    question: Question, weights: Weights, glossary: Glossary | None = None
+) -> QuestionProfile:
+    asked_texts = [question.question, *question.variants]
+    asked = tuple(k for k in (compact_key(t) for t in asked_texts) if k)
+    points = tuple(compile_point(p, asked, glossary) for p in question.key_points)
+    reference_tokens = tokens(normalize(_reference_text(question)))
+    reference = {t: weights.of(t) for t in reference_tokens}
+    asked_tokens: set[str] = set()
+    for text in asked_texts:
+        asked_tokens |= tokens(normalize(text))
+    point_words = tuple(
+        {
+            t: weights.of(t)
+            for t in tokens(normalize(p.point))
+            if t not in asked_tokens and t not in _FILLER_TOKENS
+        }
+        for p in question.key_points
+    )
+    return QuestionProfile(
+        question=question,
+        points=points,
+        point_words=point_words,
+        total_weight=sum(p.weight for p in question.key_points) or 1.0,
+        asked=asked,
+        asked_tokens=frozenset(asked_tokens),
+        reference=reference,
+        reference_mass=sum(reference.values()) or 1.0,
+        topical=frozenset(tokens(normalize(_profile_text(question)))),
+    )
+
+
+class BankIndex:
+    """Bank-wide token weights, and postings from each token to the questions that use it.
+
+    Per-question profiles are built by the grader on first use: start-up then costs one pass of
+    tokenising the bank, and a question never asked costs nothing more.
+    """
+
+    def __init__(self, questions: Iterable[Question]) -> None:
+        questions = list(questions)
+        self.questions: dict[str, Question] = {q.id: q for q in questions}
+        documents = [tokens(normalize(_profile_text(q))) for q in questions]
+        self.weights = Weights(documents)
+        postings: dict[str, list[str]] = defaultdict(list)
+        for question, document in zip(questions, documents, strict=True):
+            for token in document:
+                postings[token].append(question.id)
+        self._postings = dict(postings)
+
+    def holds(self, question: Question) -> bool:
+        """True when this very question (same id and content) is part of the indexed bank."""
+        known = self.questions.get(question.id)
+        return known is not None and (known is question or known == question)
+
+    def fit(self, answer_tokens: set[str]) -> dict[str, float]:
+        """How much of the answer (by weight) each bank question's vocabulary explains, 0–1."""
+        mass = 0.0
+        explained: dict[str, float] = defaultdict(float)
+        for token in answer_tokens:
+            ids = self._postings.get(token)
+            if not ids:
+                continue
+            weight = self.weights.of(token)
+            mass += weight
+            for question_id in ids:
+                explained[question_id] += weight
+        if mass <= 0:
+            return {}
+        return {qid: value / mass for qid, value in explained.items()}

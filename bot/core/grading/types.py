@@ -1,0 +1,53 @@
+"""The grading contract: what every grader returns and the interface the core calls."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Protocol, runtime_checkable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from content.schema import Question
+
+# Verdict keys, not text: the i18n catalogue turns them into words for each locale.
+Verdict = Literal["excellent", "good", "partial", "weak", "empty"]
+
+# Guard keys a grader may report; adapters may explain each one to the member.
+GUARD_EMPTY = "empty"
+GUARD_DONT_KNOW = "dont-know"
+GUARD_REPEATS_QUESTION = "repeats-question"
+GUARD_OFF_TOPIC = "off-topic"
+GUARD_KEYWORD_LIST = "keyword-list"
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class CoveredPoint(_Frozen):
+    point: str
+    weight: float
+    # The member's words that showed the point (the bank alias or the judge's evidence quote).
+    matched: list[str] = Field(default_factory=list)
+
+
+class MissedPoint(_Frozen):
+    point: str
+    weight: float
+
+
+class GradeResult(_Frozen):
+    score: Annotated[float, Field(ge=0, le=100)] = 0.0
+    covered: list[CoveredPoint] = Field(default_factory=list)
+    missed: list[MissedPoint] = Field(default_factory=list)
+    guards: list[str] = Field(default_factory=list)
+    verdict: Verdict = "empty"
+    grader: str
+    version: str
+
+
+@runtime_checkable
+class Grader(Protocol):
+    name: str
+    version: str
+
+    def grade(self, question: Question, answer: str) -> GradeResult: ...
