@@ -1,0 +1,1 @@
+"""Front ends: each turns platform events into core Commands and renders core views."""

@@ -1,0 +1,1 @@
+"""A terminal front end on the same core: try the bot with no tokens at all."""

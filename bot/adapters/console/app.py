@@ -1,0 +1,177 @@
+"""The console front end: a line in, the core's views out as text; timeouts arrive while it waits.
+
+- Any line that is not a command is the answer to the current question (see grammar.py).
+- stdin is read on a thread that feeds an asyncio queue, so the deadline watcher can print a
+  timeout and the next question while the member is still typing.
+- Not a terminal (a script): input lines are echoed as "> line" so the transcript reads like a
+  conversation, and at end of input the console keeps running until the open interview is over
+  (its remaining questions time out) unless `--exit-at-eof` is given. On a terminal, Ctrl-D
+  leaves at once; the interview is kept and goes on next time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+import threading
+from collections.abc import Sequence
+from typing import TextIO
+
+import structlog
+
+from bot.core.commands import Actor, Place
+from bot.core.i18n import t
+from bot.core.render_text import render_all
+from bot.core.service import Core
+from bot.core.views import QuestionCard, Summary, View
+
+PLATFORM = "console"
+WORKSPACE = "local"
+PROMPT = "> "
+# How often a script that reached end of input re-checks that its interview is still open (a
+# safety net only: the Summary delivered by the deadline watcher normally ends the wait).
+EOF_RECHECK_S = 5.0
+
+log = structlog.get_logger(__name__)
+
+
+class ConsoleOutput:
+    """Writes views to the terminal; also the console's Messenger for what happens later."""
+
+    def __init__(self, user_id: str, stream: TextIO, *, interactive: bool) -> None:
+        self._user_id = user_id
+        self._stream = stream
+        self.interactive = interactive
+        self.session_over = asyncio.Event()
+        self.last_card: int | None = None
+        self._prompting = False
+
+    async def deliver(self, actor: Actor, place: Place, views: Sequence[View]) -> None:
+        if actor.platform != PLATFORM or actor.user_id != self._user_id:
+            # Another console user's interview timed out; it is scored, and they see it in
+            # their summary/stats when they come back.
+            log.info("console.delivery_for_other_user", user_id=actor.user_id)
+            return
+        if self._prompting:
+            self._write("\n")
+        self.show(views)
+        if self._prompting:
+            self.prompt()
+
+    def show(self, views: Sequence[View]) -> None:
+        if not views:
+            return
+        for view in views:
+            if isinstance(view, QuestionCard):
+                self.last_card = view.attempt_id
+            if isinstance(view, Summary):
+                self.session_over.set()
+        self._write(render_all(views) + "\n\n")
+        self._prompting = False
+
+    def prompt(self) -> None:
+        if self.interactive:
+            self._write(PROMPT)
+            self._prompting = True
+
+    def echo(self, line: str) -> None:
+        self._write(f"{PROMPT}{line}\n")
+
+    def say(self, text: str) -> None:
+        self._write(text + "\n")
+
+    def _write(self, text: str) -> None:
+        self._stream.write(text)
+        self._stream.flush()
+
+
+class StdinLines:
+    """Lines from stdin on a daemon thread, handed to the event loop; None marks end of input."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        thread = threading.Thread(target=self._pump, args=(loop,), name="stdin", daemon=True)
+        thread.start()
+
+    async def next(self) -> str | None:
+        return await self._queue.get()
+
+    def _pump(self, loop: asyncio.AbstractEventLoop) -> None:
+        try:
+            for line in iter(self._stream.readline, ""):
+                loop.call_soon_threadsafe(self._queue.put_nowait, line.rstrip("\r\n"))
+        except (OSError, ValueError):  # stdin closed under us
+            pass
+        finally:
+            # RuntimeError: the loop is already closed, so we are exiting anyway.
+            with contextlib.suppress(RuntimeError):
+                loop.call_soon_threadsafe(self._queue.put_nowait, None)
+
+
+class ConsoleApp:
+    def __init__(
+        self,
+        core: Core,
+        output: ConsoleOutput,
+        actor: Actor,
+        *,
+        stdin: TextIO | None = None,
+        exit_at_eof: bool = False,
+    ) -> None:
+        self._core = core
+        self._out = output
+        self._actor = actor
+        self._place = Place()
+        self._lines = StdinLines(stdin or sys.stdin)
+        self._exit_at_eof = exit_at_eof
+
+    async def run(self) -> None:
+        seen_card = self._out.last_card  # a card the watcher's start-up sweep already showed
+        welcome = await self._core.resume(self._actor, self._place)
+        self._out.show(
+            [v for v in welcome if not (isinstance(v, QuestionCard) and v.attempt_id == seen_card)]
+        )
+        self._lines.start()
+        while True:
+            self._out.prompt()
+            line = await self._lines.next()
+            if line is None:
+                break
+            if not line.strip():
+                continue
+            if not self._out.interactive:
+                self._out.echo(line)
+            self._out.session_over.clear()
+            views = await self._core.handle_text(
+                self._actor, self._place, line, free_text_answers=True
+            )
+            self._out.show(views)
+        if self._out.interactive:
+            self._out.say("")
+        elif not self._exit_at_eof:
+            await self._wait_for_session_end()
+        locale = await self._locale()
+        self._out.say(t(locale, "console.bye"))
+
+    async def _wait_for_session_end(self) -> None:
+        if not await self._core.has_active_session(self._actor):
+            return
+        self._out.say(t(await self._locale(), "console.eof_waiting"))
+        while await self._core.has_active_session(self._actor):
+            try:
+                await asyncio.wait_for(self._out.session_over.wait(), EOF_RECHECK_S)
+            except TimeoutError:
+                continue
+            self._out.session_over.clear()
+
+    async def _locale(self) -> str:
+        return await self._core.locale_of(self._actor)
+
+
+def console_actor(user: str) -> Actor:
+    return Actor(platform=PLATFORM, workspace_id=WORKSPACE, user_id=user, display_name=user)

@@ -1,0 +1,166 @@
+"""The `interview-bot` command (also `python -m bot`).
+
+Commands owned elsewhere are added in `_add_command_groups`; they are imported only when one of
+them (or the overall help) is asked for, so `interview-bot console` starts fast.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from bot.core.grading.judge import LLMJudge
+    from bot.settings import Settings
+    from content.loader import Bank
+
+app = typer.Typer(
+    name="interview-bot",
+    help="Mock interviews for LLM-engineering roles: Discord, Slack, or this terminal.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="The database.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+# The commands defined in this file; anything else may need the other command groups.
+_OWN_COMMANDS = frozenset({"console", "run", "health", "db"})
+
+
+def _settings() -> Settings:
+    from pydantic import ValidationError
+
+    from bot.settings import Settings
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(p) for p in error["loc"]).upper()
+            typer.echo(f"configuration: {where}: {error['msg']}", err=True)
+        raise typer.Exit(2) from exc
+
+
+def _start(settings: Settings, *, console: bool = False) -> None:
+    from bot.runtime import configure_logging, console_log_file
+
+    if console:
+        # Appended for the process's lifetime; closed by the interpreter at exit.
+        stream = console_log_file(settings).open("a", encoding="utf-8")  # noqa: SIM115
+        configure_logging(settings.log_level, stream)
+    else:
+        configure_logging(settings.log_level)
+
+
+@app.command()
+def console(
+    user: Annotated[
+        str | None, typer.Option("--user", help="Your name on the board (default: $USER).")
+    ] = None,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help="zh or en; remembered like the lang command.")
+    ] = None,
+    exit_at_eof: Annotated[
+        bool,
+        typer.Option(
+            "--exit-at-eof",
+            help="When input is a script: leave at its end instead of waiting for the open "
+            "interview to finish (its remaining questions time out).",
+        ),
+    ] = False,
+) -> None:
+    """Interview in this terminal: no tokens needed. Type help inside for the commands.
+
+    Logs go to console.log beside the SQLite database (or ./data/console.log)."""
+    from bot.runtime import StartupError, run_console
+
+    if lang is not None and lang.lower() not in ("zh", "zh-cn", "en"):
+        typer.echo("--lang is zh or en", err=True)
+        raise typer.Exit(2)
+    settings = _settings()
+    _start(settings, console=True)
+    try:
+        asyncio.run(run_console(settings, user=user, lang=lang, exit_at_eof=exit_at_eof))
+    except StartupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+
+
+@app.command()
+def run() -> None:
+    """Run the configured front end: Discord or Slack if their tokens are set, else the console."""
+    from bot.runtime import StartupError, run_front_end
+
+    settings = _settings()
+    _start(settings, console=settings.front_end == "console")
+    try:
+        run_front_end(settings)
+    except StartupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+
+
+@app.command()
+def health() -> None:
+    """Exit 0 if the bank loads and the database answers (the Docker health check)."""
+    from bot.runtime import StartupError, check_health
+
+    settings = _settings()
+    try:
+        typer.echo(asyncio.run(check_health(settings)))
+    except StartupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    except Exception as exc:  # the database is unreachable, or anything else: unhealthy
+        typer.echo(f"unhealthy: {type(exc).__name__}: {exc}", err=True)
+        raise typer.Exit(1) from exc
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply every database migration (also done automatically at start-up)."""
+    from storage import upgrade_database
+
+    settings = _settings()
+    upgrade_database(settings.database_url)
+    typer.echo("database is at the newest schema")
+
+
+def _add_command_groups(target: typer.Typer) -> None:
+    """Command groups owned by other parts of the project, registered in one place."""
+    from bot.core.grading.cli import build_grade_app
+    from content.commands import content_app
+
+    target.add_typer(content_app, name="content")
+    # `grade` and `grade-eval` stay top-level commands (no group name).
+    target.add_typer(
+        build_grade_app(load_bank=_bank_from_settings, load_judge=_judge_from_settings)
+    )
+
+
+def _bank_from_settings() -> Bank:
+    from bot.runtime import load_bank
+
+    return load_bank(_settings())
+
+
+def _judge_from_settings() -> LLMJudge | None:
+    from bot.runtime import build_judge
+
+    return build_judge(_settings())
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = sys.argv[1:] if argv is None else argv
+    first = next((a for a in args if not a.startswith("-")), None)
+    if first not in _OWN_COMMANDS:
+        _add_command_groups(app)
+    app(args=args, prog_name="interview-bot")

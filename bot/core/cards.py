@@ -1,0 +1,171 @@
+"""Builds view models from store records and bank questions (no I/O, no decisions)."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import datetime
+from typing import Any
+
+from bot.core.commands import Locale
+from bot.core.i18n import has, t
+from bot.core.views import (
+    CoveredPointView,
+    Feedback,
+    Outcome,
+    QuestionCard,
+    Summary,
+    SummaryItem,
+)
+from content.loader import Bank
+from content.schema import Question
+from storage.models import AttemptRecord, SessionRecord
+
+# A topic is "weak" in a summary when its average score is below this.
+WEAK_TOPIC_BELOW = 60.0
+WEAKEST_SHOWN = 3
+_KNOWN_VERDICTS = frozenset({"excellent", "good", "partial", "weak", "empty"})
+
+
+def topic_name(bank: Bank, topic_id: str, locale: Locale) -> str:
+    topic = bank.topics.get(topic_id)
+    if topic is None:
+        return topic_id
+    return topic.en if locale == "en" else topic.zh
+
+
+def seconds_left(deadline: datetime, now: datetime) -> int:
+    return max(0, math.ceil((deadline - now).total_seconds()))
+
+
+def question_card(
+    bank: Bank,
+    session: SessionRecord,
+    attempt: AttemptRecord,
+    question: Question,
+    *,
+    now: datetime,
+    locale: Locale,
+) -> QuestionCard:
+    return QuestionCard(
+        locale=locale,
+        session_id=session.id,
+        attempt_id=attempt.id,
+        position=attempt.position,
+        total=len(session.question_ids),
+        question_id=question.id,
+        topic_id=question.topic,
+        topic_name=topic_name(bank, question.topic, locale),
+        difficulty=question.difficulty,
+        question=question.question,
+        deadline=attempt.deadline_at,
+        seconds_left=seconds_left(attempt.deadline_at, now),
+        time_limit_s=session.time_limit_s,
+        hints=[kp.point for kp in question.key_points[: attempt.hints_used]],
+        max_score=attempt.max_score,
+    )
+
+
+def feedback(
+    bank: Bank,
+    session: SessionRecord,
+    attempt: AttemptRecord,
+    question: Question,
+    *,
+    locale: Locale,
+    while_offline: bool = False,
+) -> Feedback:
+    outcome: Outcome = "stopped" if attempt.state == "asking" else attempt.state
+    grade: dict[str, Any] = attempt.grade or {}
+    if outcome == "answered":
+        covered = [
+            CoveredPointView(point=str(p["point"]), matched=[str(m) for m in p.get("matched", [])])
+            for p in grade.get("covered", [])
+        ]
+        missed = [str(p["point"]) for p in grade.get("missed", [])]
+        verdict_key = str(grade.get("verdict", "unknown"))
+        verdict = t(
+            locale, f"verdict.{verdict_key if verdict_key in _KNOWN_VERDICTS else 'unknown'}"
+        )
+        notes = [t(locale, f"guard.{g}") for g in grade.get("guards", []) if has(f"guard.{g}")]
+        if notes:
+            verdict = " ".join([verdict, *notes])
+        grader = " ".join(str(grade[k]) for k in ("grader", "version") if k in grade) or None
+    else:
+        covered, missed = [], [kp.point for kp in question.key_points]
+        verdict = t(locale, f"verdict.{outcome}")
+        grader = None
+    return Feedback(
+        locale=locale,
+        session_id=session.id,
+        attempt_id=attempt.id,
+        position=attempt.position,
+        total=len(session.question_ids),
+        question_id=question.id,
+        topic_name=topic_name(bank, question.topic, locale),
+        difficulty=question.difficulty,
+        question=question.question,
+        outcome=outcome,
+        score=attempt.score or 0.0,
+        max_score=attempt.max_score,
+        points=attempt.points,
+        covered=covered,
+        missed=missed,
+        verdict=verdict,
+        reference_answer=question.answer,
+        grader=grader,
+        time_taken_s=_time_taken(attempt),
+        while_offline=while_offline,
+    )
+
+
+def summary(
+    bank: Bank,
+    session: SessionRecord,
+    attempts: list[AttemptRecord],
+    *,
+    ended: str,
+    locale: Locale,
+) -> Summary:
+    items: list[SummaryItem] = []
+    by_topic: dict[str, list[float]] = defaultdict(list)
+    for attempt in attempts:
+        question = bank.questions.get(attempt.question_id)
+        score = attempt.score or 0.0
+        items.append(
+            SummaryItem(
+                position=attempt.position,
+                question=question.question if question else attempt.question_id,
+                topic_name=topic_name(bank, attempt.topic, locale),
+                outcome=attempt.state,
+                score=score,
+                max_score=attempt.max_score,
+                points=attempt.points,
+                time_taken_s=_time_taken(attempt),
+            )
+        )
+        by_topic[attempt.topic].append(score)
+    averages = sorted((sum(s) / len(s), topic) for topic, s in by_topic.items())
+    weakest = [
+        topic_name(bank, topic, locale) for avg, topic in averages if avg < WEAK_TOPIC_BELOW
+    ][:WEAKEST_SHOWN]
+    total = sum(item.score for item in items)
+    return Summary(
+        locale=locale,
+        session_id=session.id,
+        ended="stopped" if ended == "stopped" else "finished",
+        items=items,
+        asked=len(items),
+        planned=len(session.question_ids),
+        total_score=round(total, 1),
+        total_possible=100.0 * len(items),
+        average_score=round(total / len(items), 1) if items else 0.0,
+        points=round(sum(item.points for item in items), 2),
+        weakest_topics=weakest,
+    )
+
+
+def _time_taken(attempt: AttemptRecord) -> int:
+    # An attempt finished after its deadline (expired while the bot was down) took the full time.
+    end = min(attempt.finished_at or attempt.deadline_at, attempt.deadline_at)
+    return max(0, round((end - attempt.asked_at).total_seconds()))

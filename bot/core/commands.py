@@ -1,0 +1,145 @@
+"""Typed commands: what every front end turns a platform event into.
+
+Discord maps its typed options onto these models; Slack and the console type text that
+`bot.core.grammar` parses into them. The core never sees platform objects.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+COUNT_MIN, COUNT_MAX, COUNT_DEFAULT = 1, 20, 5
+TIME_MIN_S, TIME_MAX_S, TIME_DEFAULT_S = 30, 1800, 300
+DIFFICULTY_MIN, DIFFICULTY_MAX = 1, 3
+# Discord's modal text input allows 4000 characters; the same limit everywhere keeps answers
+# comparable across front ends and bounds what one message can make the grader do.
+ANSWER_MAX_CHARS = 4000
+
+Locale = Literal["zh-CN", "en"]
+Period = Literal["week", "month", "all"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class Actor(_Frozen):
+    """Who sent the command: a member of one workspace on one platform."""
+
+    platform: str
+    workspace_id: str
+    user_id: str
+    display_name: str | None = None
+
+
+class Place(_Frozen):
+    """Where the reply goes: a channel, and a thread in it if there is one (None: a DM/console)."""
+
+    channel_id: str | None = None
+    thread_id: str | None = None
+
+
+class Start(_Frozen):
+    kind: Literal["start"] = "start"
+    topic: str | None = None  # a topic id, or any name bank.find_topic understands
+    count: Annotated[int, Field(ge=COUNT_MIN, le=COUNT_MAX)] = COUNT_DEFAULT
+    time_s: Annotated[int, Field(ge=TIME_MIN_S, le=TIME_MAX_S)] = TIME_DEFAULT_S
+    difficulty: Annotated[int, Field(ge=DIFFICULTY_MIN, le=DIFFICULTY_MAX)] | None = None
+
+
+class Answer(_Frozen):
+    kind: Literal["answer"] = "answer"
+    # Not length-limited here: an oversized answer must reach the core to be refused with
+    # the limit (and nothing stored), not fail as a validation error.
+    text: str
+
+
+class Hint(_Frozen):
+    kind: Literal["hint"] = "hint"
+
+
+class Skip(_Frozen):
+    kind: Literal["skip"] = "skip"
+
+
+class Stop(_Frozen):
+    kind: Literal["stop"] = "stop"
+
+
+class Status(_Frozen):
+    kind: Literal["status"] = "status"
+
+
+class Topics(_Frozen):
+    kind: Literal["topics"] = "topics"
+
+
+class Leaderboard(_Frozen):
+    kind: Literal["leaderboard"] = "leaderboard"
+    period: Period = "week"
+
+
+class Stats(_Frozen):
+    kind: Literal["stats"] = "stats"
+
+
+class Lang(_Frozen):
+    kind: Literal["lang"] = "lang"
+    locale: Locale
+
+
+class Help(_Frozen):
+    kind: Literal["help"] = "help"
+    command: str | None = None  # a canonical command name ("start"), None for the overview
+
+
+Command = Annotated[
+    Start | Answer | Hint | Skip | Stop | Status | Topics | Leaderboard | Stats | Lang | Help,
+    Field(discriminator="kind"),
+]
+
+# Canonical command names, in the order help lists them.
+COMMAND_NAMES: tuple[str, ...] = (
+    "start",
+    "answer",
+    "hint",
+    "skip",
+    "stop",
+    "status",
+    "topics",
+    "leaderboard",
+    "stats",
+    "lang",
+    "help",
+)
+
+ParseErrorCode = Literal[
+    "unknown_command",  # first word is not a command
+    "unknown_topic",
+    "count_range",
+    "time_range",
+    "difficulty_range",
+    "ambiguous_number",  # a bare number between the count and time ranges
+    "duplicate_value",  # e.g. two counts in one start
+    "bad_value",  # a key=value whose value is not understood
+    "unknown_key",
+    "missing_text",  # `answer` with nothing after it
+    "unexpected_args",  # `hint extra words`
+    "bad_period",
+    "bad_locale",
+    "unknown_help_topic",
+]
+
+
+class ParseError(_Frozen):
+    """Why a line is not a valid command; the core turns it into a localized ErrorNotice."""
+
+    code: ParseErrorCode
+    command: str | None = None  # the command whose help explains the fix
+    params: dict[str, str | int] = Field(default_factory=dict)
+    # The line began with a command word without a leading "/" and did not fit that command's
+    # grammar: a front end where free text is an answer may treat the whole line as one
+    # (e.g. "start with tokenization, then …" while a question is open).
+    could_be_answer: bool = False

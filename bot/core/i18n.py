@@ -1,0 +1,386 @@
+"""Every user-facing string, in Simplified Chinese (the default) and English.
+
+Logic never hard-codes text: it picks a key and passes parameters. `t(locale, key, **params)`
+formats with str.format; a test checks both languages have every key with the same fields.
+"""
+
+from __future__ import annotations
+
+from bot.core.commands import Locale
+
+DEFAULT_LOCALE: Locale = "zh-CN"
+LOCALES: tuple[Locale, ...] = ("zh-CN", "en")
+
+_HELP_OVERVIEW_ZH = """\
+命令（中英文均可，如 start / 开始）：
+  start [主题] [题数] [时间]   开始一场模拟面试，例如：start rag 3 5m
+  answer <回答>               回答当前题目（直接输入的文字也算回答）
+  hint / 提示                 给出一个要点，本题最高分 -20（最低 40）
+  skip / 跳过                 本题 0 分，显示参考答案，进入下一题
+  stop / 结束                 提前结束本场面试并显示总结
+  status / 状态               当前题目和剩余时间
+  topics / 主题               可选主题及题量
+  leaderboard [week|month|all] / 排行榜   本工作区排行榜（默认本周）
+  stats / 战绩                你的作答统计，最弱主题在前
+  lang zh|en / 语言           切换语言
+  help [命令] / 帮助          查看某个命令的详细说明，例如：help start"""
+
+_HELP_OVERVIEW_EN = """\
+Commands (English or Chinese, e.g. start / 开始):
+  start [topic] [count] [time]   start a mock interview, e.g. start rag 3 5m
+  answer <text>                  answer the current question (plain text is an answer too)
+  hint                           reveal one key point; this question's max score -20 (floor 40)
+  skip                           score 0, show the reference answer, next question
+  stop                           end the interview early and show the summary
+  status                         the current question and the time left
+  topics                         the topics you can choose, with question counts
+  leaderboard [week|month|all]   your workspace's standings (default: this week)
+  stats                          your attempts and averages, weakest topic first
+  lang zh|en                     switch language
+  help [command]                 details of one command, e.g. help start"""
+
+_HELP_START_ZH = """\
+start [主题] [题数] [时间] [难度]
+  · 主题：id、中文名、英文名或别名，例如 rag、RAG与应用、量化（用 topics 查看全部）
+  · 题数：1–20 的整数（默认 5），也可写 5题
+  · 时间：每题秒数 30–1800（默认 300）；30 以上的裸数字是秒数，也可带单位：90s、5m、1.5m、2m30s、5分钟
+  · 21–29 的裸数字有歧义，会被拒绝（题数最多 20，时间请写 30 秒以上）
+  · 难度：easy/medium/hard 或 简单/中等/困难
+  · 也可写成键值：start topic=rag count=5 time=300 difficulty=2（含空格的值加引号：topic="RAG and applications"）
+  · 顺序随意；优先出你没做过的题；每人同时只能有一场面试"""
+
+_HELP_START_EN = """\
+start [topic] [count] [time] [difficulty]
+  · topic: id, Chinese or English name, or alias, e.g. rag, RAG与应用, quantisation (see topics)
+  · count: a whole number 1–20 (default 5), also 5题
+  · time per question: 30–1800 seconds (default 300); a bare number of 30 or more is seconds,
+    or give a unit: 90s, 5m, 1.5m, 2m30s, 5分钟
+  · a bare number 21–29 is ambiguous and refused (count is at most 20; time is 30 s or more)
+  · difficulty: easy/medium/hard or 简单/中等/困难
+  · or as keys: start topic=rag count=5 time=300 difficulty=2 (quote values with spaces:
+    topic="RAG and applications")
+  · any order; questions you have not seen come first; one interview at a time per member"""
+
+_CATALOGUE: dict[str, tuple[str, str]] = {
+    # ---- help ------------------------------------------------------------------------------
+    "help.overview": (_HELP_OVERVIEW_ZH, _HELP_OVERVIEW_EN),
+    "help.start": (_HELP_START_ZH, _HELP_START_EN),
+    "help.answer": (
+        "answer <回答>\n  回答当前题目。直接输入的文字也算回答；若你的回答恰好以命令词开头"
+        "（如 stop、hint），请加上 answer 前缀。一行即一个回答，最长 {limit} 字符。",
+        "answer <text>\n  Answers the current question. Any line that is not a command is an "
+        "answer too; if your answer starts with a command word (stop, hint …), prefix it with "
+        "answer. One line is one answer, at most {limit} characters.",
+    ),
+    "help.hint": (
+        "hint / 提示\n  按顺序给出本题的下一个要点。每用一次，本题最高分降低 {penalty} 分，"
+        "最低降到 {floor} 分；得分不会超过最高分。",
+        "hint\n  Reveals the question's next key point. Each hint lowers this question's maximum "
+        "score by {penalty}, down to {floor}; your score never exceeds the maximum.",
+    ),
+    "help.skip": (
+        "skip / 跳过\n  本题记 0 分，显示参考答案，然后出下一题。",
+        "skip\n  Scores 0 for this question, shows the reference answer, asks the next one.",
+    ),
+    "help.stop": (
+        "stop / 结束\n  提前结束本场面试：当前题不计分，显示参考答案和本场总结。",
+        "stop\n  Ends the interview early: the current question is not scored; shows its "
+        "reference answer and the summary.",
+    ),
+    "help.status": (
+        "status / 状态\n  显示当前题目、进度和剩余时间。",
+        "status\n  Shows the current question, progress and time left.",
+    ),
+    "help.topics": (
+        "topics / 主题\n  列出可选主题（id、中英文名）和每个主题的题量。",
+        "topics\n  Lists the topics (id, Chinese and English names) and their question counts.",
+    ),
+    "help.leaderboard": (
+        "leaderboard [week|month|all] / 排行榜 [周|月|全部]\n  本工作区的积分排行（默认本周）。"
+        "每题积分 = 得分/100 × 难度权重（简单 10、中等 20、困难 30）。",
+        "leaderboard [week|month|all]\n  Your workspace's standings (default: this week). "
+        "Points per question = score/100 × difficulty weight (easy 10, medium 20, hard 30).",
+    ),
+    "help.stats": (
+        "stats / 战绩\n  你的作答题数、平均分、积分，以及按主题的平均分（最弱在前）。",
+        "stats\n  Your attempts, average score, points, and average by topic (weakest first).",
+    ),
+    "help.lang": (
+        "lang zh|en / 语言 中文|英文\n  切换机器人对你使用的语言（会被记住）。",
+        "lang zh|en\n  Switches the language the bot uses with you (remembered).",
+    ),
+    "help.help": (
+        "help [命令] / 帮助\n  不带参数显示全部命令；help start 显示 start 的详细规则。",
+        "help [command]\n  Without a command, lists all commands; help start shows start's rules.",
+    ),
+    # ---- labels used by renderers ----------------------------------------------------------
+    "difficulty.1": ("简单", "easy"),
+    "difficulty.2": ("中等", "medium"),
+    "difficulty.3": ("困难", "hard"),
+    "duration.seconds": ("{s} 秒", "{s}s"),
+    "duration.minutes": ("{m} 分 {s} 秒", "{m}m {s}s"),
+    "duration.whole_minutes": ("{m} 分钟", "{m} min"),
+    "card.header": (
+        "第 {position}/{total} 题 · {topic} · {difficulty}",
+        "Question {position}/{total} · {topic} · {difficulty}",
+    ),
+    "card.time_left": ("剩余时间 {time}", "Time left: {time}"),
+    "card.max_score": ("本题最高 {max} 分", "Max score now: {max}"),
+    "card.hints": ("已给提示：", "Hints so far:"),
+    "card.how_to_answer": (
+        "直接回复你的答案（hint 提示 · skip 跳过 · stop 结束）",
+        "Reply with your answer (hint · skip · stop)",
+    ),
+    "hint.header": (
+        "提示 {number}/{available}：{point}",
+        "Hint {number}/{available}: {point}",
+    ),
+    "hint.max_score": (
+        "本题最高分降为 {max}，剩余时间 {time}",
+        "This question can now score at most {max}; time left {time}",
+    ),
+    "feedback.header": (
+        "第 {position}/{total} 题 · 得分 {score}/{max} · +{points} 积分 · 用时 {time}",
+        "Question {position}/{total} · score {score}/{max} · +{points} points · {time}",
+    ),
+    "feedback.covered": ("✅ 答到的要点", "✅ Covered"),
+    "feedback.matched": ("（命中：{words}）", " (matched: {words})"),
+    "feedback.missed": ("❌ 漏掉的要点", "❌ Missed"),
+    "feedback.reference": ("参考答案：", "Reference answer:"),
+    "feedback.grader": ("评分：{grader}", "Graded by {grader}"),
+    "feedback.offline": (
+        "机器人离线期间这道题的时间已到，记 0 分。",
+        "This question's time ran out while the bot was offline; it scores 0.",
+    ),
+    "verdict.excellent": ("非常好：要点基本都答到了。", "Excellent: nearly every key point."),
+    "verdict.good": ("不错：大部分要点答到了。", "Good: most of the key points."),
+    "verdict.partial": ("部分答到：还漏了几个要点。", "Partial: several key points missing."),
+    "verdict.weak": ("偏弱：大部分要点没有答到。", "Weak: most key points are missing."),
+    "verdict.empty": ("没有作答或没有实际内容。", "No real answer given."),
+    "verdict.unknown": ("已评分。", "Graded."),
+    "verdict.skipped": ("已跳过，本题 0 分。", "Skipped: this question scores 0."),
+    "verdict.expired": ("时间到，本题 0 分。", "Time is up: this question scores 0."),
+    "verdict.stopped": ("面试已结束，本题不计分。", "Interview stopped: not scored."),
+    "guard.empty": ("回答是空的。", "The answer is empty."),
+    "guard.dont-know": ("回答表示不知道。", "The answer says you don't know."),
+    "guard.repeats-question": ("回答主要在复述题目。", "The answer mostly repeats the question."),
+    "guard.off-topic": ("回答和题目关系不大。", "The answer is mostly off-topic."),
+    "guard.keyword-list": (
+        "只罗列了关键词、没有解释，得分打了折扣。",
+        "A bare list of keywords without explanation scores less.",
+    ),
+    "outcome.answered": ("已作答", "answered"),
+    "outcome.skipped": ("跳过", "skipped"),
+    "outcome.expired": ("超时", "timed out"),
+    "outcome.stopped": ("中止", "stopped"),
+    "outcome.asking": ("未作答", "not answered"),
+    "summary.finished": ("面试结束，总结：", "Interview finished. Summary:"),
+    "summary.stopped": ("面试已提前结束，总结：", "Interview stopped early. Summary:"),
+    "summary.line": (
+        "{position}. [{topic}] {question} — {score}/{max} · {time} · {outcome}",
+        "{position}. [{topic}] {question} — {score}/{max} · {time} · {outcome}",
+    ),
+    "summary.total": (
+        "共 {asked}/{planned} 题，总分 {score}/{possible}（平均 {average}），获得 {points} 积分",
+        "{asked}/{planned} questions, total {score}/{possible} (average {average}), "
+        "{points} points earned",
+    ),
+    "summary.weakest": ("最需要加强：{topics}", "Work on: {topics}"),
+    "summary.no_weak": ("没有明显的薄弱主题，继续保持！", "No weak topic this time. Keep it up!"),
+    "board.week": ("本周排行榜", "Leaderboard: this week"),
+    "board.month": ("本月排行榜", "Leaderboard: this month"),
+    "board.all": ("总排行榜", "Leaderboard: all time"),
+    "board.row": (
+        "{rank}. {name} — {points} 积分（{attempts} 题）",
+        "{rank}. {name} — {points} points ({attempts} questions)",
+    ),
+    "board.you": ("（你）", " (you)"),
+    "board.empty": (
+        "这段时间还没有人得分。发送 start 开始一场面试吧！",
+        "Nobody has scored in this period yet. Send start to begin an interview!",
+    ),
+    "stats.header": ("你的战绩", "Your stats"),
+    "stats.totals": (
+        "完成 {attempts} 题（作答 {answered} 题），平均分 {average}，积分 {points}",
+        "{attempts} questions finished ({answered} answered), average {average}, {points} points",
+    ),
+    "stats.by_topic": ("按主题（最弱在前）：", "By topic (weakest first):"),
+    "stats.topic_row": (
+        "{topic}：{attempts} 题，平均 {average}",
+        "{topic}: {attempts} questions, average {average}",
+    ),
+    "stats.empty": (
+        "你还没有完成过题目。发送 start 开始第一场面试。",
+        "You have not finished any question yet. Send start to begin.",
+    ),
+    "topics.header": (
+        "可选主题（id、中文名或英文名都可以）：",
+        "Topics (use the id, or the Chinese or English name):",
+    ),
+    "topics.row": (
+        "{id} — {name}（{other}）：{questions} 题",
+        "{id} — {name} ({other}): {questions} questions",
+    ),
+    "topics.usage": ("例如：start rag 3 5m", "For example: start rag 3 5m"),
+    # ---- notices ---------------------------------------------------------------------------
+    "notice.started": (
+        "面试开始：{count} 道题，每题 {time}，主题：{topic}。",
+        "Interview started: {count} question(s), {time} each, topic: {topic}.",
+    ),
+    "notice.any_topic": ("不限", "any"),
+    "notice.resumed": (
+        "欢迎回来，你的面试还在进行中，剩余时间照常计算。",
+        "Welcome back: your interview is still on, and its clock kept running.",
+    ),
+    "notice.welcome": (
+        "你好，{name}！发送 start 开始一场模拟面试（例如 start rag 3 5m），help 查看全部命令。",
+        "Hello, {name}! Send start to begin a mock interview (e.g. start rag 3 5m), "
+        "help for every command.",
+    ),
+    "notice.lang_set": ("好的，之后用中文和你交流。", "OK, English from now on."),
+    "notice.no_more_hints": (
+        "这道题的 {available} 个要点都已经提示过了。",
+        "All {available} key points of this question have been revealed already.",
+    ),
+    "notice.too_late": (
+        "这道题的时间已经到了，这个回答没有计分。",
+        "This question's time had already run out; that answer was not scored.",
+    ),
+    "notice.no_session": (
+        "你现在没有进行中的面试。发送 start 开始一场，例如：start rag 3 5m",
+        "You have no interview in progress. Send start to begin one, e.g. start rag 3 5m",
+    ),
+    "notice.question_missing": (
+        "题库里已找不到下一道题（题库可能已更新），本场面试提前结束。",
+        "The next question is no longer in the bank (it was updated); the interview ends here.",
+    ),
+    # ---- errors ----------------------------------------------------------------------------
+    "error.unknown_command": (
+        "看不懂“{word}”。可用的命令如下：",
+        "I don't know the command “{word}”. Here is what I understand:",
+    ),
+    "error.unknown_topic": (
+        "没有叫“{name}”的主题。可选主题：{topics}",
+        "There is no topic called “{name}”. Topics: {topics}",
+    ),
+    "error.count_range": (
+        "题数 {value} 超出范围：只能是 {min}–{max}。",
+        "Count {value} is out of range: it must be {min}–{max}.",
+    ),
+    "error.time_range": (
+        "每题时间 {value} 秒超出范围：只能是 {min}–{max} 秒（如 90s、5m）。",
+        "Time per question {value} s is out of range: it must be {min}–{max} s (e.g. 90s, 5m).",
+    ),
+    "error.difficulty_range": (
+        "难度 {value} 超出范围：只能是 {min}–{max}（1 简单 · 2 中等 · 3 困难）。",
+        "Difficulty {value} is out of range: it must be {min}–{max} (1 easy · 2 medium · 3 hard).",
+    ),
+    "error.ambiguous_number": (
+        "{value} 不清楚是题数还是时间：题数只能是 1–20，每题时间 30–1800 秒（可写 90s、5m）。",
+        "{value} is ambiguous: the count is 1–20 and the time per question is 30–1800 s "
+        "(write 90s, 5m).",
+    ),
+    "error.duplicate_value": (
+        "“{key}”给了两个不同的值。",
+        "Two different values were given for “{key}”.",
+    ),
+    "error.bad_value": ("看不懂“{key}”的值。", "I can't read the value of “{key}”."),
+    "error.unknown_key": (
+        "start 不认识参数“{key}”，可用：topic、count、time、difficulty。",
+        "start has no option “{key}”; use topic, count, time or difficulty.",
+    ),
+    "error.missing_text": (
+        "answer 后面要写上你的回答，例如：answer KV Cache 缓存了已算过的 K 和 V……",
+        "Put your answer after answer, e.g. answer The KV cache stores past keys and values…",
+    ),
+    "error.unexpected_args": (
+        "{command} 不需要参数。",
+        "{command} takes no arguments.",
+    ),
+    "error.bad_period": (
+        "排行榜的时间段只能是 week、month 或 all（周、月、全部），不是“{value}”。",
+        "The leaderboard period is week, month or all, not “{value}”.",
+    ),
+    "error.bad_locale": (
+        "语言只能是 zh（中文）或 en（英文）。",
+        "The language is zh (Chinese) or en (English).",
+    ),
+    "error.unknown_help_topic": (
+        "没有叫“{value}”的命令。可用的命令如下：",
+        "There is no command “{value}”. Here is what I understand:",
+    ),
+    "error.session_exists": (
+        "你已经有一场进行中的面试：第 {position}/{total} 题，主题：{topic}，剩余 {time}。"
+        "继续作答，或发送 stop 结束它再重新开始。",
+        "You already have an interview in progress: question {position}/{total}, topic: {topic}, "
+        "{time} left. Keep answering, or send stop to end it and start again.",
+    ),
+    "error.answer_too_long": (
+        "回答太长了：{length} 个字符，上限是 {limit}。请精简后再发送（这次没有保存）。",
+        "That answer is too long: {length} characters, the limit is {limit}. Please shorten it "
+        "(nothing was saved).",
+    ),
+    "error.not_enough_questions": (
+        "符合条件（{filter}）的题目只有 {available} 道，不够 {count} 道。请减少题数，或换个主题/难度。",
+        "Only {available} question(s) match ({filter}); you asked for {count}. Ask for fewer, "
+        "or choose another topic/difficulty.",
+    ),
+    "error.no_questions": (
+        "没有符合条件（{filter}）的题目。发送 topics 查看各主题的题量。",
+        "No question matches ({filter}). Send topics to see how many each topic has.",
+    ),
+    "error.filter_any": ("全部题目", "all questions"),
+    "error.internal": (
+        "抱歉，处理时出了点问题，已经记录下来了。请稍后再试。",
+        "Sorry, something went wrong on our side; it has been logged. Please try again.",
+    ),
+    # ---- console front end -----------------------------------------------------------------
+    "console.eof_waiting": (
+        "输入已结束；等待本场面试结束（剩余题目会按时超时）。按 Ctrl-C 退出。",
+        "Input ended; waiting for the interview to finish (remaining questions will time out). "
+        "Ctrl-C to quit.",
+    ),
+    "console.bye": (
+        "再见！进行中的面试会保留，再次运行 interview-bot console 即可继续。",
+        "Bye! An interview in progress is kept; run interview-bot console again to go on.",
+    ),
+}
+
+
+def t(locale: str, key: str, **params: object) -> str:
+    """The text for `key` in `locale` (falls back to Chinese), formatted with `params`."""
+    zh, en = _CATALOGUE[key]
+    template = en if locale == "en" else zh
+    return template.format(**params) if params else template
+
+
+def keys() -> list[str]:
+    return list(_CATALOGUE)
+
+
+def has(key: str) -> bool:
+    return key in _CATALOGUE
+
+
+def normalize_locale(value: str | None, default: Locale = DEFAULT_LOCALE) -> Locale:
+    """A stored or configured locale as one we speak: 'en…' is English, anything else Chinese."""
+    if value is None:
+        return default
+    return "en" if value.lower().startswith("en") else "zh-CN"
+
+
+def format_duration(locale: str, seconds: float) -> str:
+    """'4 分 05 秒' / '4m 05s'; whole minutes read as '5 分钟' / '5 min'."""
+    total = max(0, int(round(seconds)))
+    minutes, rest = divmod(total, 60)
+    if minutes == 0:
+        return t(locale, "duration.seconds", s=rest)
+    if rest == 0:
+        return t(locale, "duration.whole_minutes", m=minutes)
+    return t(locale, "duration.minutes", m=minutes, s=f"{rest:02d}")
+
+
+def format_number(value: float) -> str:
+    """Scores and points: one decimal at most, no trailing '.0'."""
+    rounded = round(value, 1)
+    return f"{rounded:.0f}" if rounded == int(rounded) else f"{rounded:.1f}"

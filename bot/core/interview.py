@@ -1,0 +1,555 @@
+"""Interview sessions: start, answer, hint, skip, stop, status, resume, and expiry.
+
+Every state change is one conditional update in the Store (finish an attempt only while it is
+'asking'; expire only once its deadline has passed), so an answer racing its own timeout, a
+restart, or a second process can never score a question twice. Nothing about a session lives
+only in memory: the deadline watcher's heap is a cache the database can rebuild.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Protocol
+
+import structlog
+
+from bot.core import cards
+from bot.core.caches import MemberCache, SessionCache
+from bot.core.clock import Clock
+from bot.core.commands import ANSWER_MAX_CHARS, Actor, Place, Start
+from bot.core.context import MemberContext, member_by_id
+from bot.core.grading import Grader, GradeResult
+from bot.core.i18n import format_duration, normalize_locale, t
+from bot.core.messenger import Messenger
+from bot.core.scoring import capped_score, max_score_after_hints, points_for
+from bot.core.views import ErrorNotice, HintCard, Notice, View
+from content.loader import Bank
+from content.schema import Question
+from storage import ActiveSessionExists, AttemptPositionTaken, SessionNotActive, Store
+from storage.models import AttemptRecord, SessionRecord
+
+log = structlog.get_logger(__name__)
+
+
+class GradeRefiner(Protocol):
+    """An optional second opinion (the LLM judge): None means the offline grade stands."""
+
+    async def grade(
+        self, question: Question, answer: str, offline: GradeResult | None = None
+    ) -> GradeResult | None: ...
+
+
+class DeadlineSink(Protocol):
+    def schedule(self, attempt_id: int, deadline: datetime) -> None: ...
+
+    def cancel(self, attempt_id: int) -> None: ...
+
+
+class InterviewService:
+    def __init__(
+        self,
+        *,
+        bank: Bank,
+        store: Store,
+        grader: Grader,
+        clock: Clock,
+        deadlines: DeadlineSink,
+        messenger: Messenger,
+        rng: random.Random,
+        platforms: frozenset[str] | None = None,
+        members: MemberCache | None = None,
+        judge: GradeRefiner | None = None,
+    ) -> None:
+        self._judge = judge
+        self._bank = bank
+        self._members = members or MemberCache()
+        self._sessions = SessionCache()
+        # Attempts this process asked and is watching: known to be for a platform it serves.
+        self._own: set[int] = set()
+        self._store = store
+        self._grader = grader
+        self._clock = clock
+        self._deadlines = deadlines
+        self._messenger = messenger
+        self._rng = rng
+        # Sessions of other platforms belong to the process serving that platform: expiring
+        # them here would score them but tell nobody.
+        self._platforms = platforms
+
+    # ---- commands -------------------------------------------------------------------------
+
+    async def start(self, ctx: MemberContext, command: Start) -> list[View]:
+        active = await self._store.active_session(ctx.member.id)
+        if active is not None:
+            return [await self._session_exists(ctx, active)]
+        topic_id: str | None = None
+        if command.topic is not None:
+            topic = self._bank.find_topic(command.topic)
+            if topic is None:
+                return [self.unknown_topic(ctx, command.topic)]
+            topic_id = topic.id
+        pool = [
+            q
+            for q in self._bank.questions.values()
+            if (topic_id is None or q.topic == topic_id)
+            and (command.difficulty is None or q.difficulty == command.difficulty)
+        ]
+        if len(pool) < command.count:
+            what = self._filter_text(ctx, topic_id, command.difficulty)
+            code = "not_enough_questions" if pool else "no_questions"
+            text = t(
+                ctx.locale, f"error.{code}", filter=what, available=len(pool), count=command.count
+            )
+            return [ErrorNotice(locale=ctx.locale, code=code, text=text)]
+        chosen = await self._draw(ctx, pool, command.count)
+        now = self._clock.now()
+        try:
+            session = await self._store.create_session(
+                member_id=ctx.member.id,
+                platform=ctx.actor.platform,
+                workspace_id=ctx.actor.workspace_id,
+                channel_id=ctx.place.channel_id,
+                thread_id=ctx.place.thread_id,
+                topic=topic_id,
+                difficulty=command.difficulty,
+                question_ids=[q.id for q in chosen],
+                time_limit_s=command.time_s,
+                locale=ctx.locale,
+                now=now,
+            )
+        except ActiveSessionExists:
+            # Two starts at once: the schema let exactly one through.
+            active = await self._store.active_session(ctx.member.id)
+            if active is None:
+                raise
+            return [await self._session_exists(ctx, active)]
+        self._sessions.put(session)
+        log.info(
+            "session.started",
+            session_id=session.id,
+            member_id=ctx.member.id,
+            count=command.count,
+            time_s=command.time_s,
+            topic=topic_id,
+        )
+        started = Notice(
+            locale=ctx.locale,
+            code="started",
+            text=t(
+                ctx.locale,
+                "notice.started",
+                count=command.count,
+                time=format_duration(ctx.locale, command.time_s),
+                topic=self._filter_text(
+                    ctx, topic_id, command.difficulty, any_key="notice.any_topic"
+                ),
+            ),
+        )
+        return [started, *await self._ask(ctx, session, 1, now)]
+
+    async def answer(self, ctx: MemberContext, text: str) -> list[View]:
+        if len(text) > ANSWER_MAX_CHARS:
+            return [
+                ErrorNotice(
+                    locale=ctx.locale,
+                    code="answer_too_long",
+                    text=t(
+                        ctx.locale,
+                        "error.answer_too_long",
+                        length=len(text),
+                        limit=ANSWER_MAX_CHARS,
+                    ),
+                )
+            ]
+        if not text.strip():
+            return [
+                ErrorNotice(
+                    locale=ctx.locale, code="missing_text", text=t(ctx.locale, "error.missing_text")
+                )
+            ]
+        opened = await self._open(ctx)
+        if isinstance(opened, list):
+            return opened
+        session, attempt, question = opened
+        now = self._clock.now()
+        if attempt.deadline_at <= now:
+            return await self._late(ctx, session, attempt, question, now)
+        grade = self._grader.grade(question, text)
+        if self._judge is not None:
+            # Bounded by the judge's own timeout; any failure leaves the offline grade.
+            grade = await self._judge.grade(question, text, grade) or grade
+        score = capped_score(grade.score, attempt.max_score)
+        finished = await self._store.finish_attempt(
+            attempt.id,
+            state="answered",
+            now=now,
+            answer=text,
+            score=score,
+            points=points_for(score, attempt.difficulty),
+            grade=grade.model_dump(mode="json"),
+        )
+        if finished is None:
+            return [self._too_late(ctx)]
+        self._closed(attempt.id)
+        return [
+            cards.feedback(self._bank, session, finished, question, locale=ctx.locale),
+            *await self._advance(ctx, session, finished.position, now),
+        ]
+
+    async def hint(self, ctx: MemberContext) -> list[View]:
+        opened = await self._open(ctx)
+        if isinstance(opened, list):
+            return opened
+        session, attempt, question = opened
+        now = self._clock.now()
+        if attempt.deadline_at <= now:
+            return await self._late(ctx, session, attempt, question, now)
+        available = len(question.key_points)
+        if attempt.hints_used >= available:
+            text = t(ctx.locale, "notice.no_more_hints", available=available)
+            return [Notice(locale=ctx.locale, code="no_more_hints", text=text)]
+        updated = await self._store.use_hint(
+            attempt.id, max_score=max_score_after_hints(attempt.hints_used + 1)
+        )
+        if updated is None:
+            return [self._too_late(ctx)]
+        return [
+            HintCard(
+                locale=ctx.locale,
+                session_id=session.id,
+                position=updated.position,
+                total=len(session.question_ids),
+                number=updated.hints_used,
+                available=available,
+                point=question.key_points[min(updated.hints_used, available) - 1].point,
+                max_score=updated.max_score,
+                seconds_left=cards.seconds_left(updated.deadline_at, now),
+            )
+        ]
+
+    async def skip(self, ctx: MemberContext) -> list[View]:
+        opened = await self._open(ctx)
+        if isinstance(opened, list):
+            return opened
+        session, attempt, question = opened
+        now = self._clock.now()
+        if attempt.deadline_at <= now:
+            return await self._late(ctx, session, attempt, question, now)
+        finished = await self._store.finish_attempt(
+            attempt.id, state="skipped", now=now, score=0.0, points=0.0
+        )
+        if finished is None:
+            return [self._too_late(ctx)]
+        self._closed(attempt.id)
+        return [
+            cards.feedback(self._bank, session, finished, question, locale=ctx.locale),
+            *await self._advance(ctx, session, finished.position, now),
+        ]
+
+    async def stop(self, ctx: MemberContext) -> list[View]:
+        session = await self._store.active_session(ctx.member.id)
+        if session is None:
+            return [self._no_session(ctx)]
+        now = self._clock.now()
+        views: list[View] = []
+        attempt = await self._store.current_attempt(session.id)
+        if attempt is not None:
+            finished = await self._store.finish_attempt(attempt.id, state="stopped", now=now)
+            self._closed(attempt.id)
+            question = self._bank.questions.get(attempt.question_id)
+            if finished is not None and question is not None:
+                views.append(
+                    cards.feedback(self._bank, session, finished, question, locale=ctx.locale)
+                )
+        await self._store.end_session(session.id, state="stopped", now=now)
+        log.info("session.stopped", session_id=session.id, member_id=ctx.member.id)
+        attempts = await self._store.session_attempts(session.id)
+        views.append(
+            cards.summary(self._bank, session, attempts, ended="stopped", locale=ctx.locale)
+        )
+        return views
+
+    async def status(self, ctx: MemberContext) -> list[View]:
+        opened = await self._open(ctx)
+        if isinstance(opened, list):
+            return opened
+        session, attempt, question = opened
+        now = self._clock.now()
+        if attempt.deadline_at <= now:
+            return await self._late(ctx, session, attempt, question, now, answered=False)
+        return [
+            cards.question_card(self._bank, session, attempt, question, now=now, locale=ctx.locale)
+        ]
+
+    async def resume(self, ctx: MemberContext) -> list[View]:
+        """What a front end shows when a member comes back (console start-up)."""
+        session = await self._store.active_session(ctx.member.id)
+        if session is None:
+            name = ctx.actor.display_name or ctx.actor.user_id
+            return [
+                Notice(
+                    locale=ctx.locale,
+                    code="welcome",
+                    text=t(ctx.locale, "notice.welcome", name=name),
+                )
+            ]
+        resumed = Notice(locale=ctx.locale, code="resumed", text=t(ctx.locale, "notice.resumed"))
+        return [resumed, *await self.status(ctx)]
+
+    async def has_active_session(self, member_id: int) -> bool:
+        return await self._store.active_session(member_id) is not None
+
+    # ---- the deadline watcher's entry point ------------------------------------------------
+
+    async def expire(self, attempt_id: int, offline: bool) -> None:
+        """Time is up for this attempt: score 0, reveal, ask the next, tell the member."""
+        now = self._clock.now()
+        if attempt_id in self._own:
+            # Asked by this process, so for a platform it serves: close it first (one
+            # conditional update), read the rest afterwards.
+            expired = await self._expire_if_due(attempt_id, now)
+            if expired is None:
+                await self._not_expired(attempt_id)
+                return
+            session = await self._session(expired.session_id)
+        else:
+            # Found in the database (start-up, refresh): check whose it is before touching it.
+            attempt = await self._store.get_attempt(attempt_id)
+            if attempt is None or attempt.state != "asking":
+                return
+            session = await self._session(attempt.session_id)
+            if session is None or (
+                self._platforms is not None and session.platform not in self._platforms
+            ):
+                return
+            expired = await self._expire_if_due(attempt_id, now)
+            if expired is None:
+                await self._not_expired(attempt_id)
+                return
+        if session is None:
+            return
+        member = self._members.by_id(session.member_id, now)
+        if member is None:
+            member = await member_by_id(self._store, session.member_id)
+            if member is not None:
+                self._members.put(member.key, member, now)
+        if member is None:
+            log.warning("expire.member_missing", session_id=session.id, member_id=session.member_id)
+            return
+        ctx = MemberContext(
+            actor=Actor(
+                platform=member.platform,
+                workspace_id=member.workspace_id,
+                user_id=member.user_id,
+                display_name=member.display_name,
+            ),
+            place=Place(channel_id=session.channel_id, thread_id=session.thread_id),
+            member=member,
+            locale=normalize_locale(member.locale or session.locale),
+        )
+        log.info("attempt.expired", attempt_id=attempt_id, session_id=session.id, offline=offline)
+        views: list[View] = []
+        question = self._bank.questions.get(expired.question_id)
+        if question is not None:
+            views.append(
+                cards.feedback(
+                    self._bank, session, expired, question, locale=ctx.locale, while_offline=offline
+                )
+            )
+        views += await self._advance(ctx, session, expired.position, now)
+        await self._messenger.deliver(ctx.actor, ctx.place, views)
+
+    async def _expire_if_due(self, attempt_id: int, now: datetime) -> AttemptRecord | None:
+        expired = await self._store.finish_attempt(
+            attempt_id, state="expired", now=now, score=0.0, points=0.0, only_if_expired=True
+        )
+        if expired is not None:
+            self._own.discard(attempt_id)
+        return expired
+
+    async def _not_expired(self, attempt_id: int) -> None:
+        """Finished some other way (fine), or woken before its deadline (watch it again)."""
+        attempt = await self._store.get_attempt(attempt_id)
+        if attempt is not None and attempt.state == "asking":
+            self._deadlines.schedule(attempt.id, attempt.deadline_at)
+        else:
+            self._own.discard(attempt_id)
+
+    async def _session(self, session_id: str) -> SessionRecord | None:
+        session = self._sessions.get(session_id)
+        if session is None:
+            session = await self._store.get_session(session_id)
+            if session is not None:
+                self._sessions.put(session)
+        return session
+
+    def _closed(self, attempt_id: int) -> None:
+        """This process finished the attempt: its deadline no longer matters."""
+        self._deadlines.cancel(attempt_id)
+        self._own.discard(attempt_id)
+
+    # ---- helpers ---------------------------------------------------------------------------
+
+    async def _open(
+        self, ctx: MemberContext
+    ) -> tuple[SessionRecord, AttemptRecord, Question] | list[View]:
+        """The member's session, its open attempt and question; or the views that say why not."""
+        session = await self._store.active_session(ctx.member.id)
+        if session is None:
+            return [self._no_session(ctx)]
+        attempt = await self._store.current_attempt(session.id)
+        if attempt is None:
+            # The last attempt finished but the next was never asked (a crash in between):
+            # ask it now rather than leave the member stuck.
+            attempts = await self._store.session_attempts(session.id)
+            last = attempts[-1].position if attempts else 0
+            return await self._advance(ctx, session, last, self._clock.now())
+        question = self._bank.questions.get(attempt.question_id)
+        if question is None:
+            return await self._end_missing(ctx, session, self._clock.now())
+        return session, attempt, question
+
+    async def _late(
+        self,
+        ctx: MemberContext,
+        session: SessionRecord,
+        attempt: AttemptRecord,
+        question: Question,
+        now: datetime,
+        *,
+        answered: bool = True,
+    ) -> list[View]:
+        """The deadline passed before the watcher got to it: expire it here, once."""
+        expired = await self._store.finish_attempt(
+            attempt.id, state="expired", now=now, score=0.0, points=0.0, only_if_expired=True
+        )
+        self._closed(attempt.id)
+        views: list[View] = [self._too_late(ctx)] if answered else []
+        if expired is None:
+            return views or [self._too_late(ctx)]  # the watcher won; it tells the member
+        views.append(cards.feedback(self._bank, session, expired, question, locale=ctx.locale))
+        return views + await self._advance(ctx, session, expired.position, now)
+
+    async def _advance(
+        self, ctx: MemberContext, session: SessionRecord, after: int, now: datetime
+    ) -> list[View]:
+        """Ask the question after position `after`, or finish the session with its summary."""
+        if after >= len(session.question_ids):
+            await self._store.end_session(session.id, state="finished", now=now)
+            log.info("session.finished", session_id=session.id, member_id=session.member_id)
+            attempts = await self._store.session_attempts(session.id)
+            return [
+                cards.summary(self._bank, session, attempts, ended="finished", locale=ctx.locale)
+            ]
+        return await self._ask(ctx, session, after + 1, now)
+
+    async def _ask(
+        self, ctx: MemberContext, session: SessionRecord, position: int, now: datetime
+    ) -> list[View]:
+        question = self._bank.questions.get(session.question_ids[position - 1])
+        if question is None:
+            return await self._end_missing(ctx, session, now)
+        try:
+            attempt = await self._store.ask(
+                session_id=session.id,
+                position=position,
+                question_id=question.id,
+                topic=question.topic,
+                difficulty=question.difficulty,
+                asked_at=now,
+                deadline_at=now + timedelta(seconds=session.time_limit_s),
+            )
+        except AttemptPositionTaken:
+            # Another path (the watcher, a second process) asked it first: show that one.
+            current = await self._store.current_attempt(session.id)
+            if current is None:
+                return []
+            attempt = current
+        except SessionNotActive:
+            attempts = await self._store.session_attempts(session.id)
+            return [
+                cards.summary(self._bank, session, attempts, ended="stopped", locale=ctx.locale)
+            ]
+        self._deadlines.schedule(attempt.id, attempt.deadline_at)
+        if self._platforms is None or session.platform in self._platforms:
+            self._own.add(attempt.id)
+        return [
+            cards.question_card(self._bank, session, attempt, question, now=now, locale=ctx.locale)
+        ]
+
+    async def _end_missing(
+        self, ctx: MemberContext, session: SessionRecord, now: datetime
+    ) -> list[View]:
+        log.warning("session.question_missing", session_id=session.id)
+        await self._store.end_session(session.id, state="stopped", now=now)
+        attempts = await self._store.session_attempts(session.id)
+        notice = Notice(
+            locale=ctx.locale,
+            code="question_missing",
+            text=t(ctx.locale, "notice.question_missing"),
+        )
+        return [
+            notice,
+            cards.summary(self._bank, session, attempts, ended="stopped", locale=ctx.locale),
+        ]
+
+    async def _draw(
+        self, ctx: MemberContext, pool: Sequence[Question], count: int
+    ) -> list[Question]:
+        """`count` distinct questions, ones the member has never been asked first."""
+        seen = await self._store.seen_question_ids(ctx.member.id)
+        fresh = [q for q in pool if q.id not in seen]
+        old = [q for q in pool if q.id in seen]
+        self._rng.shuffle(fresh)
+        self._rng.shuffle(old)
+        return (fresh + old)[:count]
+
+    async def _session_exists(self, ctx: MemberContext, session: SessionRecord) -> ErrorNotice:
+        attempt = await self._store.current_attempt(session.id)
+        now = self._clock.now()
+        position = attempt.position if attempt else session.current_index
+        left = cards.seconds_left(attempt.deadline_at, now) if attempt else 0
+        text = t(
+            ctx.locale,
+            "error.session_exists",
+            position=position,
+            total=len(session.question_ids),
+            topic=self._filter_text(
+                ctx, session.topic, session.difficulty, any_key="notice.any_topic"
+            ),
+            time=format_duration(ctx.locale, left),
+        )
+        return ErrorNotice(locale=ctx.locale, code="session_exists", text=text)
+
+    def unknown_topic(self, ctx: MemberContext, name: str) -> ErrorNotice:
+        names = [
+            f"{topic.id}（{topic.zh}）" if ctx.locale != "en" else f"{topic.id} ({topic.en})"
+            for topic in self._bank.topics.values()
+            if any(q.topic == topic.id for q in self._bank.questions.values())
+        ]
+        sep = ", " if ctx.locale == "en" else "、"
+        text = t(ctx.locale, "error.unknown_topic", name=name, topics=sep.join(names))
+        return ErrorNotice(locale=ctx.locale, code="unknown_topic", text=text)
+
+    def _filter_text(
+        self,
+        ctx: MemberContext,
+        topic_id: str | None,
+        difficulty: int | None,
+        *,
+        any_key: str = "error.filter_any",
+    ) -> str:
+        parts = []
+        if topic_id is not None:
+            parts.append(cards.topic_name(self._bank, topic_id, ctx.locale))
+        if difficulty is not None:
+            parts.append(t(ctx.locale, f"difficulty.{difficulty}"))
+        return " · ".join(parts) if parts else t(ctx.locale, any_key)
+
+    def _no_session(self, ctx: MemberContext) -> Notice:
+        return Notice(locale=ctx.locale, code="no_session", text=t(ctx.locale, "notice.no_session"))
+
+    def _too_late(self, ctx: MemberContext) -> Notice:
+        return Notice(locale=ctx.locale, code="too_late", text=t(ctx.locale, "notice.too_late"))

@@ -1,0 +1,221 @@
+"""The one entry point front ends call: `await core.handle(actor, place, command) -> views`.
+
+Text front ends (console, Slack) call `handle_text`, which parses with the shared grammar first.
+Whatever goes wrong inside, the member gets an ErrorNotice and the log gets the traceback with
+context; a traceback never reaches a user.
+"""
+
+from __future__ import annotations
+
+import random
+from zoneinfo import ZoneInfo
+
+import structlog
+
+from bot.core.caches import MemberCache
+from bot.core.clock import Clock
+from bot.core.commands import (
+    Actor,
+    Answer,
+    Command,
+    Help,
+    Hint,
+    Lang,
+    Leaderboard,
+    Locale,
+    ParseError,
+    Place,
+    Skip,
+    Start,
+    Stats,
+    Status,
+    Stop,
+    Topics,
+)
+from bot.core.context import MemberContext
+from bot.core.grading import Grader
+from bot.core.grammar import CommandParser
+from bot.core.i18n import DEFAULT_LOCALE, normalize_locale, t
+from bot.core.interview import DeadlineSink, GradeRefiner, InterviewService
+from bot.core.messenger import Messenger
+from bot.core.standings import StandingsService, help_view
+from bot.core.views import ErrorNotice, View
+from content.loader import Bank
+from storage import Store
+from storage.models import MemberKey
+
+log = structlog.get_logger(__name__)
+
+
+class Core:
+    def __init__(
+        self,
+        *,
+        bank: Bank,
+        store: Store,
+        grader: Grader,
+        clock: Clock,
+        messenger: Messenger,
+        deadlines: DeadlineSink,
+        default_locale: Locale = DEFAULT_LOCALE,
+        timezone: ZoneInfo | None = None,
+        rng: random.Random | None = None,
+        platforms: frozenset[str] | None = None,
+        judge: GradeRefiner | None = None,
+    ) -> None:
+        self._bank = bank
+        self._store = store
+        self._clock = clock
+        self._default_locale = default_locale
+        self.parser = CommandParser(bank.find_topic)
+        self._members = MemberCache()
+        self.interviews = InterviewService(
+            bank=bank,
+            store=store,
+            grader=grader,
+            clock=clock,
+            deadlines=deadlines,
+            messenger=messenger,
+            rng=rng or random.Random(),
+            platforms=platforms,
+            members=self._members,
+            judge=judge,
+        )
+        self.standings = StandingsService(
+            bank=bank, store=store, timezone=timezone or ZoneInfo("Asia/Shanghai")
+        )
+
+    # ---- entry points ---------------------------------------------------------------------
+
+    async def handle(self, actor: Actor, place: Place, command: Command) -> list[View]:
+        ctx: MemberContext | None = None
+        try:
+            ctx = await self._context(actor, place)
+            return await self._dispatch(ctx, command)
+        except Exception:
+            return self._failed(actor, ctx, command.kind)
+
+    async def handle_text(
+        self, actor: Actor, place: Place, text: str, *, free_text_answers: bool
+    ) -> list[View]:
+        """Parse a line of the shared grammar and handle it.
+
+        With free_text_answers (the console), a line that starts with a command word but does
+        not fit it is taken as an answer when the member has a question open.
+        """
+        ctx: MemberContext | None = None
+        try:
+            ctx = await self._context(actor, place)
+            parsed = self.parser.parse(text, free_text_answers=free_text_answers)
+            if isinstance(parsed, ParseError):
+                if (
+                    free_text_answers
+                    and parsed.could_be_answer
+                    and await self.interviews.has_active_session(ctx.member.id)
+                ):
+                    return await self._dispatch(ctx, Answer(text=text.strip()))
+                return self.parse_error_views(ctx, parsed)
+            return await self._dispatch(ctx, parsed)
+        except Exception:
+            return self._failed(actor, ctx, "text")
+
+    async def resume(self, actor: Actor, place: Place) -> list[View]:
+        """What to show a member who (re)opens a front end: their session, or a welcome."""
+        ctx: MemberContext | None = None
+        try:
+            ctx = await self._context(actor, place)
+            return await self.interviews.resume(ctx)
+        except Exception:
+            return self._failed(actor, ctx, "resume")
+
+    async def set_locale(self, actor: Actor, locale: Locale) -> None:
+        """Remember a member's language (e.g. `console --lang en`)."""
+        ctx = await self._context(actor, Place())
+        await self._set_language(ctx, locale)
+
+    async def locale_of(self, actor: Actor) -> Locale:
+        return (await self._context(actor, Place())).locale
+
+    async def has_active_session(self, actor: Actor) -> bool:
+        ctx = await self._context(actor, Place())
+        return await self.interviews.has_active_session(ctx.member.id)
+
+    async def expire(self, attempt_id: int, offline: bool) -> None:
+        """The deadline watcher's handler."""
+        try:
+            await self.interviews.expire(attempt_id, offline)
+        except Exception:
+            log.exception("core.expire_failed", attempt_id=attempt_id, offline=offline)
+
+    # ---- internals ------------------------------------------------------------------------
+
+    async def _context(self, actor: Actor, place: Place) -> MemberContext:
+        key = MemberKey(
+            platform=actor.platform, workspace_id=actor.workspace_id, user_id=actor.user_id
+        )
+        now = self._clock.now()
+        member = self._members.get(key, now)
+        if member is None or (
+            actor.display_name is not None and actor.display_name != member.display_name
+        ):
+            member = await self._store.get_or_create_member(key, actor.display_name)
+            self._members.put(key, member, now)
+        locale = normalize_locale(member.locale, self._default_locale)
+        return MemberContext(actor=actor, place=place, member=member, locale=locale)
+
+    async def _dispatch(self, ctx: MemberContext, command: Command) -> list[View]:
+        interviews = self.interviews
+        match command:
+            case Start():
+                return await interviews.start(ctx, command)
+            case Answer(text=text):
+                return await interviews.answer(ctx, text)
+            case Hint():
+                return await interviews.hint(ctx)
+            case Skip():
+                return await interviews.skip(ctx)
+            case Stop():
+                return await interviews.stop(ctx)
+            case Status():
+                return await interviews.status(ctx)
+            case Topics():
+                return [self.standings.topics(ctx.locale)]
+            case Leaderboard(period=period):
+                return list(await self.standings.leaderboard(ctx, period, self._clock.now()))
+            case Stats():
+                return list(await self.standings.stats(ctx))
+            case Lang(locale=locale):
+                return list(await self._set_language(ctx, locale))
+            case Help(command=name):
+                return [help_view(ctx.locale, name)]
+        raise TypeError(f"unhandled command {command!r}")  # pragma: no cover - exhaustive
+
+    async def _set_language(self, ctx: MemberContext, locale: Locale) -> list[View]:
+        views = await self.standings.set_language(ctx, locale)
+        self._members.forget(ctx.member.key)
+        return list(views)
+
+    def parse_error_views(self, ctx: MemberContext, error: ParseError) -> list[View]:
+        loc = ctx.locale
+        if error.code == "unknown_topic":
+            return [self.interviews.unknown_topic(ctx, str(error.params.get("name", "")))]
+        if error.code in ("unknown_command", "unknown_help_topic"):
+            text = t(loc, f"error.{error.code}", **error.params)
+            return [ErrorNotice(locale=loc, code=error.code, text=text), help_view(loc, None)]
+        params: dict[str, object] = dict(error.params)
+        params.setdefault("command", error.command or "")
+        text = t(loc, f"error.{error.code}", **params)
+        views: list[View] = [ErrorNotice(locale=loc, code=error.code, text=text)]
+        return views
+
+    def _failed(self, actor: Actor, ctx: MemberContext | None, what: str) -> list[View]:
+        # Context, never content: no answer text, no tokens.
+        log.exception(
+            "core.command_failed",
+            command=what,
+            platform=actor.platform,
+            workspace_id=actor.workspace_id,
+            user_id=actor.user_id,
+        )
+        locale = ctx.locale if ctx is not None else self._default_locale
+        return [ErrorNotice(locale=locale, code="internal", text=t(locale, "error.internal"))]

@@ -1,0 +1,126 @@
+"""Everything that is read, not played: leaderboard, stats, topics, help, and the language switch."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.core import cards
+from bot.core.commands import ANSWER_MAX_CHARS, COMMAND_NAMES, Locale, Period
+from bot.core.context import MemberContext
+from bot.core.i18n import t
+from bot.core.scoring import HINT_PENALTY, MAX_SCORE_FLOOR
+from bot.core.views import (
+    Board,
+    BoardRowView,
+    HelpView,
+    Notice,
+    StatsView,
+    TopicItem,
+    TopicStatView,
+    TopicsView,
+)
+from content.loader import Bank
+from storage import Store
+
+BOARD_SIZE = 10
+
+
+def period_start(period: Period, now: datetime, zone: ZoneInfo) -> datetime | None:
+    """Monday 00:00 / the 1st 00:00 in the workspace's timezone; None for all time."""
+    if period == "all":
+        return None
+    local = now.astimezone(zone)
+    day = (
+        local.date() - timedelta(days=local.weekday())
+        if period == "week"
+        else local.date().replace(day=1)
+    )
+    return datetime.combine(day, time.min, tzinfo=zone)
+
+
+class StandingsService:
+    def __init__(self, *, bank: Bank, store: Store, timezone: ZoneInfo) -> None:
+        self._bank = bank
+        self._store = store
+        self._zone = timezone
+
+    async def leaderboard(self, ctx: MemberContext, period: Period, now: datetime) -> list[Board]:
+        since = period_start(period, now, self._zone)
+        rows = await self._store.leaderboard(
+            platform=ctx.actor.platform,
+            workspace_id=ctx.actor.workspace_id,
+            since=since,
+            limit=BOARD_SIZE,
+        )
+        return [
+            Board(
+                locale=ctx.locale,
+                period=period,
+                since=since,
+                rows=[
+                    BoardRowView(
+                        rank=row.rank,
+                        name=row.display_name or row.user_id,
+                        points=row.points,
+                        attempts=row.attempts,
+                        is_you=row.member_id == ctx.member.id,
+                    )
+                    for row in rows
+                ],
+            )
+        ]
+
+    async def stats(self, ctx: MemberContext) -> list[StatsView]:
+        stats = await self._store.member_stats(ctx.member.id)
+        return [
+            StatsView(
+                locale=ctx.locale,
+                attempts=stats.attempts,
+                answered=stats.answered,
+                average_score=stats.average_score,
+                points=stats.points,
+                by_topic=[
+                    TopicStatView(
+                        topic_name=cards.topic_name(self._bank, row.topic, ctx.locale),
+                        attempts=row.attempts,
+                        average_score=row.average_score,
+                    )
+                    for row in stats.by_topic
+                ],
+            )
+        ]
+
+    def topics(self, locale: Locale) -> TopicsView:
+        per_topic: dict[str, Counter[int]] = {}
+        for question in self._bank.questions.values():
+            per_topic.setdefault(question.topic, Counter())[question.difficulty] += 1
+        items = [
+            TopicItem(
+                id=topic.id,
+                name=topic.en if locale == "en" else topic.zh,
+                other_name=topic.zh if locale == "en" else topic.en,
+                questions=sum(per_topic[topic.id].values()),
+                by_difficulty=dict(sorted(per_topic[topic.id].items())),
+            )
+            for topic in self._bank.topics.values()
+            if topic.id in per_topic  # a topic with no questions cannot be started
+        ]
+        return TopicsView(locale=locale, topics=items)
+
+    async def set_language(self, ctx: MemberContext, locale: Locale) -> list[Notice]:
+        await self._store.set_member_locale(ctx.member.id, locale)
+        return [Notice(locale=locale, code="lang_set", text=t(locale, "notice.lang_set"))]
+
+
+def help_view(locale: Locale, command: str | None) -> HelpView:
+    key = f"help.{command}" if command in COMMAND_NAMES else "help.overview"
+    text = t(
+        locale,
+        key,
+        limit=ANSWER_MAX_CHARS,
+        penalty=int(HINT_PENALTY),
+        floor=int(MAX_SCORE_FLOOR),
+    )
+    return HelpView(locale=locale, command=command if command in COMMAND_NAMES else None, text=text)

@@ -1,0 +1,220 @@
+"""Wiring: settings → bank → store → grader → core → deadline watcher → front end.
+
+The only place objects are built and connected; everything else receives what it needs.
+Chat front ends are imported lazily so the console never pays for discord.py or slack-bolt.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+import structlog
+
+from bot.settings import Settings
+
+log = structlog.get_logger(__name__)
+
+if TYPE_CHECKING:
+    from bot.core.clock import Clock
+    from bot.core.deadlines import DeadlineWatcher
+    from bot.core.grading.judge import LLMJudge
+    from bot.core.messenger import Messenger
+    from bot.core.service import Core
+    from content.loader import Bank
+    from storage import Store
+
+
+class StartupError(Exception):
+    """The bot cannot start; the message says why, for the person who runs it."""
+
+
+def configure_logging(level: str, stream: TextIO | None = None) -> None:
+    """Structured JSON logs to `stream` (stderr by default; stdout is the console's)."""
+    numeric = logging.getLevelName(level)
+    stream = stream or sys.stderr
+    logging.basicConfig(level=numeric, stream=stream, format="%(message)s")
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=True),
+            structlog.processors.format_exc_info,
+            structlog.processors.JSONRenderer(ensure_ascii=False),
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(numeric),
+        logger_factory=structlog.PrintLoggerFactory(file=stream),
+        cache_logger_on_first_use=True,
+    )
+
+
+def load_bank(settings: Settings) -> Bank:
+    """The bank, or StartupError listing every `file:line: problem`."""
+    from content.loader import BankError
+    from content.loader import load_bank as load
+
+    try:
+        return load(settings.content_dirs)
+    except BankError as exc:
+        lines = "\n".join(exc.problems)
+        raise StartupError(
+            f"the question bank has problems; fix them and start again:\n{lines}"
+        ) from exc
+
+
+def build_judge(settings: Settings) -> LLMJudge | None:
+    """The optional LLM judge, when LLM_JUDGE_BASE_URL and LLM_JUDGE_MODEL are both set."""
+    if not (settings.llm_judge_base_url and settings.llm_judge_model):
+        return None  # and httpx is never imported
+    from bot.core.grading.judge import build_judge as build
+
+    return build(settings.llm_judge_base_url, settings.llm_judge_model, settings.llm_judge_api_key)
+
+
+def console_log_file(settings: Settings) -> Path:
+    """Where the console writes its logs: beside the SQLite file, else ./data/console.log.
+
+    The terminal is the member's: errors are logged with their tracebacks, and a traceback
+    must never reach a user.
+    """
+    from storage.engine import async_url, sqlite_file
+
+    try:
+        database = sqlite_file(async_url(settings.database_url))
+    except Exception:
+        database = None
+    folder = database.parent if database is not None else Path("data")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / "console.log"
+
+
+@dataclass
+class Services:
+    settings: Settings
+    bank: Bank
+    store: Store
+    core: Core
+    watcher: DeadlineWatcher
+    clock: Clock
+
+
+@asynccontextmanager
+async def open_services(
+    settings: Settings,
+    messenger: Messenger,
+    *,
+    platforms: frozenset[str] | None,
+    clock: Clock | None = None,
+    bank: Bank | None = None,
+) -> AsyncIterator[Services]:
+    """Everything the core needs, opened and closed together. Call `start_watcher` when the
+    front end can deliver (the start-up sweep may have timeouts to announce)."""
+    from bot.core.clock import SystemClock
+    from bot.core.deadlines import DeadlineWatcher
+    from bot.core.grading import build_offline_grader
+    from bot.core.service import Core
+
+    bank = bank or load_bank(settings)
+    store = await open_database(settings)
+    clock = clock or SystemClock()
+    watcher = DeadlineWatcher(clock)
+    grader = build_offline_grader(bank)
+    judge = build_judge(settings)
+    core = Core(
+        bank=bank,
+        store=store,
+        grader=grader,
+        clock=clock,
+        messenger=messenger,
+        deadlines=watcher,
+        default_locale=settings.default_locale,
+        timezone=settings.timezone,
+        platforms=platforms,
+        judge=judge,
+    )
+    try:
+        yield Services(settings, bank, store, core, watcher, clock)
+    finally:
+        await watcher.stop()
+        if judge is not None:
+            await judge.aclose()
+        await store.close()
+
+
+async def open_database(settings: Settings) -> Store:
+    """The store, or StartupError naming the database (without its password) and the cause."""
+    from sqlalchemy.engine import make_url
+
+    from storage import open_store
+
+    try:
+        return await open_store(settings.database_url)
+    except Exception as exc:
+        try:
+            where = make_url(settings.database_url).render_as_string(hide_password=True)
+        except Exception:
+            where = "DATABASE_URL"
+        log.error("startup.database_failed", database=where, error=f"{type(exc).__name__}: {exc}")
+        raise StartupError(
+            f"cannot open the database {where}: {type(exc).__name__}: {exc}"
+        ) from exc
+
+
+async def start_watcher(services: Services) -> None:
+    await services.watcher.start(services.store.pending_deadlines, services.core.expire)
+
+
+async def run_console(
+    settings: Settings, *, user: str | None, lang: str | None, exit_at_eof: bool
+) -> None:
+    from bot.adapters.console.app import PLATFORM as CONSOLE
+    from bot.adapters.console.app import ConsoleApp, ConsoleOutput, console_actor
+
+    for stream in (sys.stdin, sys.stdout):
+        # Chinese in and out whatever the terminal's locale says; never die on a bad byte.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(encoding="utf-8", errors="replace")
+    name = user or os.environ.get("USER") or os.environ.get("USERNAME") or "me"
+    actor = console_actor(name)
+    output = ConsoleOutput(name, sys.stdout, interactive=sys.stdin.isatty())
+    async with open_services(settings, output, platforms=frozenset({CONSOLE})) as services:
+        if lang is not None:
+            from bot.core.i18n import normalize_locale
+
+            await services.core.set_locale(actor, normalize_locale(lang))
+        await start_watcher(services)
+        app = ConsoleApp(services.core, output, actor, exit_at_eof=exit_at_eof)
+        await app.run()
+
+
+def run_front_end(settings: Settings) -> None:
+    """`interview-bot run`: the configured chat front end, or the console with no tokens."""
+    if settings.front_end == "console":
+        asyncio.run(run_console(settings, user=None, lang=None, exit_at_eof=False))
+        return
+    # The Discord and Slack front ends (their own issues) add a `run_discord` / `run_slack`
+    # coroutine in bot/adapters/<platform>/ and are started here.
+    raise StartupError(
+        f"the {settings.front_end} front end is not part of this build yet; "
+        "unset its tokens to use the console"
+    )
+
+
+async def check_health(settings: Settings) -> str:
+    """The bank loads and the database answers: what the bot needs to run."""
+
+    bank = load_bank(settings)
+    store = await open_database(settings)
+    try:
+        await store.pending_deadlines(limit=1)
+    finally:
+        await store.close()
+    return f"ok: {len(bank.questions)} questions, database reachable"
