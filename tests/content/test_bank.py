@@ -28,10 +28,6 @@ def test_every_shipped_bank_file_loads() -> None:
         assert all(kp.aliases for kp in question.key_points)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap: the fine-tuning seed questions are importer drafts awaiting human review",
-)
 def test_every_shipped_question_has_been_reviewed() -> None:
     drafts = [q.id for q in load_bank().questions.values() if q.needs_review]
     assert drafts == []
