@@ -97,10 +97,11 @@ def _throughput(dev_set: Path, seconds: float) -> dict[str, object]:
     from bot.core.grading.evaluation import load_labelled
     from bot.core.grading.resolve import resolve_question
     from content.loader import load_bank
+    from content.schema import Question
 
     bank = load_bank()
     grader = build_offline_grader(bank)
-    pairs = []
+    pairs: list[tuple[Question, str]] = []
     skipped = 0
     for item in load_labelled(dev_set):
         question = resolve_question(bank, item.question)

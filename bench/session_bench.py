@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import gc
 import json
 import logging
@@ -31,9 +32,10 @@ import random
 import statistics
 import tempfile
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import structlog
 
@@ -120,7 +122,10 @@ async def open_sessions(
             raise RuntimeError(f"start failed: {views}")
         return actor, cards[0]
 
-    results = await bounded([lambda a=a: start(a) for a in actors], SETUP_CONCURRENCY)
+    jobs: list[Callable[[], Awaitable[object]]] = [
+        functools.partial(start, actor) for actor in actors
+    ]
+    results = await bounded(jobs, SETUP_CONCURRENCY)
     return [r for r in results if isinstance(r, tuple)]
 
 
@@ -142,10 +147,10 @@ class Bench:
         return elapsed, following[0] if following else None
 
     async def open_loop(
-        self, actors: list[Actor], one: Callable[[Actor], Awaitable[float]], rate: float
+        self, actors: list[Actor], one: Callable[[Actor], Coroutine[Any, Any, float]], rate: float
     ) -> tuple[list[float], float]:
         """Each open session answers once, at Poisson arrivals of `rate` per second."""
-        tasks = []
+        tasks: list[asyncio.Task[float]] = []
         started = time.perf_counter()
         at = 0.0
         for actor in self.rng.sample(actors, len(actors)):

@@ -49,8 +49,13 @@ def _start(settings: Settings, *, console: bool = False) -> None:
     from bot.runtime import configure_logging, console_log_file
 
     if console:
-        # Appended for the process's lifetime; closed by the interpreter at exit.
-        stream = console_log_file(settings).open("a", encoding="utf-8")  # noqa: SIM115
+        try:
+            # Appended for the process's lifetime; closed by the interpreter at exit.
+            stream = console_log_file(settings).open("a", encoding="utf-8")  # noqa: SIM115
+        except OSError as exc:
+            # The database folder cannot be made or written: say so, no traceback.
+            typer.echo(f"cannot write the console log beside the database: {exc}", err=True)
+            raise typer.Exit(1) from exc
         configure_logging(settings.log_level, stream)
     else:
         configure_logging(settings.log_level)

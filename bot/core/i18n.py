@@ -18,6 +18,8 @@ _HELP_OVERVIEW_ZH = """\
   hint / 提示                 给出一个要点，本题最高分 -20（最低 40）
   skip / 跳过                 本题 0 分，显示参考答案，进入下一题
   stop / 结束                 提前结束本场面试并显示总结
+  review / 复习               复习到期的错题（按间隔重复安排），例如：review 3
+  mark low|high / 自评        觉得上一题评分偏低或偏高：记录下来并调整复习时间（不改积分）
   status / 状态               当前题目和剩余时间
   topics / 主题               可选主题及题量
   leaderboard [week|month|all] / 排行榜   本工作区排行榜（默认本周）
@@ -32,6 +34,9 @@ Commands (English or Chinese, e.g. start / 开始):
   hint                           reveal one key point; this question's max score -20 (floor 40)
   skip                           score 0, show the reference answer, next question
   stop                           end the interview early and show the summary
+  review                         go over the questions due for review (spaced repetition)
+  mark low|high                  your last grade was too low/high: noted, moves the review
+                                 schedule (never your points)
   status                         the current question and the time left
   topics                         the topics you can choose, with question counts
   leaderboard [week|month|all]   your workspace's standings (default: this week)
@@ -87,6 +92,24 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "stop\n  Ends the interview early: the current question is not scored; shows its "
         "reference answer and the summary.",
     ),
+    "help.review": (
+        "review [主题] [题数] [时间] / 复习\n  答得不好的题会按间隔重复（FSRS）安排复习：几小时后、"
+        "一天后，再逐渐拉长。review 开始一场只包含到期题目的面试（默认最多 5 题，每题 300 秒），"
+        "可以限定主题和题数，例如 review rag 3。stats 会显示有几道题到期。",
+        "review [topic] [count] [time]\n  Questions you answered badly come back on a spaced-"
+        "repetition (FSRS) schedule: hours later, a day later, then further apart. review starts "
+        "an interview of just your due questions (up to 5 by default, 300 s each); narrow it by "
+        "topic or count, e.g. review rag 3. stats shows how many are due.",
+    ),
+    "help.mark": (
+        "mark low|high / 自评 偏低|偏高\n  觉得上一道已作答题目的自动评分偏低（low）或偏高（high）"
+        "时使用。你的判断会和自动评分一起保存（用来改进评分器），并调整这道题的复习时间："
+        "偏低 → 晚些再复习，偏高 → 早些复习。排行榜积分不会因此改变。",
+        "mark low|high\n  Use it when the automatic grade of your last answered question was "
+        "too low (low) or too high (high). Your view is stored beside the grade (to calibrate the "
+        "grader) and moves that question's review: too low → reviewed later, too high → sooner. "
+        "Leaderboard points never change.",
+    ),
     "help.status": (
         "status / 状态\n  显示当前题目、进度和剩余时间。",
         "status\n  Shows the current question, progress and time left.",
@@ -120,6 +143,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "duration.seconds": ("{s} 秒", "{s}s"),
     "duration.minutes": ("{m} 分 {s} 秒", "{m}m {s}s"),
     "duration.whole_minutes": ("{m} 分钟", "{m} min"),
+    "duration.hours": ("{h} 小时", "{h} h"),
+    "duration.days": ("{d} 天", "{d} day(s)"),
     "card.header": (
         "第 {position}/{total} 题 · {topic} · {difficulty}",
         "Question {position}/{total} · {topic} · {difficulty}",
@@ -148,6 +173,18 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "feedback.missed": ("❌ 漏掉的要点", "❌ Missed"),
     "feedback.reference": ("参考答案：", "Reference answer:"),
     "feedback.grader": ("评分：{grader}", "Graded by {grader}"),
+    "feedback.refined": (
+        "🔄 评审模型复核了你的回答，评分已更新：",
+        "🔄 The judge model re-read your answer; the grade is updated:",
+    ),
+    "feedback.mark_hint": (
+        "觉得评分不准？发送 mark low（偏低）或 mark high（偏高）。",
+        "Grade off? Send mark low (too low) or mark high (too high).",
+    ),
+    "feedback.judge_pending": (
+        "评审模型正在复核，稍后可能更新评分。",
+        "The judge model is re-reading it; the grade may be updated shortly.",
+    ),
     "feedback.offline": (
         "机器人离线期间这道题的时间已到，记 0 分。",
         "This question's time ran out while the bot was offline; it scores 0.",
@@ -209,6 +246,14 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "{topic}：{attempts} 题，平均 {average}",
         "{topic}: {attempts} questions, average {average}",
     ),
+    "stats.reviews_due": (
+        "待复习：{count} 题到期，发送 review 开始复习。",
+        "Reviews: {count} question(s) due; send review to go over them.",
+    ),
+    "stats.next_review": (
+        "下一次复习：{when}后。",
+        "Next review due in {when}.",
+    ),
     "stats.empty": (
         "你还没有完成过题目。发送 start 开始第一场面试。",
         "You have not finished any question yet. Send start to begin.",
@@ -253,6 +298,37 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "notice.question_missing": (
         "题库里已找不到下一道题（题库可能已更新），本场面试提前结束。",
         "The next question is no longer in the bank (it was updated); the interview ends here.",
+    ),
+    "notice.review_started": (
+        "复习开始：{count} 道到期的题，每题 {time}。",
+        "Review started: {count} due question(s), {time} each.",
+    ),
+    "notice.no_reviews_due": (
+        "现在没有到期的复习题。答得不好的题会在几小时到几天后回来；发送 start 开始新的面试。",
+        "Nothing is due for review now. Questions you answer badly come back hours to days "
+        "later; send start for a new interview.",
+    ),
+    "notice.next_review": (
+        "下一道复习题将在 {when}后到期。",
+        "The next review is due in {when}.",
+    ),
+    "notice.mark_saved_later": (
+        "已记下：你认为“{question}”的评分偏低。积分不变；这道题的复习推迟到 {when}后。",
+        "Noted: you think the grade of “{question}” was too low. Points are unchanged; its "
+        "review moves to {when} from now.",
+    ),
+    "notice.mark_saved_sooner": (
+        "已记下：你认为“{question}”的评分偏高。积分不变；这道题会在 {when}后回来复习。",
+        "Noted: you think the grade of “{question}” was too high. Points are unchanged; it "
+        "comes back for review in {when}.",
+    ),
+    "notice.mark_saved": (
+        "已记下你对“{question}”评分的看法（积分和复习安排不变）。",
+        "Noted your view of the grade of “{question}” (points and review schedule unchanged).",
+    ),
+    "notice.mark_nothing": (
+        "还没有可以自评的已作答题目：先回答一道题，再用 mark low 或 mark high。",
+        "There is no answered question to mark yet: answer one, then use mark low or mark high.",
     ),
     # ---- errors ----------------------------------------------------------------------------
     "error.unknown_command": (
@@ -305,6 +381,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "语言只能是 zh（中文）或 en（英文）。",
         "The language is zh (Chinese) or en (English).",
     ),
+    "error.bad_mark": (
+        "mark 后面写 low（评分偏低）或 high（评分偏高），例如：mark low",
+        "Put low (grade too low) or high (grade too high) after mark, e.g. mark low",
+    ),
     "error.unknown_help_topic": (
         "没有叫“{value}”的命令。可用的命令如下：",
         "There is no command “{value}”. Here is what I understand:",
@@ -347,7 +427,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
 }
 
 
-def t(locale: str, key: str, **params: object) -> str:
+def t(locale: str, key: str, /, **params: object) -> str:
     """The text for `key` in `locale` (falls back to Chinese), formatted with `params`."""
     zh, en = _CATALOGUE[key]
     template = en if locale == "en" else zh
@@ -380,7 +460,23 @@ def format_duration(locale: str, seconds: float) -> str:
     return t(locale, "duration.minutes", m=minutes, s=f"{rest:02d}")
 
 
+def format_span(locale: str, seconds: float) -> str:
+    """A coarse span for schedules: '3 天' / '5 小时', minutes and seconds below an hour."""
+    total = max(0, int(round(seconds)))
+    if total >= 86400:
+        return t(locale, "duration.days", d=round(total / 86400))
+    if total >= 3600:
+        return t(locale, "duration.hours", h=round(total / 3600))
+    return format_duration(locale, total)
+
+
 def format_number(value: float) -> str:
     """Scores and points: one decimal at most, no trailing '.0'."""
     rounded = round(value, 1)
     return f"{rounded:.0f}" if rounded == int(rounded) else f"{rounded:.1f}"
+
+
+def shorten(text: str, limit: int) -> str:
+    """One line of at most `limit` characters, '…' where it was cut."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

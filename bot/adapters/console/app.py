@@ -53,10 +53,13 @@ class ConsoleOutput:
             # their summary/stats when they come back.
             log.info("console.delivery_for_other_user", user_id=actor.user_id)
             return
-        if self._prompting:
+        # The member may be at the prompt (a timeout arriving while they type): start on a new
+        # line, and give them the prompt back afterwards (show() clears the flag).
+        was_prompting = self._prompting
+        if was_prompting:
             self._write("\n")
         self.show(views)
-        if self._prompting:
+        if was_prompting:
             self.prompt()
 
     def show(self, views: Sequence[View]) -> None:
