@@ -143,6 +143,7 @@ async def open_services(
         yield Services(settings, bank, store, core, watcher, clock)
     finally:
         await watcher.stop()
+        await core.aclose()
         if judge is not None:
             await judge.aclose()
         await store.close()

@@ -357,6 +357,47 @@ class Store:
             row = (await conn.execute(update)).mappings().first()
         return None if row is None else _attempt(row)
 
+    async def replace_grade(
+        self,
+        attempt_id: int,
+        *,
+        replaces: str,
+        score: float,
+        points: float,
+        grade: dict[str, Any],
+    ) -> AttemptRecord | None:
+        """A second opinion (the LLM judge) replaces an answered attempt's grade, once.
+
+        Only while the stored grade is still the one by `replaces` (the offline grader's name):
+        a late or repeated refinement can never overwrite a newer grade.
+        """
+        condition = (
+            (attempts.c.id == attempt_id)
+            & (attempts.c.state == "answered")
+            & (attempts.c.grade["grader"].as_string() == replaces)
+        )
+        update = (
+            sa.update(attempts)
+            .where(condition)
+            .values(score=score, points=points, grade=grade)
+            .returning(*attempts.c)
+        )
+        async with self._one.begin() as conn:
+            row = (await conn.execute(update)).mappings().first()
+        return None if row is None else _attempt(row)
+
+    async def last_answered_attempt(self, member_id: int) -> AttemptRecord | None:
+        """The member's most recently answered attempt (what "my grade was too low" is about)."""
+        query = (
+            sa.select(attempts)
+            .where((attempts.c.member_id == member_id) & (attempts.c.state == "answered"))
+            .order_by(attempts.c.finished_at.desc(), attempts.c.id.desc())
+            .limit(1)
+        )
+        async with self._one.connect() as conn:
+            row = (await conn.execute(query)).mappings().first()
+        return None if row is None else _attempt(row)
+
     async def pending_deadlines(self, limit: int = 1000) -> list[tuple[int, datetime]]:
         """(attempt id, deadline) of every attempt still waiting for an answer, soonest first."""
         query = (
@@ -536,6 +577,15 @@ class Store:
         )
         async with self._one.connect() as conn:
             return int((await conn.execute(query)).scalar_one())
+
+    async def next_review_due(self, member_id: int) -> datetime | None:
+        """When this member's next review falls due (None: nothing scheduled)."""
+        query = sa.select(sa.func.min(review_cards.c.due_at)).where(
+            review_cards.c.member_id == member_id
+        )
+        async with self._one.connect() as conn:
+            due = (await conn.execute(query)).scalar_one_or_none()
+        return None if due is None else _utc(due, "due_at")
 
     # ---- helpers -------------------------------------------------------------------------
 

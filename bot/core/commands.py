@@ -49,6 +49,16 @@ class Start(_Frozen):
     difficulty: Annotated[int, Field(ge=DIFFICULTY_MIN, le=DIFFICULTY_MAX)] | None = None
 
 
+class Review(_Frozen):
+    """A session of the member's due review questions (spaced repetition)."""
+
+    kind: Literal["review"] = "review"
+    topic: str | None = None
+    # None: every due question, up to COUNT_DEFAULT.
+    count: Annotated[int, Field(ge=COUNT_MIN, le=COUNT_MAX)] | None = None
+    time_s: Annotated[int, Field(ge=TIME_MIN_S, le=TIME_MAX_S)] = TIME_DEFAULT_S
+
+
 class Answer(_Frozen):
     kind: Literal["answer"] = "answer"
     # Not length-limited here: an oversized answer must reach the core to be refused with
@@ -90,13 +100,35 @@ class Lang(_Frozen):
     locale: Locale
 
 
+class Mark(_Frozen):
+    """The member's view of an automatic grade: stored beside it, moves the review schedule,
+    never the leaderboard."""
+
+    kind: Literal["mark"] = "mark"
+    verdict: Literal["too_low", "too_high"]
+    # Buttons carry the attempt they were shown under; text means the last answered question.
+    attempt_id: int | None = None
+
+
 class Help(_Frozen):
     kind: Literal["help"] = "help"
     command: str | None = None  # a canonical command name ("start"), None for the overview
 
 
 Command = Annotated[
-    Start | Answer | Hint | Skip | Stop | Status | Topics | Leaderboard | Stats | Lang | Help,
+    Start
+    | Review
+    | Answer
+    | Hint
+    | Skip
+    | Stop
+    | Status
+    | Mark
+    | Topics
+    | Leaderboard
+    | Stats
+    | Lang
+    | Help,
     Field(discriminator="kind"),
 ]
 
@@ -108,6 +140,8 @@ COMMAND_NAMES: tuple[str, ...] = (
     "skip",
     "stop",
     "status",
+    "mark",
+    "review",
     "topics",
     "leaderboard",
     "stats",
@@ -129,6 +163,7 @@ ParseErrorCode = Literal[
     "unexpected_args",  # `hint extra words`
     "bad_period",
     "bad_locale",
+    "bad_mark",
     "unknown_help_topic",
 ]
 

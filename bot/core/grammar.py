@@ -13,9 +13,10 @@ Rules (the help texts in i18n.py say the same to users):
     as ambiguous;
   - a difficulty word: `easy`/`medium`/`hard` or `简单`/`中等`/`困难`;
   - every other word is part of the topic name (id, Chinese or English name, or alias).
+- `review` takes start's topic, count and time (no difficulty): a session of due reviews.
 - `hint`, `skip`, `stop`, `status`, `topics`, `stats` take nothing; `answer <text>` takes the rest
   of the line verbatim; `leaderboard [week|month|all]` (default week); `lang zh|en`;
-  `help [command]`.
+  `mark low|high` (`自评 偏低|偏高`); `help [command]`.
 - Where free text is an answer (the console), a line whose first word is not a command is an
   Answer; a line that starts with a command word but does not fit that command is reported
   with `could_be_answer=True`, so the core may take it as an answer while a question is open.
@@ -28,6 +29,7 @@ import re
 import shlex
 import unicodedata
 from collections.abc import Callable
+from typing import Literal
 
 from bot.core.commands import (
     COUNT_MAX,
@@ -43,8 +45,10 @@ from bot.core.commands import (
     Lang,
     Leaderboard,
     Locale,
+    Mark,
     ParseError,
     Period,
+    Review,
     Skip,
     Start,
     Stats,
@@ -75,6 +79,10 @@ COMMAND_ALIASES: dict[str, str] = {
     "停止": "stop",
     "status": "status",
     "状态": "status",
+    "mark": "mark",
+    "自评": "mark",
+    "review": "review",
+    "复习": "review",
     "topics": "topics",
     "主题": "topics",
     "题库": "topics",
@@ -146,6 +154,23 @@ PERIOD_WORDS: dict[str, Period] = {
     "全部": "all",
     "总": "all",
     "总榜": "all",
+}
+
+MARK_WORDS: dict[str, Literal["too_low", "too_high"]] = {
+    "low": "too_low",
+    "too-low": "too_low",
+    "too_low": "too_low",
+    "toolow": "too_low",
+    "偏低": "too_low",
+    "低": "too_low",
+    "低了": "too_low",
+    "high": "too_high",
+    "too-high": "too_high",
+    "too_high": "too_high",
+    "toohigh": "too_high",
+    "偏高": "too_high",
+    "高": "too_high",
+    "高了": "too_high",
 }
 
 LOCALE_WORDS: dict[str, Locale] = {
@@ -231,7 +256,11 @@ class CommandParser:
             return Answer(text=rest)
         if name == "start":
             return self._parse_start(rest)
+        if name == "review":
+            return self._parse_review(rest)
         words = _tokens(rest)
+        if name == "mark":
+            return _parse_mark(words)
         if name == "leaderboard":
             return _parse_period(words)
         if name == "lang":
@@ -256,6 +285,19 @@ class CommandParser:
             topic=topic_id,
             **{key: values[key] for key in ("count", "difficulty") if key in values},
             **({"time_s": values["time"]} if "time" in values else {}),
+        )
+
+    def _parse_review(self, rest: str) -> Review | ParseError:
+        """`review [topic] [count] [time]`: start's grammar, without a difficulty."""
+        parsed = self._parse_start(rest)
+        if isinstance(parsed, ParseError):
+            return parsed.model_copy(update={"command": "review"})
+        if parsed.difficulty is not None:
+            return ParseError(code="unknown_key", command="review", params={"key": "difficulty"})
+        return Review(
+            topic=parsed.topic,
+            count=parsed.count if "count" in parsed.model_fields_set else None,
+            time_s=parsed.time_s,
         )
 
     def _start_token(
@@ -391,6 +433,13 @@ def _parse_period(words: list[str]) -> Leaderboard | ParseError:
     if period is None or len(words) > 1:
         return ParseError(code="bad_period", command="leaderboard", params={"value": words[0]})
     return Leaderboard(period=period)
+
+
+def _parse_mark(words: list[str]) -> Mark | ParseError:
+    verdict = MARK_WORDS.get(fold(words[0])) if len(words) == 1 else None
+    if verdict is None:
+        return ParseError(code="bad_mark", command="mark", params={"value": " ".join(words)[:40]})
+    return Mark(verdict=verdict)
 
 
 def _parse_locale(words: list[str]) -> Lang | ParseError:

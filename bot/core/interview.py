@@ -8,21 +8,23 @@ only in memory: the deadline watcher's heap is a cache the database can rebuild.
 
 from __future__ import annotations
 
+import asyncio
 import random
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 import structlog
 
 from bot.core import cards
 from bot.core.caches import MemberCache, SessionCache
 from bot.core.clock import Clock
-from bot.core.commands import ANSWER_MAX_CHARS, Actor, Place, Start
+from bot.core.commands import ANSWER_MAX_CHARS, COUNT_DEFAULT, Actor, Mark, Place, Review, Start
 from bot.core.context import MemberContext, member_by_id
 from bot.core.grading import Grader, GradeResult
-from bot.core.i18n import format_duration, normalize_locale, t
+from bot.core.i18n import format_duration, format_span, normalize_locale, shorten, t
 from bot.core.messenger import Messenger
+from bot.core.review import ReviewSchedule
 from bot.core.scoring import capped_score, max_score_after_hints, points_for
 from bot.core.views import ErrorNotice, HintCard, Notice, View
 from content.loader import Bank
@@ -31,6 +33,9 @@ from storage import ActiveSessionExists, AttemptPositionTaken, SessionNotActive,
 from storage.models import AttemptRecord, SessionRecord
 
 log = structlog.get_logger(__name__)
+
+# How long shutdown waits for judge calls still in flight (the judge's own total timeout is 20 s).
+BACKGROUND_DRAIN_S = 5.0
 
 
 class GradeRefiner(Protocol):
@@ -61,8 +66,12 @@ class InterviewService:
         platforms: frozenset[str] | None = None,
         members: MemberCache | None = None,
         judge: GradeRefiner | None = None,
+        reviews: ReviewSchedule | None = None,
     ) -> None:
         self._judge = judge
+        self._reviews = reviews or ReviewSchedule(store)
+        # Judge calls under way: a grade shown at once is refined when the judge answers.
+        self._background: set[asyncio.Task[None]] = set()
         self._bank = bank
         self._members = members or MemberCache()
         self._sessions = SessionCache()
@@ -104,36 +113,6 @@ class InterviewService:
             )
             return [ErrorNotice(locale=ctx.locale, code=code, text=text)]
         chosen = await self._draw(ctx, pool, command.count)
-        now = self._clock.now()
-        try:
-            session = await self._store.create_session(
-                member_id=ctx.member.id,
-                platform=ctx.actor.platform,
-                workspace_id=ctx.actor.workspace_id,
-                channel_id=ctx.place.channel_id,
-                thread_id=ctx.place.thread_id,
-                topic=topic_id,
-                difficulty=command.difficulty,
-                question_ids=[q.id for q in chosen],
-                time_limit_s=command.time_s,
-                locale=ctx.locale,
-                now=now,
-            )
-        except ActiveSessionExists:
-            # Two starts at once: the schema let exactly one through.
-            active = await self._store.active_session(ctx.member.id)
-            if active is None:
-                raise
-            return [await self._session_exists(ctx, active)]
-        self._sessions.put(session)
-        log.info(
-            "session.started",
-            session_id=session.id,
-            member_id=ctx.member.id,
-            count=command.count,
-            time_s=command.time_s,
-            topic=topic_id,
-        )
         started = Notice(
             locale=ctx.locale,
             code="started",
@@ -147,7 +126,82 @@ class InterviewService:
                 ),
             ),
         )
-        return [started, *await self._ask(ctx, session, 1, now)]
+        return await self._begin(
+            ctx,
+            chosen,
+            time_s=command.time_s,
+            topic_id=topic_id,
+            difficulty=command.difficulty,
+            started=started,
+        )
+
+    async def review(self, ctx: MemberContext, command: Review) -> list[View]:
+        """A session of the member's due review questions, most overdue first."""
+        active = await self._store.active_session(ctx.member.id)
+        if active is not None:
+            return [await self._session_exists(ctx, active)]
+        topic_id: str | None = None
+        if command.topic is not None:
+            topic = self._bank.find_topic(command.topic)
+            if topic is None:
+                return [self.unknown_topic(ctx, command.topic)]
+            topic_id = topic.id
+        now = self._clock.now()
+        # Due ids of questions since removed from the bank, or of other topics, are passed over.
+        due = [
+            self._bank.questions[qid]
+            for qid in await self._reviews.due(ctx.member.id, now, limit=500)
+            if qid in self._bank.questions
+            and (topic_id is None or self._bank.questions[qid].topic == topic_id)
+        ]
+        if not due:
+            return [await self._nothing_due(ctx, now)]
+        chosen = due[: command.count or COUNT_DEFAULT]
+        started = Notice(
+            locale=ctx.locale,
+            code="review_started",
+            text=t(
+                ctx.locale,
+                "notice.review_started",
+                count=len(chosen),
+                time=format_duration(ctx.locale, command.time_s),
+            ),
+        )
+        return await self._begin(
+            ctx, chosen, time_s=command.time_s, topic_id=topic_id, difficulty=None, started=started
+        )
+
+    async def mark(self, ctx: MemberContext, command: Mark) -> list[View]:
+        """The member thinks an automatic grade was too low/high: keep it, re-plan the review."""
+        if command.attempt_id is not None:
+            attempt = await self._store.get_attempt(command.attempt_id)
+        else:
+            attempt = await self._store.last_answered_attempt(ctx.member.id)
+        if attempt is None or attempt.member_id != ctx.member.id or attempt.state != "answered":
+            text = t(ctx.locale, "notice.mark_nothing")
+            return [Notice(locale=ctx.locale, code="mark_nothing", text=text)]
+        await self._store.set_self_assessment(attempt.id, command.verdict)
+        marked = attempt.model_copy(update={"self_assessment": command.verdict})
+        due = await self._reviews.rerate(marked)
+        log.info(
+            "attempt.self_assessed",
+            attempt_id=attempt.id,
+            verdict=command.verdict,
+            rescheduled=due is not None,
+        )
+        question = self._bank.questions.get(attempt.question_id)
+        name = question.question if question is not None else attempt.question_id
+        if due is None:
+            key = "notice.mark_saved"
+        else:
+            key = (
+                "notice.mark_saved_later"
+                if command.verdict == "too_low"
+                else ("notice.mark_saved_sooner")
+            )
+        when = format_span(ctx.locale, (due - self._clock.now()).total_seconds()) if due else ""
+        text = t(ctx.locale, key, question=shorten(name, 40), when=when)
+        return [Notice(locale=ctx.locale, code="mark_saved", text=text)]
 
     async def answer(self, ctx: MemberContext, text: str) -> list[View]:
         if len(text) > ANSWER_MAX_CHARS:
@@ -177,9 +231,6 @@ class InterviewService:
         if attempt.deadline_at <= now:
             return await self._late(ctx, session, attempt, question, now)
         grade = self._grader.grade(question, text)
-        if self._judge is not None:
-            # Bounded by the judge's own timeout; any failure leaves the offline grade.
-            grade = await self._judge.grade(question, text, grade) or grade
         score = capped_score(grade.score, attempt.max_score)
         finished = await self._store.finish_attempt(
             attempt.id,
@@ -193,10 +244,13 @@ class InterviewService:
         if finished is None:
             return [self._too_late(ctx)]
         self._closed(attempt.id)
-        return [
-            cards.feedback(self._bank, session, finished, question, locale=ctx.locale),
-            *await self._advance(ctx, session, finished.position, now),
-        ]
+        await self._reviews.record(finished)
+        feedback = cards.feedback(self._bank, session, finished, question, locale=ctx.locale)
+        if self._judge is not None:
+            # The offline grade is shown now; the judge's replaces it when (if) it arrives.
+            feedback = feedback.model_copy(update={"judge_pending": True})
+            self._in_background(self._refine(ctx, session, finished, question, grade))
+        return [feedback, *await self._advance(ctx, session, finished.position, now)]
 
     async def hint(self, ctx: MemberContext) -> list[View]:
         opened = await self._open(ctx)
@@ -243,6 +297,7 @@ class InterviewService:
         if finished is None:
             return [self._too_late(ctx)]
         self._closed(attempt.id)
+        await self._reviews.record(finished)
         return [
             cards.feedback(self._bank, session, finished, question, locale=ctx.locale),
             *await self._advance(ctx, session, finished.position, now),
@@ -300,6 +355,72 @@ class InterviewService:
 
     async def has_active_session(self, member_id: int) -> bool:
         return await self._store.active_session(member_id) is not None
+
+    # ---- the LLM judge, in the background ---------------------------------------------------
+
+    async def _refine(
+        self,
+        ctx: MemberContext,
+        session: SessionRecord,
+        attempt: AttemptRecord,
+        question: Question,
+        offline: GradeResult,
+    ) -> None:
+        """Ask the judge; if it answers, its grade replaces the offline one and is re-shown."""
+        assert self._judge is not None and attempt.answer is not None
+        judged = await self._judge.grade(question, attempt.answer, offline)
+        if judged is None:
+            return  # any failure: the offline grade stands, nothing to say
+        score = capped_score(judged.score, attempt.max_score)
+        updated = await self._store.replace_grade(
+            attempt.id,
+            replaces=offline.grader,
+            score=score,
+            points=points_for(score, attempt.difficulty),
+            grade=judged.model_dump(mode="json"),
+        )
+        if updated is None:
+            return
+        await self._reviews.rerate(updated)
+        log.info("attempt.judged", attempt_id=attempt.id, offline=attempt.score, judged=score)
+        unchanged = score == attempt.score and {p.point for p in judged.covered} == {
+            p.point for p in offline.covered
+        }
+        if unchanged:
+            return  # stored for the record; telling the member "no change" is noise
+        view = cards.feedback(self._bank, session, updated, question, locale=ctx.locale)
+        await self._messenger.deliver(
+            ctx.actor, ctx.place, [view.model_copy(update={"refined": True})]
+        )
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(self._logged(work))
+        self._background.add(task)
+        task.add_done_callback(self._background.discard)
+
+    @staticmethod
+    async def _logged(work: Coroutine[Any, Any, None]) -> None:
+        try:
+            await work
+        except Exception:
+            log.exception("background.failed")
+
+    async def wait_background(self) -> None:
+        """Until every judge call under way has finished (tests, shutdown)."""
+        while self._background:
+            await asyncio.gather(*list(self._background), return_exceptions=True)
+
+    async def aclose(self) -> None:
+        """Shutdown: give judge calls a moment, then cancel; the offline grades are stored."""
+        if not self._background:
+            return
+        try:
+            async with asyncio.timeout(BACKGROUND_DRAIN_S):
+                await self.wait_background()
+        except TimeoutError:
+            for task in list(self._background):
+                task.cancel()
+            await asyncio.gather(*list(self._background), return_exceptions=True)
 
     # ---- the deadline watcher's entry point ------------------------------------------------
 
@@ -367,6 +488,7 @@ class InterviewService:
         )
         if expired is not None:
             self._own.discard(attempt_id)
+            await self._reviews.record(expired)
         return expired
 
     async def _not_expired(self, attempt_id: int) -> None:
@@ -422,9 +544,7 @@ class InterviewService:
         answered: bool = True,
     ) -> list[View]:
         """The deadline passed before the watcher got to it: expire it here, once."""
-        expired = await self._store.finish_attempt(
-            attempt.id, state="expired", now=now, score=0.0, points=0.0, only_if_expired=True
-        )
+        expired = await self._expire_if_due(attempt.id, now)
         self._closed(attempt.id)
         views: list[View] = [self._too_late(ctx)] if answered else []
         if expired is None:
@@ -494,6 +614,58 @@ class InterviewService:
             notice,
             cards.summary(self._bank, session, attempts, ended="stopped", locale=ctx.locale),
         ]
+
+    async def _begin(
+        self,
+        ctx: MemberContext,
+        chosen: Sequence[Question],
+        *,
+        time_s: int,
+        topic_id: str | None,
+        difficulty: int | None,
+        started: Notice,
+    ) -> list[View]:
+        """Create the session (the schema allows one active per member) and ask question 1."""
+        now = self._clock.now()
+        try:
+            session = await self._store.create_session(
+                member_id=ctx.member.id,
+                platform=ctx.actor.platform,
+                workspace_id=ctx.actor.workspace_id,
+                channel_id=ctx.place.channel_id,
+                thread_id=ctx.place.thread_id,
+                topic=topic_id,
+                difficulty=difficulty,
+                question_ids=[q.id for q in chosen],
+                time_limit_s=time_s,
+                locale=ctx.locale,
+                now=now,
+            )
+        except ActiveSessionExists:
+            # Two starts at once: the schema let exactly one through.
+            active = await self._store.active_session(ctx.member.id)
+            if active is None:
+                raise
+            return [await self._session_exists(ctx, active)]
+        self._sessions.put(session)
+        log.info(
+            "session.started",
+            session_id=session.id,
+            member_id=ctx.member.id,
+            kind=started.code,
+            count=len(chosen),
+            time_s=time_s,
+            topic=topic_id,
+        )
+        return [started, *await self._ask(ctx, session, 1, now)]
+
+    async def _nothing_due(self, ctx: MemberContext, now: datetime) -> Notice:
+        text = t(ctx.locale, "notice.no_reviews_due")
+        upcoming = await self._reviews.next_due(ctx.member.id)
+        if upcoming is not None:
+            when = format_span(ctx.locale, (upcoming - now).total_seconds())
+            text += " " + t(ctx.locale, "notice.next_review", when=when)
+        return Notice(locale=ctx.locale, code="no_reviews_due", text=text)
 
     async def _draw(
         self, ctx: MemberContext, pool: Sequence[Question], count: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from functools import singledispatch
 
-from bot.core.i18n import format_duration, format_number, t
+from bot.core.i18n import format_duration, format_number, format_span, shorten, t
 from bot.core.views import (
     Board,
     ErrorNotice,
@@ -78,8 +78,10 @@ def _hint(view: HintCard) -> str:
 @render.register
 def _feedback(view: Feedback) -> str:
     loc = view.locale
-    lines = [
-        RULE,
+    lines = [RULE]
+    if view.refined:
+        lines.append(t(loc, "feedback.refined"))
+    lines += [
         t(
             loc,
             "feedback.header",
@@ -107,6 +109,10 @@ def _feedback(view: Feedback) -> str:
     lines += ["", t(loc, "feedback.reference"), view.reference_answer.rstrip()]
     if view.grader:
         lines += ["", t(loc, "feedback.grader", grader=view.grader)]
+    if view.judge_pending:
+        lines.append(t(loc, "feedback.judge_pending"))
+    if view.outcome == "answered":
+        lines.append(t(loc, "feedback.mark_hint"))
     return "\n".join(lines)
 
 
@@ -121,7 +127,7 @@ def _summary(view: Summary) -> str:
                 "summary.line",
                 position=item.position,
                 topic=item.topic_name,
-                question=_shorten(item.question, 40),
+                question=shorten(item.question, 40),
                 score=format_number(item.score),
                 max=format_number(item.max_score),
                 time=format_duration(loc, item.time_taken_s),
@@ -171,6 +177,11 @@ def _stats(view: StatsView) -> str:
     loc = view.locale
     if view.attempts == 0:
         return t(loc, "stats.empty")
+    reviews = []
+    if view.reviews_due:
+        reviews.append(t(loc, "stats.reviews_due", count=view.reviews_due))
+    elif view.next_review_in_s is not None:
+        reviews.append(t(loc, "stats.next_review", when=format_span(loc, view.next_review_in_s)))
     lines = [
         t(loc, "stats.header"),
         t(
@@ -194,7 +205,7 @@ def _stats(view: StatsView) -> str:
                 average=format_number(row.average_score),
             )
         )
-    return "\n".join(lines)
+    return "\n".join(lines + reviews)
 
 
 @render.register
@@ -230,8 +241,3 @@ def _notice(view: Notice) -> str:
 @render.register
 def _error(view: ErrorNotice) -> str:
     return f"⚠️ {view.text}"
-
-
-def _shorten(text: str, limit: int) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"

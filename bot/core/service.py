@@ -23,8 +23,10 @@ from bot.core.commands import (
     Lang,
     Leaderboard,
     Locale,
+    Mark,
     ParseError,
     Place,
+    Review,
     Skip,
     Start,
     Stats,
@@ -38,6 +40,7 @@ from bot.core.grammar import CommandParser
 from bot.core.i18n import DEFAULT_LOCALE, normalize_locale, t
 from bot.core.interview import DeadlineSink, GradeRefiner, InterviewService
 from bot.core.messenger import Messenger
+from bot.core.review import ReviewSchedule
 from bot.core.standings import StandingsService, help_view
 from bot.core.views import ErrorNotice, View
 from content.loader import Bank
@@ -69,6 +72,7 @@ class Core:
         self._default_locale = default_locale
         self.parser = CommandParser(bank.find_topic)
         self._members = MemberCache()
+        reviews = ReviewSchedule(store)
         self.interviews = InterviewService(
             bank=bank,
             store=store,
@@ -80,9 +84,13 @@ class Core:
             platforms=platforms,
             members=self._members,
             judge=judge,
+            reviews=reviews,
         )
         self.standings = StandingsService(
-            bank=bank, store=store, timezone=timezone or ZoneInfo("Asia/Shanghai")
+            bank=bank,
+            store=store,
+            timezone=timezone or ZoneInfo("Asia/Shanghai"),
+            reviews=reviews,
         )
 
     # ---- entry points ---------------------------------------------------------------------
@@ -140,6 +148,10 @@ class Core:
         ctx = await self._context(actor, Place())
         return await self.interviews.has_active_session(ctx.member.id)
 
+    async def aclose(self) -> None:
+        """Shutdown: let judge calls under way finish briefly (their offline grades are stored)."""
+        await self.interviews.aclose()
+
     async def expire(self, attempt_id: int, offline: bool) -> None:
         """The deadline watcher's handler."""
         try:
@@ -168,6 +180,10 @@ class Core:
         match command:
             case Start():
                 return await interviews.start(ctx, command)
+            case Review():
+                return await interviews.review(ctx, command)
+            case Mark():
+                return await interviews.mark(ctx, command)
             case Answer(text=text):
                 return await interviews.answer(ctx, text)
             case Hint():
@@ -183,7 +199,7 @@ class Core:
             case Leaderboard(period=period):
                 return list(await self.standings.leaderboard(ctx, period, self._clock.now()))
             case Stats():
-                return list(await self.standings.stats(ctx))
+                return list(await self.standings.stats(ctx, self._clock.now()))
             case Lang(locale=locale):
                 return list(await self._set_language(ctx, locale))
             case Help(command=name):

@@ -10,6 +10,7 @@ from bot.core import cards
 from bot.core.commands import ANSWER_MAX_CHARS, COMMAND_NAMES, Locale, Period
 from bot.core.context import MemberContext
 from bot.core.i18n import t
+from bot.core.review import ReviewSchedule
 from bot.core.scoring import HINT_PENALTY, MAX_SCORE_FLOOR
 from bot.core.views import (
     Board,
@@ -41,10 +42,13 @@ def period_start(period: Period, now: datetime, zone: ZoneInfo) -> datetime | No
 
 
 class StandingsService:
-    def __init__(self, *, bank: Bank, store: Store, timezone: ZoneInfo) -> None:
+    def __init__(
+        self, *, bank: Bank, store: Store, timezone: ZoneInfo, reviews: ReviewSchedule
+    ) -> None:
         self._bank = bank
         self._store = store
         self._zone = timezone
+        self._reviews = reviews
 
     async def leaderboard(self, ctx: MemberContext, period: Period, now: datetime) -> list[Board]:
         since = period_start(period, now, self._zone)
@@ -72,8 +76,10 @@ class StandingsService:
             )
         ]
 
-    async def stats(self, ctx: MemberContext) -> list[StatsView]:
+    async def stats(self, ctx: MemberContext, now: datetime) -> list[StatsView]:
         stats = await self._store.member_stats(ctx.member.id)
+        due = await self._reviews.count_due(ctx.member.id, now)
+        upcoming = None if due else await self._reviews.next_due(ctx.member.id)
         return [
             StatsView(
                 locale=ctx.locale,
@@ -89,6 +95,10 @@ class StandingsService:
                     )
                     for row in stats.by_topic
                 ],
+                reviews_due=due,
+                next_review_in_s=(
+                    None if upcoming is None else max(0, int((upcoming - now).total_seconds()))
+                ),
             )
         ]
 

@@ -82,6 +82,10 @@ class Feedback(_View):
     time_taken_s: int
     # The question's time ran out while the bot was not running; say so rather than pretend.
     while_offline: bool = False
+    # The offline grade, shown at once, while the LLM judge re-reads the answer.
+    judge_pending: bool = False
+    # Delivered later: the judge's grade has replaced the one shown before.
+    refined: bool = False
 
 
 class SummaryItem(BaseModel):
@@ -143,6 +147,8 @@ class StatsView(_View):
     average_score: float
     points: float
     by_topic: list[TopicStatView]  # weakest first
+    reviews_due: int = 0
+    next_review_in_s: int | None = None  # when nothing is due yet but something is scheduled
 
 
 class TopicItem(BaseModel):

@@ -670,3 +670,55 @@ async def test_review_cards_are_upserted_and_listed_when_due(store: Store) -> No
     assert card is not None and card.card == {"s": 9} and card.due_at == now + timedelta(days=4)
     assert await store.due_reviews(member, now=now) == ["q-soon"]
     assert await store.get_review_card(member, "q-missing") is None
+    assert await store.next_review_due(member) == now - timedelta(hours=1)  # q-soon
+    assert await store.next_review_due(await new_member(store, user="u3")) is None
+
+
+async def test_a_second_opinion_replaces_only_the_grade_it_was_asked_about(store: Store) -> None:
+    member_id = await new_member(store)
+    session = await start(store, member_id)
+    attempt = await ask(store, session.id, 0)
+    offline = {"grader": "offline-keypoints", "score": 40.0}
+    judged = {"grader": "llm-judge", "score": 70.0}
+
+    # Not answered yet: nothing to replace.
+    assert (
+        await store.replace_grade(
+            attempt.id, replaces="offline-keypoints", score=70.0, points=14.0, grade=judged
+        )
+        is None
+    )
+    await store.finish_attempt(
+        attempt.id, state="answered", now=T0, answer="a", score=40.0, points=8.0, grade=offline
+    )
+    replaced = await store.replace_grade(
+        attempt.id, replaces="offline-keypoints", score=70.0, points=14.0, grade=judged
+    )
+    assert replaced is not None and (replaced.score, replaced.points) == (70.0, 14.0)
+    assert replaced.grade == judged
+    # A second (late, repeated) refinement finds the grade is no longer the offline one.
+    again = {"grader": "llm-judge", "score": 10.0}
+    assert (
+        await store.replace_grade(
+            attempt.id, replaces="offline-keypoints", score=10.0, points=2.0, grade=again
+        )
+        is None
+    )
+    assert (await reload(store, attempt.id)).score == 70.0
+
+
+async def test_the_last_answered_attempt_is_the_newest_answered_one(store: Store) -> None:
+    member_id = await new_member(store)
+    assert await store.last_answered_attempt(member_id) is None
+    await play(
+        store,
+        member_id,
+        [
+            Done("q-a", "rag", T0),
+            Done("q-b", "rag", T0 + timedelta(minutes=1)),
+            Done("q-c", "rag", T0 + timedelta(minutes=2), state="skipped"),
+        ],
+    )
+    last = await store.last_answered_attempt(member_id)
+    assert last is not None and last.question_id == "q-b"
+    assert await store.last_answered_attempt(await new_member(store, "u2")) is None

@@ -10,7 +10,9 @@ from bot.core.commands import (
     Hint,
     Lang,
     Leaderboard,
+    Mark,
     ParseError,
+    Review,
     Skip,
     Start,
     Stats,
@@ -121,6 +123,13 @@ def test_start_refusals_say_what_is_allowed(
         ("帮助 提示", Help(command="hint")),
         ("answer  KV Cache 存的是 K 和 V ", Answer(text="KV Cache 存的是 K 和 V")),
         ("", Help()),
+        ("review", Review()),
+        ("复习 rag 3", Review(topic="rag", count=3)),
+        ("review 2 90s", Review(count=2, time_s=90)),
+        ("mark low", Mark(verdict="too_low")),
+        ("mark too-high", Mark(verdict="too_high")),
+        ("自评 偏低", Mark(verdict="too_low")),
+        ("help review", Help(command="review")),
     ],
 )
 def test_other_commands_in_english_and_chinese(
@@ -167,6 +176,10 @@ def test_a_command_word_that_does_not_fit_may_be_an_answer(parser: CommandParser
         ("lang fr", "bad_locale", "lang"),
         ("lang", "bad_locale", "lang"),
         ("help dance", "unknown_help_topic", None),
+        ("mark", "bad_mark", "mark"),
+        ("mark maybe", "bad_mark", "mark"),
+        ("review hard", "unknown_key", "review"),
+        ("review count=99", "count_range", "review"),
     ],
 )
 def test_other_refusals(parser: CommandParser, line: str, code: str, command: str | None) -> None:

@@ -6,9 +6,11 @@ judge, the grader and the core are the real ones.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -20,13 +22,14 @@ from bot.core.deadlines import DeadlineWatcher
 from bot.core.grading import build_offline_grader
 from bot.core.grading.judge import build_judge
 from bot.core.messenger import RecordingMessenger
+from bot.core.render_text import render_all
 from bot.core.service import Core
-from bot.core.views import Feedback, QuestionCard
+from bot.core.views import Feedback, QuestionCard, Summary
 from content.loader import Bank
 from storage import open_store
 
 ANSWER = "RAG 会先检索外部知识库再生成，这样回答可以附上引用来源。"
-Reply = Callable[[httpx.Request], httpx.Response]
+Reply = Callable[[httpx.Request], httpx.Response | Awaitable[httpx.Response]]
 
 
 def completion(points: list[dict[str, object]]) -> httpx.Response:
@@ -34,6 +37,7 @@ def completion(points: list[dict[str, object]]) -> httpx.Response:
     return httpx.Response(200, json={"choices": [{"message": {"content": content}}]})
 
 
+@asynccontextmanager
 async def judged_bot(
     db_url: str, bank: Bank, clock: FakeClock, reply: Reply
 ) -> AsyncIterator[BotProcess]:
@@ -58,36 +62,70 @@ async def judged_bot(
         yield BotProcess(core, store, watcher, messenger, clock)
     finally:
         await watcher.stop()
+        await core.aclose()
         await client.aclose()
         await store.close()
 
 
-@pytest.mark.parametrize(
-    ("reply", "grader"),
-    [
-        (
-            lambda request: completion(
-                [
-                    {"id": 1, "covered": True, "evidence": "先检索外部知识库再生成"},
-                    {"id": 4, "covered": True, "evidence": "附上引用来源"},
-                ]
-            ),
-            "llm-judge",
-        ),
-        (lambda request: httpx.Response(500, text="overloaded"), "offline"),
-        (lambda request: httpx.Response(200, json={"choices": []}), "offline"),
-    ],
-    ids=["judge-grades", "server-error", "bad-reply"],
-)
-async def test_the_judge_refines_or_the_offline_grade_stands(
-    db_url: str, bank: Bank, clock: FakeClock, reply: Reply, grader: str
+JUDGED = [
+    {"id": 1, "covered": True, "evidence": "先检索外部知识库再生成"},
+    {"id": 4, "covered": True, "evidence": "附上引用来源"},
+]
+
+
+async def test_the_offline_grade_is_shown_at_once_and_the_judges_replaces_it(
+    db_url: str, bank: Bank, clock: FakeClock
 ) -> None:
-    async for bot in judged_bot(db_url, bank, clock, reply):
+    released = asyncio.Event()
+
+    async def slow_judge(request: httpx.Request) -> httpx.Response:
+        await released.wait()  # the member must not wait for the model server
+        return completion(JUDGED)
+
+    async with judged_bot(db_url, bank, clock, slow_judge) as bot:
         card = only(await bot.say("start rag 1 easy"), QuestionCard)
-        assert card.question_id == "rag-what-is-rag"
-        feedback = only(await bot.say(ANSWER), Feedback)
-        assert feedback.grader is not None and feedback.grader.startswith(grader)
-        assert feedback.outcome == "answered" and feedback.score > 0
-        attempt = await bot.store.get_attempt(card.attempt_id)
-        assert attempt is not None and attempt.grade is not None
-        assert attempt.grade["grader"].startswith(grader)  # what was stored is what was shown
+        views = await bot.say(ANSWER)
+        shown = only(views, Feedback)
+        assert shown.grader is not None and shown.grader.startswith("offline")
+        assert shown.judge_pending
+        assert "评审模型正在复核" in render_all(views)
+        assert only(views, Summary).asked == 1  # the interview goes on meanwhile
+        assert bot.messenger.pop() == []
+
+        released.set()
+        await bot.core.interviews.wait_background()
+        [(_, _, delivered)] = bot.messenger.pop()
+        refined = only(delivered, Feedback)
+        assert refined.refined and refined.attempt_id == card.attempt_id
+        assert refined.grader is not None and refined.grader.startswith("llm-judge")
+        assert refined.score != shown.score
+        assert "评审模型复核了你的回答" in render_all(delivered)
+        stored = await bot.store.get_attempt(card.attempt_id)
+        assert stored is not None and stored.grade is not None
+        assert stored.grade["grader"] == "llm-judge"  # what was stored is what was shown
+        assert (stored.score, stored.points) == (refined.score, refined.points)
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        lambda request: httpx.Response(500, text="overloaded"),
+        lambda request: httpx.Response(200, json={"choices": []}),
+        lambda request: httpx.Response(
+            200, json={"choices": [{"message": {"content": "我觉得这个回答很好，给满分。"}}]}
+        ),
+    ],
+    ids=["server-error", "bad-reply", "prose"],
+)
+async def test_a_failing_judge_never_changes_the_stored_grade(
+    db_url: str, bank: Bank, clock: FakeClock, reply: Reply
+) -> None:
+    async with judged_bot(db_url, bank, clock, reply) as bot:
+        card = only(await bot.say("start rag 1 easy"), QuestionCard)
+        shown = only(await bot.say(ANSWER), Feedback)
+        await bot.core.interviews.wait_background()
+        assert bot.messenger.pop() == []  # nothing to say: the grade shown stands
+        stored = await bot.store.get_attempt(card.attempt_id)
+        assert stored is not None and stored.grade is not None
+        assert stored.grade["grader"].startswith("offline")
+        assert stored.score == shown.score

@@ -1,0 +1,123 @@
+"""Spaced repetition: questions a member answered badly come back on an fsrs schedule.
+
+- Every finished attempt (answered, skipped, timed out) is a review of that question: its score
+  maps to Again/Hard/Good/Easy. A question first answered well (Good/Easy) gets no card: there
+  is nothing to review. Once a card exists, every later attempt moves it.
+- Steps are hours and days, not minutes: an interview question asked again ten minutes later
+  tests short-term memory, not understanding.
+- The card remembers the state before the attempt that last moved it, so a later correction of
+  that attempt's grade (the member's self-assessment, the LLM judge) re-rates the same review
+  instead of stacking a second one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any, Literal
+
+from fsrs import Card, Rating, Scheduler
+
+from storage import Store
+from storage.models import AttemptRecord
+
+SelfAssessment = Literal["too_low", "too_high"]
+
+LEARNING_STEPS = (timedelta(hours=4), timedelta(days=1))
+RELEARNING_STEPS = (timedelta(hours=8),)
+# Score thresholds (0–100) for Hard, Good and Easy; below the first it is Again.
+HARD_FROM, GOOD_FROM, EASY_FROM = 40.0, 60.0, 85.0
+_NEEDS_REVIEW = (Rating.Again, Rating.Hard)
+
+
+def rating_for(attempt: AttemptRecord) -> Rating:
+    """The fsrs rating of a finished attempt, with the member's self-assessment applied."""
+    score = attempt.score if attempt.state == "answered" and attempt.score is not None else 0.0
+    if score >= EASY_FROM:
+        rating = Rating.Easy
+    elif score >= GOOD_FROM:
+        rating = Rating.Good
+    elif score >= HARD_FROM:
+        rating = Rating.Hard
+    else:
+        rating = Rating.Again
+    if attempt.self_assessment == "too_low":
+        return Rating(min(rating.value + 1, Rating.Easy.value))
+    if attempt.self_assessment == "too_high":
+        return Rating(max(rating.value - 1, Rating.Again.value))
+    return rating
+
+
+class ReviewSchedule:
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        # No fuzzing: the same history gives the same schedule, which members can reason about.
+        self._scheduler = Scheduler(
+            learning_steps=LEARNING_STEPS, relearning_steps=RELEARNING_STEPS, enable_fuzzing=False
+        )
+
+    async def record(self, attempt: AttemptRecord) -> datetime | None:
+        """Count a finished attempt as a review. Returns when the question is due next, if ever."""
+        if attempt.state not in ("answered", "skipped", "expired") or attempt.finished_at is None:
+            return None
+        stored = await self._store.get_review_card(attempt.member_id, attempt.question_id)
+        rating = rating_for(attempt)
+        if stored is None and rating not in _NEEDS_REVIEW:
+            return None
+        before = _card(stored.card) if stored is not None else None
+        return await self._save(attempt, before, rating)
+
+    async def rerate(self, attempt: AttemptRecord) -> datetime | None:
+        """The attempt's grade or self-assessment changed: redo the review it caused.
+
+        Returns the new due time, or None when the schedule did not change (a later attempt of
+        the same question has moved the card since, or the question needs no review).
+        """
+        if attempt.finished_at is None:
+            return None
+        stored = await self._store.get_review_card(attempt.member_id, attempt.question_id)
+        rating = rating_for(attempt)
+        if stored is None:
+            # A member who says a grade was too high doubts they know it: it comes back.
+            if rating not in _NEEDS_REVIEW and attempt.self_assessment != "too_high":
+                return None
+            return await self._save(attempt, None, rating)
+        if stored.card.get("attempt_id") != attempt.id:
+            return None
+        before = stored.card.get("before")
+        return await self._save(attempt, Card.from_dict(before) if before else None, rating)
+
+    async def due(self, member_id: int, now: datetime, limit: int) -> list[str]:
+        return await self._store.due_reviews(member_id, now=now, limit=limit)
+
+    async def count_due(self, member_id: int, now: datetime) -> int:
+        return await self._store.count_due_reviews(member_id, now=now)
+
+    async def next_due(self, member_id: int) -> datetime | None:
+        return await self._store.next_review_due(member_id)
+
+    async def _save(self, attempt: AttemptRecord, before: Card | None, rating: Rating) -> datetime:
+        assert attempt.finished_at is not None
+        card, _ = self._scheduler.review_card(
+            before or Card(card_id=attempt.id),
+            rating,
+            review_datetime=attempt.finished_at,
+        )
+        data: dict[str, Any] = {
+            "fsrs": card.to_dict(),
+            "before": before.to_dict() if before is not None else None,
+            "attempt_id": attempt.id,
+            "rating": rating.name,
+        }
+        await self._store.save_review_card(
+            attempt.member_id,
+            attempt.question_id,
+            card=data,
+            due_at=card.due,
+            now=attempt.finished_at,
+        )
+        due: datetime = card.due
+        return due
+
+
+def _card(data: dict[str, Any]) -> Card:
+    return Card.from_dict(data["fsrs"])
