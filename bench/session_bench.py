@@ -263,6 +263,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, object]:
                 result["timeouts"] = await bench.timeouts(args.sessions, messenger)
         finally:
             await watcher.stop()
+            await core.aclose()  # queued review writes land before the store closes
             await store.close()
     return result
 

@@ -7,7 +7,10 @@ restart, a second process or an answer racing its own timeout can never score tw
 
 from __future__ import annotations
 
+import asyncio
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self, get_args
@@ -16,7 +19,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from storage.engine import make_engine
 from storage.errors import ActiveSessionExists, AttemptPositionTaken, SessionNotActive
@@ -80,6 +83,12 @@ class Store:
             self._one = engine.execution_options(isolation_level="AUTOCOMMIT")
         else:
             self._one = engine
+        # SQLite has one writer. Its busy handler makes a blocked writer sleep in growing steps,
+        # which under load turns into latency spikes; queueing this process's writes on a lock
+        # keeps them back to back. Other processes still meet busy_timeout.
+        self._writer: asyncio.Lock | None = (
+            asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        )
 
     @property
     def engine(self) -> AsyncEngine:
@@ -113,7 +122,7 @@ class Store:
             & (members.c.workspace_id == key.workspace_id)
             & (members.c.user_id == key.user_id)
         )
-        async with self._one.begin() as conn:
+        async with self._write() as conn:
             row = (await conn.execute(sa.select(members).where(where))).mappings().first()
             if row is None:
                 insert = (
@@ -143,7 +152,7 @@ class Store:
         return _member(row)
 
     async def set_member_locale(self, member_id: int, locale: str) -> None:
-        async with self._one.begin() as conn:
+        async with self._write() as conn:
             await conn.execute(
                 sa.update(members).where(members.c.id == member_id).values(locale=locale)
             )
@@ -188,7 +197,7 @@ class Store:
             .returning(*sessions.c)
         )
         try:
-            async with self._one.begin() as conn:
+            async with self._write() as conn:
                 row = (await conn.execute(insert)).mappings().one()
         except IntegrityError as error:
             if _violates(error, ONE_ACTIVE_SESSION_INDEX, "sessions.member_id"):
@@ -221,7 +230,7 @@ class Store:
             .where((sessions.c.id == session_id) & (sessions.c.state == "active"))
             .values(state=state, ended_at=_utc(now, "now"))
         )
-        async with self._one.begin() as conn:
+        async with self._write() as conn:
             result = await conn.execute(update)
         return result.rowcount == 1
 
@@ -250,7 +259,7 @@ class Store:
             .returning(sessions.c.member_id)
         )
         try:
-            async with self._engine.begin() as conn:
+            async with self._write(self._engine) as conn:
                 member_id = (await conn.execute(advance)).scalar_one_or_none()
                 if member_id is None:
                     raise SessionNotActive(session_id)
@@ -315,7 +324,7 @@ class Store:
             .values(hints_used=attempts.c.hints_used + 1, max_score=max_score)
             .returning(*attempts.c)
         )
-        async with self._one.begin() as conn:
+        async with self._write() as conn:
             row = (await conn.execute(update)).mappings().first()
         return None if row is None else _attempt(row)
 
@@ -353,7 +362,7 @@ class Store:
             )
             .returning(*attempts.c)
         )
-        async with self._one.begin() as conn:
+        async with self._write() as conn:
             row = (await conn.execute(update)).mappings().first()
         return None if row is None else _attempt(row)
 
@@ -382,7 +391,7 @@ class Store:
             .values(score=score, points=points, grade=grade)
             .returning(*attempts.c)
         )
-        async with self._one.begin() as conn:
+        async with self._write() as conn:
             row = (await conn.execute(update)).mappings().first()
         return None if row is None else _attempt(row)
 
@@ -430,7 +439,7 @@ class Store:
             .where((attempts.c.id == attempt_id) & (attempts.c.state != "asking"))
             .values(self_assessment=value)
         )
-        async with self._one.begin() as conn:
+        async with self._write() as conn:
             result = await conn.execute(update)
         return result.rowcount == 1
 
@@ -554,7 +563,7 @@ class Store:
             index_elements=[review_cards.c.member_id, review_cards.c.question_id],
             set_={k: insert.excluded[k] for k in ("card", "due_at", "updated_at")},
         )
-        async with self._one.begin() as conn:
+        async with self._write() as conn:
             await conn.execute(upsert)
 
     async def due_reviews(self, member_id: int, *, now: datetime, limit: int = 20) -> list[str]:
@@ -588,6 +597,17 @@ class Store:
         return None if due is None else _utc(due, "due_at")
 
     # ---- helpers -------------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def _write(self, engine: AsyncEngine | None = None) -> AsyncIterator[AsyncConnection]:
+        """A write transaction; on SQLite, one of this process's at a time."""
+        target = engine or self._one
+        if self._writer is None:
+            async with target.begin() as conn:
+                yield conn
+            return
+        async with self._writer, target.begin() as conn:
+            yield conn
 
     def _insert(self, table: sa.Table) -> sqlite.Insert | postgresql.Insert:
         # ON CONFLICT is dialect-specific in SQLAlchemy; both dialects spell it the same way.
