@@ -244,7 +244,7 @@ class InterviewService:
         if finished is None:
             return [self._too_late(ctx)]
         self._closed(attempt.id)
-        await self._reviews.record(finished)
+        self._reviews.record_later(finished)
         feedback = cards.feedback(self._bank, session, finished, question, locale=ctx.locale)
         if self._judge is not None:
             # The offline grade is shown now; the judge's replaces it when (if) it arrives.
@@ -297,7 +297,7 @@ class InterviewService:
         if finished is None:
             return [self._too_late(ctx)]
         self._closed(attempt.id)
-        await self._reviews.record(finished)
+        self._reviews.record_later(finished)
         return [
             cards.feedback(self._bank, session, finished, question, locale=ctx.locale),
             *await self._advance(ctx, session, finished.position, now),
@@ -412,6 +412,11 @@ class InterviewService:
 
     async def aclose(self) -> None:
         """Shutdown: give judge calls a moment, then cancel; the offline grades are stored."""
+        try:
+            async with asyncio.timeout(BACKGROUND_DRAIN_S):
+                await self._reviews.settle()
+        except TimeoutError:
+            log.warning("review.unsettled_at_shutdown")
         if not self._background:
             return
         try:
@@ -488,7 +493,7 @@ class InterviewService:
         )
         if expired is not None:
             self._own.discard(attempt_id)
-            await self._reviews.record(expired)
+            self._reviews.record_later(expired)
         return expired
 
     async def _not_expired(self, attempt_id: int) -> None:

@@ -8,13 +8,18 @@
 - The card remembers the state before the attempt that last moved it, so a later correction of
   that attempt's grade (the member's self-assessment, the LLM judge) re-rates the same review
   instead of stacking a second one.
+- Recording is kept off the member's critical path: `record_later` queues it behind the reply
+  (one at a time, in order), and every read of the schedule settles the queue first. The card
+  is derived data: the attempt itself is already stored when the reply goes out.
 """
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+import structlog
 from fsrs import Card, Rating, Scheduler
 
 from storage import Store
@@ -27,6 +32,8 @@ RELEARNING_STEPS = (timedelta(hours=8),)
 # Score thresholds (0–100) for Hard, Good and Easy; below the first it is Again.
 HARD_FROM, GOOD_FROM, EASY_FROM = 40.0, 60.0, 85.0
 _NEEDS_REVIEW = (Rating.Again, Rating.Hard)
+
+log = structlog.get_logger(__name__)
 
 
 def rating_for(attempt: AttemptRecord) -> Rating:
@@ -54,6 +61,28 @@ class ReviewSchedule:
         self._scheduler = Scheduler(
             learning_steps=LEARNING_STEPS, relearning_steps=RELEARNING_STEPS, enable_fuzzing=False
         )
+        # asyncio.Lock wakes waiters first come, first served: reviews apply in the order the
+        # attempts finished, and only one schedule write competes with the interviews at a time.
+        self._order = asyncio.Lock()
+        self._queued: set[asyncio.Task[None]] = set()
+
+    def record_later(self, attempt: AttemptRecord) -> None:
+        """`record`, after the reply has gone out."""
+        task = asyncio.create_task(self._record_in_order(attempt))
+        self._queued.add(task)
+        task.add_done_callback(self._queued.discard)
+
+    async def settle(self) -> None:
+        """Until every queued record is written (before reading the schedule, at shutdown)."""
+        while self._queued:
+            await asyncio.gather(*list(self._queued), return_exceptions=True)
+
+    async def _record_in_order(self, attempt: AttemptRecord) -> None:
+        async with self._order:
+            try:
+                await self.record(attempt)
+            except Exception:
+                log.exception("review.record_failed", attempt_id=attempt.id)
 
     async def record(self, attempt: AttemptRecord) -> datetime | None:
         """Count a finished attempt as a review. Returns when the question is due next, if ever."""
@@ -74,6 +103,11 @@ class ReviewSchedule:
         """
         if attempt.finished_at is None:
             return None
+        await self.settle()
+        async with self._order:
+            return await self._rerate(attempt)
+
+    async def _rerate(self, attempt: AttemptRecord) -> datetime | None:
         stored = await self._store.get_review_card(attempt.member_id, attempt.question_id)
         rating = rating_for(attempt)
         if stored is None:
@@ -87,12 +121,15 @@ class ReviewSchedule:
         return await self._save(attempt, Card.from_dict(before) if before else None, rating)
 
     async def due(self, member_id: int, now: datetime, limit: int) -> list[str]:
+        await self.settle()
         return await self._store.due_reviews(member_id, now=now, limit=limit)
 
     async def count_due(self, member_id: int, now: datetime) -> int:
+        await self.settle()
         return await self._store.count_due_reviews(member_id, now=now)
 
     async def next_due(self, member_id: int) -> datetime | None:
+        await self.settle()
         return await self._store.next_review_due(member_id)
 
     async def _save(self, attempt: AttemptRecord, before: Card | None, rating: Rating) -> datetime:
