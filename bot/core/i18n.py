@@ -25,7 +25,8 @@ _HELP_OVERVIEW_ZH = """\
   leaderboard [week|month|all] / 排行榜   本工作区排行榜（默认本周）
   stats / 战绩                你的作答统计，最弱主题在前
   lang zh|en / 语言           切换语言
-  help [命令] / 帮助          查看某个命令的详细说明，例如：help start"""
+  help [命令] / 帮助          查看某个命令的详细说明，例如：help start
+  （控制台里输入 exit / 退出 离开，进行中的面试会保留）"""
 
 _HELP_OVERVIEW_EN = """\
 Commands (English or Chinese, e.g. start / 开始):
@@ -42,7 +43,8 @@ Commands (English or Chinese, e.g. start / 开始):
   leaderboard [week|month|all]   your workspace's standings (default: this week)
   stats                          your attempts and averages, weakest topic first
   lang zh|en                     switch language
-  help [command]                 details of one command, e.g. help start"""
+  help [command]                 details of one command, e.g. help start
+  (in the console, exit leaves; an interview in progress is kept)"""
 
 _HELP_START_ZH = """\
 start [主题] [题数] [时间] [难度]
@@ -424,6 +426,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "再见！进行中的面试会保留，再次运行 interview-bot console 即可继续。",
         "Bye! An interview in progress is kept; run interview-bot console again to go on.",
     ),
+    "console.bye_idle": ("再见！", "Bye!"),
 }
 
 

@@ -93,9 +93,8 @@ def _feedback(view: Feedback) -> str:
             time=format_duration(loc, view.time_taken_s),
         ),
     ]
-    if view.while_offline:
-        lines.append(t(loc, "feedback.offline"))
-    lines.append(view.verdict)
+    # "ran out while the bot was offline" already says what the verdict would repeat.
+    lines.append(t(loc, "feedback.offline") if view.while_offline else view.verdict)
     if view.covered:
         lines += ["", t(loc, "feedback.covered")]
         for point in view.covered:

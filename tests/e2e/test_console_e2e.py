@@ -381,3 +381,25 @@ def test_a_database_folder_that_cannot_be_made_is_a_message_not_a_traceback(
     assert done.returncode == 1
     assert "cannot write the console log beside the database" in done.stderr
     assert "Traceback" not in done.stderr + done.stdout
+
+
+def test_exit_leaves_the_console_and_keeps_the_interview(
+    consoles: list[Console], tmp_path: Path, bank: Bank
+) -> None:
+    first = launch(consoles, tmp_path)
+    first.send("start rag 2 5m")
+    _, question, _ = asked(first, bank)
+    first.send("exit")  # what people type to leave: not an answer to grade
+    assert first.exit_code() == 0
+    assert "An interview in progress is kept" in first.transcript
+    assert not SCORE.search(first.transcript)  # nothing was graded
+
+    again = launch(consoles, tmp_path)
+    again.wait_for("Welcome back")
+    position, resumed, _ = asked(again, bank)
+    assert (position, resumed.id) == (1, question.id)
+    again.send("stop")
+    again.wait_for("Interview stopped early")
+    again.send("quit")
+    assert again.exit_code() == 0
+    assert again.transcript.rstrip().endswith("Bye!")

@@ -89,6 +89,10 @@ class ConsoleOutput:
         self._stream.flush()
 
 
+# Leaving the console (the interview in progress is kept); Ctrl-D / Ctrl-C work too.
+QUIT_WORDS = frozenset({"exit", "quit", ":q", "退出"})
+
+
 class StdinLines:
     """Lines from stdin on a daemon thread, handed to the event loop; None marks end of input."""
 
@@ -140,6 +144,7 @@ class ConsoleApp:
             [v for v in welcome if not (isinstance(v, QuestionCard) and v.attempt_id == seen_card)]
         )
         self._lines.start()
+        quit_asked = False
         while True:
             self._out.prompt()
             line = await self._lines.next()
@@ -147,6 +152,10 @@ class ConsoleApp:
                 break
             if not line.strip():
                 continue
+            if line.strip().lower() in QUIT_WORDS:
+                # What people type to leave a terminal program: never an answer to grade.
+                quit_asked = True
+                break
             if not self._out.interactive:
                 self._out.echo(line)
             self._out.session_over.clear()
@@ -156,10 +165,11 @@ class ConsoleApp:
             self._out.show(views)
         if self._out.interactive:
             self._out.say("")
-        elif not self._exit_at_eof:
+        elif not (self._exit_at_eof or quit_asked):
             await self._wait_for_session_end()
         locale = await self._locale()
-        self._out.say(t(locale, "console.bye"))
+        ongoing = await self._core.has_active_session(self._actor)
+        self._out.say(t(locale, "console.bye" if ongoing else "console.bye_idle"))
 
     async def _wait_for_session_end(self) -> None:
         if not await self._core.has_active_session(self._actor):
