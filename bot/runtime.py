@@ -191,6 +191,7 @@ async def run_console(
             from bot.core.i18n import normalize_locale
 
             await services.core.set_locale(actor, normalize_locale(lang))
+        output.hold()  # the start-up sweep's news is shown after the welcome (ConsoleApp.run)
         await start_watcher(services)
         app = ConsoleApp(services.core, output, actor, exit_at_eof=exit_at_eof)
         await app.run()

@@ -170,6 +170,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "第 {position}/{total} 题 · 得分 {score}/{max} · +{points} 积分 · 用时 {time}",
         "Question {position}/{total} · score {score}/{max} · +{points} points · {time}",
     ),
+    "feedback.question": ("题目：{question}", "Question: {question}"),
     "feedback.covered": ("✅ 答到的要点", "✅ Covered"),
     "feedback.matched": ("（命中：{words}）", " (matched: {words})"),
     "feedback.missed": ("❌ 漏掉的要点", "❌ Missed"),

@@ -93,6 +93,7 @@ def _feedback(view: Feedback) -> str:
             time=format_duration(loc, view.time_taken_s),
         ),
     ]
+    lines.append(t(loc, "feedback.question", question=shorten(view.question, 80)))
     # "ran out while the bot was offline" already says what the verdict would repeat.
     lines.append(t(loc, "feedback.offline") if view.while_offline else view.verdict)
     if view.covered:

@@ -355,7 +355,11 @@ def test_time_runs_out_while_waiting_and_while_the_bot_was_down(
     while time.monotonic() - killed_at < 31:  # the deadline must pass while it is down
         time.sleep(0.2)
     again = launch(consoles, tmp_path, "down.db")
-    again.wait_for("This question's time ran out while the bot was offline; it scores 0.")
+    # In the order a person reads it: welcome back, what happened meanwhile, where things stand.
+    again.wait_for(
+        r"Welcome back.*\n\n─+\nQuestion 1/2 · score 0/100[^\n]*\nQuestion: [^\n]+\n"
+        r"This question's time ran out while the bot was offline; it scores 0\.",
+    )
     position, _, left = asked(again, bank)
     assert (position, left) in ((2, "30s"), (2, "29s"))
     again.send("stop")

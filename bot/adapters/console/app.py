@@ -24,7 +24,7 @@ from bot.core.commands import Actor, Place
 from bot.core.i18n import t
 from bot.core.render_text import render_all
 from bot.core.service import Core
-from bot.core.views import QuestionCard, Summary, View
+from bot.core.views import Notice, QuestionCard, Summary, View
 
 PLATFORM = "console"
 WORKSPACE = "local"
@@ -46,12 +46,26 @@ class ConsoleOutput:
         self.session_over = asyncio.Event()
         self.last_card: int | None = None
         self._prompting = False
+        # While set, deliveries wait here: what the start-up sweep says (a question that ran
+        # out while the bot was down) reads better after the "welcome back" than before it.
+        self._held: list[list[View]] | None = None
+
+    def hold(self) -> None:
+        self._held = []
+
+    def release(self) -> None:
+        held, self._held = self._held or [], None
+        for views in held:
+            self.show(views)
 
     async def deliver(self, actor: Actor, place: Place, views: Sequence[View]) -> None:
         if actor.platform != PLATFORM or actor.user_id != self._user_id:
             # Another console user's interview timed out; it is scored, and they see it in
             # their summary/stats when they come back.
             log.info("console.delivery_for_other_user", user_id=actor.user_id)
+            return
+        if self._held is not None:
+            self._held.append(list(views))
             return
         # The member may be at the prompt (a timeout arriving while they type): start on a new
         # line, and give them the prompt back afterwards (show() clears the flag).
@@ -138,10 +152,18 @@ class ConsoleApp:
         self._exit_at_eof = exit_at_eof
 
     async def run(self) -> None:
-        seen_card = self._out.last_card  # a card the watcher's start-up sweep already showed
         welcome = await self._core.resume(self._actor, self._place)
+        # Greeting first, then what happened while the bot was down, then where things stand.
+        self._out.show([v for v in welcome if isinstance(v, Notice)])
+        self._out.release()
+        seen_card = self._out.last_card  # a card the start-up sweep already showed
         self._out.show(
-            [v for v in welcome if not (isinstance(v, QuestionCard) and v.attempt_id == seen_card)]
+            [
+                v
+                for v in welcome
+                if not isinstance(v, Notice)
+                and not (isinstance(v, QuestionCard) and v.attempt_id == seen_card)
+            ]
         )
         self._lines.start()
         quit_asked = False
