@@ -90,15 +90,9 @@ class InterviewService:
     # ---- commands -------------------------------------------------------------------------
 
     async def start(self, ctx: MemberContext, command: Start) -> list[View]:
-        active = await self._store.active_session(ctx.member.id)
-        if active is not None:
-            return [await self._session_exists(ctx, active)]
-        topic_id: str | None = None
-        if command.topic is not None:
-            topic = self._bank.find_topic(command.topic)
-            if topic is None:
-                return [self.unknown_topic(ctx, command.topic)]
-            topic_id = topic.id
+        topic_id, refused = await self._may_begin(ctx, command.topic)
+        if refused:
+            return refused
         pool = [
             q
             for q in self._bank.questions.values()
@@ -137,15 +131,9 @@ class InterviewService:
 
     async def review(self, ctx: MemberContext, command: Review) -> list[View]:
         """A session of the member's due review questions, most overdue first."""
-        active = await self._store.active_session(ctx.member.id)
-        if active is not None:
-            return [await self._session_exists(ctx, active)]
-        topic_id: str | None = None
-        if command.topic is not None:
-            topic = self._bank.find_topic(command.topic)
-            if topic is None:
-                return [self.unknown_topic(ctx, command.topic)]
-            topic_id = topic.id
+        topic_id, refused = await self._may_begin(ctx, command.topic)
+        if refused:
+            return refused
         now = self._clock.now()
         # Due ids of questions since removed from the bank, or of other topics, are passed over.
         due = [
@@ -619,6 +607,21 @@ class InterviewService:
             notice,
             cards.summary(self._bank, session, attempts, ended="stopped", locale=ctx.locale),
         ]
+
+    async def _may_begin(
+        self, ctx: MemberContext, topic: str | None
+    ) -> tuple[str | None, list[View]]:
+        """The topic id to draw from, or the views that refuse to begin: a session is already
+        open (one per member), or no topic has that name."""
+        active = await self._store.active_session(ctx.member.id)
+        if active is not None:
+            return None, [await self._session_exists(ctx, active)]
+        if topic is None:
+            return None, []
+        found = self._bank.find_topic(topic)
+        if found is None:
+            return None, [self.unknown_topic(ctx, topic)]
+        return found.id, []
 
     async def _begin(
         self,

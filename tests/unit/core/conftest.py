@@ -71,5 +71,4 @@ async def bot(db_url: str, bank: Bank, clock: FakeClock) -> AsyncIterator[BotPro
     try:
         yield process
     finally:
-        await process.core.aclose()  # queued review writes land before the store closes
         await process.crash()

@@ -86,8 +86,13 @@ class BotProcess:
         return [views for _, _, views in self.messenger.pop()]
 
     async def crash(self) -> None:
-        """Stop without ending anything (as a killed process would)."""
+        """Stop without ending anything (as a killed process would).
+
+        Background writes still queued (review cards) land first: a test's process must not leave
+        a connection checked out behind a closed store. Sessions and attempts are not touched.
+        """
         await self.watcher.stop()
+        await self.core.aclose()
         await self.store.close()
 
 
