@@ -68,13 +68,16 @@ def load_bank(extra_dirs: Sequence[Path] = (), *, shipped: bool = True) -> Bank:
     questions: dict[str, Question] = {}
     origin: dict[str, Path] = {}
     for file in _bank_files(dirs, problems):
-        for question, line in _load_bank_file(file, problems):
+        for question, located, index in _load_bank_file(file, problems):
+            # Line numbers cost a second parse of the file: only for a problem to report.
             if question.id in questions:
+                line = located.line_of(["questions", index])
                 problems.append(
                     f"{file}:{line}: duplicate id {question.id!r} (also in {origin[question.id]})"
                 )
                 continue
             if question.topic not in topics:
+                line = located.line_of(["questions", index])
                 problems.append(f"{file}:{line}: unknown topic {question.topic!r}")
                 continue
             questions[question.id] = question
@@ -130,7 +133,8 @@ def _load_taxonomies(files: list[Path], problems: list[str]) -> dict[str, Topic]
     return topics
 
 
-def _load_bank_file(file: Path, problems: list[str]) -> list[tuple[Question, int]]:
+def _load_bank_file(file: Path, problems: list[str]) -> list[tuple[Question, LocatedYaml, int]]:
+    """Each question with where it stands (the file, its index under `questions`)."""
     located = _parse(file, problems)
     if located is None:
         return []
@@ -139,10 +143,7 @@ def _load_bank_file(file: Path, problems: list[str]) -> list[tuple[Question, int
     except ValidationError as exc:
         problems.extend(_validation_problems(located, exc))
         return []
-    return [
-        (question, located.line_of(["questions", i]))
-        for i, question in enumerate(bank_file.questions)
-    ]
+    return [(question, located, i) for i, question in enumerate(bank_file.questions)]
 
 
 def _parse(file: Path, problems: list[str]) -> LocatedYaml | None:
