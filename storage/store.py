@@ -377,13 +377,17 @@ class Store:
     ) -> AttemptRecord | None:
         """A second opinion (the LLM judge) replaces an answered attempt's grade, once.
 
-        Only while the stored grade is still the one by `replaces` (the offline grader's name):
-        a late or repeated refinement can never overwrite a newer grade.
+        Only while the stored grade is still the one by `replaces` (the offline grader's name)
+        and the member has not marked it: a late or repeated refinement never overwrites a newer
+        grade, and a self-assessment always refers to the grade it was made about.
         """
         condition = (
             (attempts.c.id == attempt_id)
             & (attempts.c.state == "answered")
             & (attempts.c.grade["grader"].as_string() == replaces)
+            # The member has already said what they think of the grade they were shown: their
+            # view stays attached to that grade.
+            & attempts.c.self_assessment.is_(None)
         )
         update = (
             sa.update(attempts)
@@ -566,35 +570,28 @@ class Store:
         async with self._write() as conn:
             await conn.execute(upsert)
 
-    async def due_reviews(self, member_id: int, *, now: datetime, limit: int = 20) -> list[str]:
-        """Question ids whose review is due for this member, most overdue first."""
+    async def review_schedule(self, member_id: int) -> list[tuple[str, datetime]]:
+        """(question id, due) of every card this member has, soonest first.
+
+        A member has at most one card per question of the bank: a short list, filtered by the
+        core (topic, questions still in the bank) rather than in SQL.
+        """
         query = (
-            sa.select(review_cards.c.question_id)
-            .where(
-                (review_cards.c.member_id == member_id)
-                & (review_cards.c.due_at <= _utc(now, "now"))
-            )
+            sa.select(review_cards.c.question_id, review_cards.c.due_at)
+            .where(review_cards.c.member_id == member_id)
             .order_by(review_cards.c.due_at, review_cards.c.question_id)
-            .limit(limit)
         )
         async with self._one.connect() as conn:
-            return list((await conn.execute(query)).scalars().all())
+            rows = (await conn.execute(query)).all()
+        return [(row.question_id, row.due_at) for row in rows]
 
-    async def count_due_reviews(self, member_id: int, *, now: datetime) -> int:
-        query = sa.select(sa.func.count()).where(
-            (review_cards.c.member_id == member_id) & (review_cards.c.due_at <= _utc(now, "now"))
+    async def delete_review_card(self, member_id: int, question_id: str) -> None:
+        """Nothing to review any more (a corrected grade shows the question was answered well)."""
+        delete = sa.delete(review_cards).where(
+            (review_cards.c.member_id == member_id) & (review_cards.c.question_id == question_id)
         )
-        async with self._one.connect() as conn:
-            return int((await conn.execute(query)).scalar_one())
-
-    async def next_review_due(self, member_id: int) -> datetime | None:
-        """When this member's next review falls due (None: nothing scheduled)."""
-        query = sa.select(sa.func.min(review_cards.c.due_at)).where(
-            review_cards.c.member_id == member_id
-        )
-        async with self._one.connect() as conn:
-            due = (await conn.execute(query)).scalar_one_or_none()
-        return None if due is None else _utc(due, "due_at")
+        async with self._write() as conn:
+            await conn.execute(delete)
 
     # ---- helpers -------------------------------------------------------------------------
 

@@ -159,6 +159,7 @@ ParseErrorCode = Literal[
     "duplicate_value",  # e.g. two counts in one start
     "bad_value",  # a key=value whose value is not understood
     "unknown_key",
+    "review_unknown_key",
     "missing_text",  # `answer` with nothing after it
     "unexpected_args",  # `hint extra words`
     "bad_period",

@@ -291,9 +291,12 @@ class CommandParser:
         """`review [topic] [count] [time]`: start's grammar, without a difficulty."""
         parsed = self._parse_start(rest)
         if isinstance(parsed, ParseError):
-            return parsed.model_copy(update={"command": "review"})
+            code = "review_unknown_key" if parsed.code == "unknown_key" else parsed.code
+            return parsed.model_copy(update={"command": "review", "code": code})
         if parsed.difficulty is not None:
-            return ParseError(code="unknown_key", command="review", params={"key": "difficulty"})
+            return ParseError(
+                code="review_unknown_key", command="review", params={"key": "difficulty"}
+            )
         return Review(
             topic=parsed.topic,
             count=parsed.count if "count" in parsed.model_fields_set else None,

@@ -19,7 +19,7 @@ _HELP_OVERVIEW_ZH = """\
   skip / 跳过                 本题 0 分，显示参考答案，进入下一题
   stop / 结束                 提前结束本场面试并显示总结
   review / 复习               复习到期的错题（按间隔重复安排），例如：review 3
-  mark low|high / 自评        觉得上一题评分偏低或偏高：记录下来并调整复习时间（不改积分）
+  mark low|high / 自评        上一道已作答题目的评分偏低或偏高：记录下来并调整复习时间（不改积分）
   status / 状态               当前题目和剩余时间
   topics / 主题               可选主题及题量
   leaderboard [week|month|all] / 排行榜   本工作区排行榜（默认本周）
@@ -35,7 +35,7 @@ Commands (English or Chinese, e.g. start / 开始):
   hint                           reveal one key point; this question's max score -20 (floor 40)
   skip                           score 0, show the reference answer, next question
   stop                           end the interview early and show the summary
-  review                         go over the questions due for review (spaced repetition)
+  review                         go over the questions due for review, e.g. review 3
   mark low|high                  your last grade was too low/high: noted, moves the review
                                  schedule (never your points)
   status                         the current question and the time left
@@ -329,6 +329,16 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "已记下你对“{question}”评分的看法（积分和复习安排不变）。",
         "Noted your view of the grade of “{question}” (points and review schedule unchanged).",
     ),
+    "notice.mark_saved_no_review": (
+        "已记下：你认为“{question}”的评分偏低。积分不变；按这个判断它算答得好，不再安排复习。",
+        "Noted: you think the grade of “{question}” was too low. Points are unchanged; counted "
+        "as answered well, it is no longer scheduled for review.",
+    ),
+    "notice.mark_saved_due_now": (
+        "已记下你对“{question}”评分的看法。积分不变；按新的安排它现在就该复习了，发送 review 开始。",
+        "Noted your view of the grade of “{question}”. Points are unchanged; by the new schedule "
+        "it is due for review now: send review.",
+    ),
     "notice.mark_nothing": (
         "还没有可以自评的已作答题目：先回答一道题，再用 mark low 或 mark high。",
         "There is no answered question to mark yet: answer one, then use mark low or mark high.",
@@ -364,6 +374,11 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "Two different values were given for “{key}”.",
     ),
     "error.bad_value": ("看不懂“{key}”的值。", "I can't read the value of “{key}”."),
+    "error.review_unknown_key": (
+        "review 不认识参数“{key}”，可用：topic、count、time（复习不按难度筛选）。",
+        "review has no option “{key}”; use topic, count or time (reviews are not filtered by "
+        "difficulty).",
+    ),
     "error.unknown_key": (
         "start 不认识参数“{key}”，可用：topic、count、time、difficulty。",
         "start has no option “{key}”; use topic, count, time or difficulty.",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Coroutine, Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import datetime, timedelta
 from typing import Any, Protocol
 
@@ -135,16 +135,12 @@ class InterviewService:
         if refused:
             return refused
         now = self._clock.now()
-        # Due ids of questions since removed from the bank, or of other topics, are passed over.
-        due = [
-            self._bank.questions[qid]
-            for qid in await self._reviews.due(ctx.member.id, now, limit=500)
-            if qid in self._bank.questions
-            and (topic_id is None or self._bank.questions[qid].topic == topic_id)
-        ]
-        if not due:
-            return [await self._nothing_due(ctx, now)]
-        chosen = due[: command.count or COUNT_DEFAULT]
+        due_ids, upcoming = await self._reviews.schedule(
+            ctx.member.id, now, keep=self.reviewable(topic_id)
+        )
+        if not due_ids:
+            return [self._nothing_due(ctx, now, upcoming)]
+        chosen = [self._bank.questions[qid] for qid in due_ids[: command.count or COUNT_DEFAULT]]
         started = Notice(
             locale=ctx.locale,
             code="review_started",
@@ -169,27 +165,37 @@ class InterviewService:
             text = t(ctx.locale, "notice.mark_nothing")
             return [Notice(locale=ctx.locale, code="mark_nothing", text=text)]
         await self._store.set_self_assessment(attempt.id, command.verdict)
-        marked = attempt.model_copy(update={"self_assessment": command.verdict})
-        due = await self._reviews.rerate(marked)
+        rerated = await self._reviews.rerate(attempt.id)
         log.info(
             "attempt.self_assessed",
             attempt_id=attempt.id,
             verdict=command.verdict,
-            rescheduled=due is not None,
+            review=rerated.outcome,
         )
         question = self._bank.questions.get(attempt.question_id)
-        name = question.question if question is not None else attempt.question_id
-        if due is None:
+        name = shorten(question.question if question is not None else attempt.question_id, 40)
+        left = (rerated.due - self._clock.now()).total_seconds() if rerated.due else 0.0
+        if rerated.outcome == "unchanged":
             key = "notice.mark_saved"
+        elif rerated.outcome == "none":
+            key = "notice.mark_saved_no_review"
+        elif left <= 0:
+            key = "notice.mark_saved_due_now"  # an old answer: its new review date has passed
+        elif command.verdict == "too_low":
+            key = "notice.mark_saved_later"
         else:
-            key = (
-                "notice.mark_saved_later"
-                if command.verdict == "too_low"
-                else ("notice.mark_saved_sooner")
-            )
-        when = format_span(ctx.locale, (due - self._clock.now()).total_seconds()) if due else ""
-        text = t(ctx.locale, key, question=shorten(name, 40), when=when)
+            key = "notice.mark_saved_sooner"
+        text = t(ctx.locale, key, question=name, when=format_span(ctx.locale, left))
         return [Notice(locale=ctx.locale, code="mark_saved", text=text)]
+
+    def reviewable(self, topic_id: str | None) -> Callable[[str], bool]:
+        """Which scheduled question ids a review may ask: still in the bank, in the topic."""
+
+        def keep(question_id: str) -> bool:
+            question = self._bank.questions.get(question_id)
+            return question is not None and (topic_id is None or question.topic == topic_id)
+
+        return keep
 
     async def answer(self, ctx: MemberContext, text: str) -> list[View]:
         if len(text) > ANSWER_MAX_CHARS:
@@ -369,7 +375,7 @@ class InterviewService:
         )
         if updated is None:
             return
-        await self._reviews.rerate(updated)
+        await self._reviews.rerate(updated.id)
         log.info("attempt.judged", attempt_id=attempt.id, offline=attempt.score, judged=score)
         unchanged = score == attempt.score and {p.point for p in judged.covered} == {
             p.point for p in offline.covered
@@ -667,9 +673,8 @@ class InterviewService:
         )
         return [started, *await self._ask(ctx, session, 1, now)]
 
-    async def _nothing_due(self, ctx: MemberContext, now: datetime) -> Notice:
+    def _nothing_due(self, ctx: MemberContext, now: datetime, upcoming: datetime | None) -> Notice:
         text = t(ctx.locale, "notice.no_reviews_due")
-        upcoming = await self._reviews.next_due(ctx.member.id)
         if upcoming is not None:
             when = format_span(ctx.locale, (upcoming - now).total_seconds())
             text += " " + t(ctx.locale, "notice.next_review", when=when)

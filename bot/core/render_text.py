@@ -111,7 +111,9 @@ def _feedback(view: Feedback) -> str:
         lines += ["", t(loc, "feedback.grader", grader=view.grader)]
     if view.judge_pending:
         lines.append(t(loc, "feedback.judge_pending"))
-    if view.outcome == "answered":
+    if view.outcome == "answered" and not view.refined:
+        # Typed `mark` means the last answered question; a refined grade arrives for an
+        # earlier one while the next is open (chat buttons carry the attempt instead).
         lines.append(t(loc, "feedback.mark_hint"))
     return "\n".join(lines)
 

@@ -16,6 +16,8 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
@@ -34,6 +36,14 @@ HARD_FROM, GOOD_FROM, EASY_FROM = 40.0, 60.0, 85.0
 _NEEDS_REVIEW = (Rating.Again, Rating.Hard)
 
 log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True)
+class Rerated:
+    """What a re-rating did: moved the review (`due`), removed it (`none`), or left it."""
+
+    outcome: Literal["due", "none", "unchanged"]
+    due: datetime | None = None
 
 
 def rating_for(attempt: AttemptRecord) -> Rating:
@@ -95,42 +105,47 @@ class ReviewSchedule:
         before = _card(stored.card) if stored is not None else None
         return await self._save(attempt, before, rating)
 
-    async def rerate(self, attempt: AttemptRecord) -> datetime | None:
+    async def rerate(self, attempt_id: int) -> Rerated:
         """The attempt's grade or self-assessment changed: redo the review it caused.
 
-        Returns the new due time, or None when the schedule did not change (a later attempt of
-        the same question has moved the card since, or the question needs no review).
+        The attempt is read afresh inside the ordering lock, so a self-assessment and a judge's
+        grade landing at the same moment both end up in the schedule, whichever comes second.
         """
-        if attempt.finished_at is None:
-            return None
         await self.settle()
         async with self._order:
+            attempt = await self._store.get_attempt(attempt_id)
+            if attempt is None or attempt.finished_at is None:
+                return Rerated(outcome="unchanged")
             return await self._rerate(attempt)
 
-    async def _rerate(self, attempt: AttemptRecord) -> datetime | None:
+    async def _rerate(self, attempt: AttemptRecord) -> Rerated:
         stored = await self._store.get_review_card(attempt.member_id, attempt.question_id)
+        if stored is not None and stored.card.get("attempt_id") != attempt.id:
+            return Rerated(outcome="unchanged")  # a later attempt has moved the card since
+        before_data = stored.card.get("before") if stored is not None else None
+        before = Card.from_dict(before_data) if before_data else None
         rating = rating_for(attempt)
-        if stored is None:
-            # A member who says a grade was too high doubts they know it: it comes back.
-            if rating not in _NEEDS_REVIEW and attempt.self_assessment != "too_high":
-                return None
-            return await self._save(attempt, None, rating)
-        if stored.card.get("attempt_id") != attempt.id:
-            return None
-        before = stored.card.get("before")
-        return await self._save(attempt, Card.from_dict(before) if before else None, rating)
+        # A member who says a grade was too high doubts they know it: it comes back.
+        needs_review = rating in _NEEDS_REVIEW or attempt.self_assessment == "too_high"
+        if before is None and not needs_review:
+            # As if it had been graded so the first time: answered well, nothing to review.
+            if stored is not None:
+                await self._store.delete_review_card(attempt.member_id, attempt.question_id)
+            return Rerated(outcome="none")
+        return Rerated(outcome="due", due=await self._save(attempt, before, rating))
 
-    async def due(self, member_id: int, now: datetime, limit: int) -> list[str]:
+    async def schedule(
+        self, member_id: int, now: datetime, *, keep: Callable[[str], bool]
+    ) -> tuple[list[str], datetime | None]:
+        """The member's due question ids that `keep` accepts, most overdue first, and when the
+        next such question falls due (None: nothing more is scheduled)."""
         await self.settle()
-        return await self._store.due_reviews(member_id, now=now, limit=limit)
-
-    async def count_due(self, member_id: int, now: datetime) -> int:
-        await self.settle()
-        return await self._store.count_due_reviews(member_id, now=now)
-
-    async def next_due(self, member_id: int) -> datetime | None:
-        await self.settle()
-        return await self._store.next_review_due(member_id)
+        cards = [
+            (qid, due) for qid, due in await self._store.review_schedule(member_id) if keep(qid)
+        ]
+        due_now = [qid for qid, due in cards if due <= now]
+        upcoming = next((due for _, due in cards if due > now), None)
+        return due_now, upcoming
 
     async def _save(self, attempt: AttemptRecord, before: Card | None, rating: Rating) -> datetime:
         assert attempt.finished_at is not None

@@ -78,8 +78,10 @@ class StandingsService:
 
     async def stats(self, ctx: MemberContext, now: datetime) -> list[StatsView]:
         stats = await self._store.member_stats(ctx.member.id)
-        due = await self._reviews.count_due(ctx.member.id, now)
-        upcoming = None if due else await self._reviews.next_due(ctx.member.id)
+        due_ids, upcoming = await self._reviews.schedule(
+            ctx.member.id, now, keep=self._bank.questions.__contains__
+        )
+        due = len(due_ids)
         return [
             StatsView(
                 locale=ctx.locale,

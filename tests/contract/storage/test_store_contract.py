@@ -659,8 +659,11 @@ async def test_review_cards_are_upserted_and_listed_when_due(store: Store) -> No
         other, "q-other", card={"s": 4}, due_at=now - timedelta(days=9), now=now
     )
 
-    assert await store.due_reviews(member, now=now) == ["q-late", "q-soon"]
-    assert await store.count_due_reviews(member, now=now) == 2
+    assert await store.review_schedule(member) == [
+        ("q-late", now - timedelta(days=2)),
+        ("q-soon", now - timedelta(hours=1)),
+        ("q-future", now + timedelta(days=1)),
+    ]
 
     # Reviewing again replaces the one card for that question; it is no longer due.
     await store.save_review_card(
@@ -668,10 +671,14 @@ async def test_review_cards_are_upserted_and_listed_when_due(store: Store) -> No
     )
     card = await store.get_review_card(member, "q-late")
     assert card is not None and card.card == {"s": 9} and card.due_at == now + timedelta(days=4)
-    assert await store.due_reviews(member, now=now) == ["q-soon"]
+    assert [q for q, _ in await store.review_schedule(member)] == ["q-soon", "q-future", "q-late"]
     assert await store.get_review_card(member, "q-missing") is None
-    assert await store.next_review_due(member) == now - timedelta(hours=1)  # q-soon
-    assert await store.next_review_due(await new_member(store, user="u3")) is None
+    assert await store.review_schedule(await new_member(store, user="u3")) == []
+
+    await store.delete_review_card(member, "q-soon")
+    await store.delete_review_card(member, "q-missing")  # nothing there: fine
+    assert [q for q, _ in await store.review_schedule(member)] == ["q-future", "q-late"]
+    assert [q for q, _ in await store.review_schedule(other)] == ["q-other"]
 
 
 async def test_a_second_opinion_replaces_only_the_grade_it_was_asked_about(store: Store) -> None:
@@ -705,6 +712,26 @@ async def test_a_second_opinion_replaces_only_the_grade_it_was_asked_about(store
         is None
     )
     assert (await reload(store, attempt.id)).score == 70.0
+
+
+async def test_a_second_opinion_never_replaces_a_grade_the_member_marked(store: Store) -> None:
+    member_id = await new_member(store)
+    session = await start(store, member_id)
+    attempt = await ask(store, session.id, 0)
+    offline = {"grader": "offline-keypoints", "score": 10.0}
+    await store.finish_attempt(
+        attempt.id, state="answered", now=T0, answer="a", score=10.0, points=2.0, grade=offline
+    )
+    assert await store.set_self_assessment(attempt.id, "too_low")
+    judged = {"grader": "llm-judge", "score": 90.0}
+    assert (
+        await store.replace_grade(
+            attempt.id, replaces="offline-keypoints", score=90.0, points=18.0, grade=judged
+        )
+        is None
+    )
+    kept = await reload(store, attempt.id)
+    assert (kept.score, kept.grade, kept.self_assessment) == (10.0, offline, "too_low")
 
 
 async def test_the_last_answered_attempt_is_the_newest_answered_one(store: Store) -> None:

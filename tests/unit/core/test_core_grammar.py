@@ -178,7 +178,8 @@ def test_a_command_word_that_does_not_fit_may_be_an_answer(parser: CommandParser
         ("help dance", "unknown_help_topic", None),
         ("mark", "bad_mark", "mark"),
         ("mark maybe", "bad_mark", "mark"),
-        ("review hard", "unknown_key", "review"),
+        ("review hard", "review_unknown_key", "review"),
+        ("review colour=red", "review_unknown_key", "review"),
         ("review count=99", "count_range", "review"),
     ],
 )

@@ -129,3 +129,25 @@ async def test_a_failing_judge_never_changes_the_stored_grade(
         assert stored is not None and stored.grade is not None
         assert stored.grade["grader"].startswith("offline")
         assert stored.score == shown.score
+
+
+async def test_a_grade_the_member_already_marked_is_not_replaced_by_a_late_judge(
+    db_url: str, bank: Bank, clock: FakeClock
+) -> None:
+    released = asyncio.Event()
+
+    async def slow_judge(request: httpx.Request) -> httpx.Response:
+        await released.wait()
+        return completion(JUDGED)
+
+    async with judged_bot(db_url, bank, clock, slow_judge) as bot:
+        card = only(await bot.say("start rag 1 easy"), QuestionCard)
+        shown = only(await bot.say(ANSWER), Feedback)
+        await bot.say("mark low")  # about the grade on screen, before the judge answers
+        released.set()
+        await bot.core.interviews.wait_background()
+        assert bot.messenger.pop() == []
+        stored = await bot.store.get_attempt(card.attempt_id)
+        assert stored is not None and stored.grade is not None
+        assert stored.grade["grader"].startswith("offline") and stored.score == shown.score
+        assert stored.self_assessment == "too_low"

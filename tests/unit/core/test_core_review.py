@@ -10,6 +10,7 @@ from core_harness import GOOD, BotProcess, kinds, only
 
 from bot.core.commands import Mark
 from bot.core.render_text import render_all
+from bot.core.review import ReviewSchedule
 from bot.core.views import Board, Feedback, Notice, QuestionCard, StatsView
 
 HOUR = 3600.0
@@ -122,3 +123,35 @@ async def test_mark_needs_an_answered_question_of_ones_own(bot: BotProcess) -> N
 async def test_mark_with_a_word_it_does_not_know_explains_itself(bot: BotProcess) -> None:
     views = await bot.say("/mark maybe")
     assert kinds(views) == ["error"] and "mark low" in render_all(views)
+
+
+async def test_no_review_in_one_topic_says_when_that_topics_next_one_is(bot: BotProcess) -> None:
+    await answer_once(bot, WEAK)  # a rag card, due in 4 h
+    bot.clock.advance(5 * HOUR)
+    views = await bot.say("review quantization")
+    assert only(views, Notice).code == "no_reviews_due"
+    assert "后到期" not in render_all(views)  # nothing scheduled in that topic: no date at all
+
+
+async def test_marking_an_old_answer_says_it_is_due_now(bot: BotProcess) -> None:
+    await answer_once(bot, GOOD["rag-what-is-rag"])
+    bot.clock.advance(5 * 24 * HOUR)
+    notice = only(await bot.say("mark high"), Notice)
+    assert "现在就该复习" in notice.text and "0 秒" not in notice.text
+    assert (await stats(bot)).reviews_due == 1
+
+
+async def test_a_corrected_grade_that_shows_it_was_answered_well_unschedules_it(
+    bot: BotProcess,
+) -> None:
+    weak = await answer_once(bot, WEAK)
+    assert (await stats(bot)).next_review_in_s == 4 * HOUR
+    # The judge's grade replaces the offline one (as the background refinement does).
+    judged = {"grader": "llm-judge", "version": "1.0", "score": 95.0}
+    assert await bot.store.replace_grade(
+        weak.attempt_id, replaces="offline-keypoints", score=95.0, points=9.5, grade=judged
+    )
+    rerated = await ReviewSchedule(bot.store).rerate(weak.attempt_id)
+    assert rerated.outcome == "none"
+    after = await stats(bot)
+    assert (after.reviews_due, after.next_review_in_s) == (0, None)
