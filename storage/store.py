@@ -399,6 +399,20 @@ class Store:
             row = (await conn.execute(update)).mappings().first()
         return None if row is None else _attempt(row)
 
+    async def earned_points(self, member_id: int, question_id: str, *, excluding: int) -> float:
+        """The points this member has earned on this question in all other attempts (0: none).
+
+        Each attempt stores what it added, so the sum is the best worth reached so far.
+        """
+        query = sa.select(sa.func.sum(attempts.c.points)).where(
+            (attempts.c.member_id == member_id)
+            & (attempts.c.question_id == question_id)
+            & (attempts.c.id != excluding)
+        )
+        async with self._one.connect() as conn:
+            best = (await conn.execute(query)).scalar_one_or_none()
+        return float(best or 0.0)
+
     async def last_answered_attempt(self, member_id: int) -> AttemptRecord | None:
         """The member's most recently answered attempt (what "my grade was too low" is about)."""
         query = (

@@ -74,6 +74,7 @@ def feedback(
     *,
     locale: Locale,
     while_offline: bool = False,
+    earlier_points: float = 0.0,
 ) -> Feedback:
     outcome: Outcome = "stopped" if attempt.state == "asking" else attempt.state
     grade: dict[str, Any] = attempt.grade or {}
@@ -116,6 +117,7 @@ def feedback(
         grader=grader,
         time_taken_s=_time_taken(attempt),
         while_offline=while_offline,
+        earlier_points=earlier_points,
     )
 
 

@@ -122,9 +122,11 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "help.leaderboard": (
         "leaderboard [week|month|all] / 排行榜 [周|月|全部]\n  本工作区的积分排行（默认本周）。"
-        "每题积分 = 得分/100 × 难度权重（简单 10、中等 20、困难 30）。",
+        "每题积分 = 得分/100 × 难度权重（简单 10、中等 20、困难 30）；同一道题再答（复习等）"
+        "只计超出你之前最好成绩的部分。",
         "leaderboard [week|month|all]\n  Your workspace's standings (default: this week). "
-        "Points per question = score/100 × difficulty weight (easy 10, medium 20, hard 30).",
+        "Points per question = score/100 × difficulty weight (easy 10, medium 20, hard 30); a "
+        "question answered again (a review …) earns only what beats your best on it.",
     ),
     "help.stats": (
         "stats / 战绩\n  你的作答题数、平均分、积分，以及按主题的平均分（最弱在前）。",
@@ -171,6 +173,11 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "Question {position}/{total} · score {score}/{max} · +{points} points · {time}",
     ),
     "feedback.question": ("题目：{question}", "Question: {question}"),
+    "feedback.earlier_points": (
+        "这道题你之前已得 {points} 积分：再答只计超出的部分（得分照常记录）。",
+        "You earned {points} points on this question before: only what beats that counts again "
+        "(the score is recorded as usual).",
+    ),
     "feedback.covered": ("✅ 答到的要点", "✅ Covered"),
     "feedback.matched": ("（命中：{words}）", " (matched: {words})"),
     "feedback.missed": ("❌ 漏掉的要点", "❌ Missed"),

@@ -226,20 +226,23 @@ class InterviewService:
             return await self._late(ctx, session, attempt, question, now)
         grade = self._grader.grade(question, text)
         score = capped_score(grade.score, attempt.max_score)
+        earlier = await self._store.earned_points(ctx.member.id, question.id, excluding=attempt.id)
         finished = await self._store.finish_attempt(
             attempt.id,
             state="answered",
             now=now,
             answer=text,
             score=score,
-            points=points_for(score, attempt.difficulty),
+            points=points_for(score, attempt.difficulty, earned_before=earlier),
             grade=grade.model_dump(mode="json"),
         )
         if finished is None:
             return [self._too_late(ctx)]
         self._closed(attempt.id)
         self._reviews.record_later(finished)
-        feedback = cards.feedback(self._bank, session, finished, question, locale=ctx.locale)
+        feedback = cards.feedback(
+            self._bank, session, finished, question, locale=ctx.locale, earlier_points=earlier
+        )
         if self._judge is not None:
             # The offline grade is shown now; the judge's replaces it when (if) it arrives.
             feedback = feedback.model_copy(update={"judge_pending": True})
@@ -366,11 +369,14 @@ class InterviewService:
         if judged is None:
             return  # any failure: the offline grade stands, nothing to say
         score = capped_score(judged.score, attempt.max_score)
+        earlier = await self._store.earned_points(
+            attempt.member_id, attempt.question_id, excluding=attempt.id
+        )
         updated = await self._store.replace_grade(
             attempt.id,
             replaces=offline.grader,
             score=score,
-            points=points_for(score, attempt.difficulty),
+            points=points_for(score, attempt.difficulty, earned_before=earlier),
             grade=judged.model_dump(mode="json"),
         )
         if updated is None:
@@ -382,7 +388,9 @@ class InterviewService:
         }
         if unchanged:
             return  # stored for the record; telling the member "no change" is noise
-        view = cards.feedback(self._bank, session, updated, question, locale=ctx.locale)
+        view = cards.feedback(
+            self._bank, session, updated, question, locale=ctx.locale, earlier_points=earlier
+        )
         await self._messenger.deliver(
             ctx.actor, ctx.place, [view.model_copy(update={"refined": True})]
         )

@@ -94,6 +94,8 @@ def _feedback(view: Feedback) -> str:
         ),
     ]
     lines.append(t(loc, "feedback.question", question=shorten(view.question, 80)))
+    if view.outcome == "answered" and view.earlier_points > 0:
+        lines.append(t(loc, "feedback.earlier_points", points=format_number(view.earlier_points)))
     # "ran out while the bot was offline" already says what the verdict would repeat.
     lines.append(t(loc, "feedback.offline") if view.while_offline else view.verdict)
     if view.covered:

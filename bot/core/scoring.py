@@ -6,6 +6,10 @@
   costs something if the answer would have scored above the new maximum.
 - Points per question = score / 100 × the difficulty's weight: a perfect hard answer is worth
   three perfect easy ones.
+- A question asked again (a review, or a pool that ran out of new questions) earns only what
+  beats the points already earned on it: the reference answer was shown last time, so points
+  for repeating it would let anyone farm the leaderboard. A question is worth its full points
+  once, however many tries it takes. The score itself always counts.
 """
 
 from __future__ import annotations
@@ -24,6 +28,6 @@ def capped_score(raw_score: float, max_score: float) -> float:
     return round(min(max(raw_score, 0.0), max_score), 1)
 
 
-def points_for(score: float, difficulty: int) -> float:
+def points_for(score: float, difficulty: int, *, earned_before: float = 0.0) -> float:
     weight = DIFFICULTY_WEIGHT.get(difficulty, DIFFICULTY_WEIGHT[2])
-    return round(score / FULL_SCORE * weight, 2)
+    return round(max(0.0, score / FULL_SCORE * weight - earned_before), 2)

@@ -86,6 +86,8 @@ class Feedback(_View):
     judge_pending: bool = False
     # Delivered later: the judge's grade has replaced the one shown before.
     refined: bool = False
+    # The member's best points on this question before: only what beats it is earned again.
+    earlier_points: float = 0.0
 
 
 class SummaryItem(BaseModel):

@@ -749,3 +749,23 @@ async def test_the_last_answered_attempt_is_the_newest_answered_one(store: Store
     last = await store.last_answered_attempt(member_id)
     assert last is not None and last.question_id == "q-b"
     assert await store.last_answered_attempt(await new_member(store, "u2")) is None
+
+
+async def test_earned_points_are_the_members_best_on_that_question_elsewhere(store: Store) -> None:
+    member_id = await new_member(store)
+    await play(
+        store,
+        member_id,
+        [
+            Done("q-a", "rag", T0, points=4.0, score=20.0),
+            Done("q-a", "rag", T0 + timedelta(minutes=1), points=12.0, score=60.0),
+            Done("q-b", "rag", T0 + timedelta(minutes=2), points=20.0, score=100.0),
+        ],
+    )
+    other = await new_member(store, "u2")
+    await play(store, other, [Done("q-a", "rag", T0, points=19.0, score=95.0)])
+    session = await start(store, member_id, now=T0 + timedelta(hours=1))
+    current = await ask(store, session.id, 0, question_id="q-a", at=T0 + timedelta(hours=1))
+
+    assert await store.earned_points(member_id, "q-a", excluding=current.id) == 16.0
+    assert await store.earned_points(member_id, "q-c", excluding=current.id) == 0.0

@@ -11,7 +11,9 @@ from core_harness import GOOD, BotProcess, kinds, only
 from bot.core.commands import Mark
 from bot.core.render_text import render_all
 from bot.core.review import ReviewSchedule
+from bot.core.scoring import points_for
 from bot.core.views import Board, Feedback, Notice, QuestionCard, StatsView
+from content.loader import Bank
 
 HOUR = 3600.0
 WEAK = "我不太清楚这个"
@@ -155,3 +157,27 @@ async def test_a_corrected_grade_that_shows_it_was_answered_well_unschedules_it(
     assert rerated.outcome == "none"
     after = await stats(bot)
     assert (after.reviews_due, after.next_review_in_s) == (0, None)
+
+
+async def test_a_reviewed_question_earns_only_what_beats_the_earlier_best(
+    bot: BotProcess, bank: Bank
+) -> None:
+    partial = await answer_once(bot, "RAG 就是先检索外部知识库，再让模型生成回答。")
+    assert partial.points > 0 and partial.earlier_points == 0
+    bot.clock.advance(24 * HOUR)
+    only(await bot.say("review"), QuestionCard)
+    views = await bot.say(GOOD["rag-what-is-rag"])
+    good = only(views, Feedback)
+    full = points_for(good.score, bank.questions["rag-what-is-rag"].difficulty)
+    assert good.earlier_points == partial.points
+    assert good.points == round(full - partial.points, 2)
+    assert "之前已得" in render_all(views)
+    board = only(await bot.say("leaderboard"), Board)
+    assert board.rows[0].points == round(full, 2)  # the best answer's worth, once
+
+    # Pasting the same answer again later earns nothing more.
+    await bot.say("mark high")
+    bot.clock.advance(24 * HOUR)
+    only(await bot.say("review"), QuestionCard)
+    again = only(await bot.say(GOOD["rag-what-is-rag"]), Feedback)
+    assert again.score == good.score and again.points == 0
