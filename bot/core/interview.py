@@ -685,7 +685,9 @@ class InterviewService:
         text = t(ctx.locale, "notice.no_reviews_due")
         if upcoming is not None:
             when = format_span(ctx.locale, (upcoming - now).total_seconds())
-            text += " " + t(ctx.locale, "notice.next_review", when=when)
+            text += ("" if ctx.locale != "en" else " ") + t(
+                ctx.locale, "notice.next_review", when=when
+            )
         return Notice(locale=ctx.locale, code="no_reviews_due", text=text)
 
     async def _draw(
