@@ -71,6 +71,11 @@ def _attempt(row: RowMapping) -> AttemptRecord:
     return AttemptRecord.model_validate(dict(row))
 
 
+def _columns(row: RowMapping, table: sa.Table) -> dict[str, Any]:
+    """One table's columns out of a row labelled `<table>_<column>`."""
+    return {column.name: row[f"{table.name}_{column.name}"] for column in table.c}
+
+
 class Store:
     """Typed access to members, interview sessions and attempts. Build it with open_store."""
 
@@ -218,6 +223,33 @@ class Store:
         async with self._one.connect() as conn:
             row = (await conn.execute(query)).mappings().first()
         return None if row is None else _session(row)
+
+    async def active_session_and_attempt(
+        self, member_id: int
+    ) -> tuple[SessionRecord, AttemptRecord | None] | None:
+        """The member's active session and its attempt waiting for an answer, in one query
+        (every answer, hint, skip and status starts here)."""
+        query = (
+            sa.select(sessions, attempts)
+            .join_from(
+                sessions,
+                attempts,
+                (attempts.c.session_id == sessions.c.id) & (attempts.c.state == "asking"),
+                isouter=True,
+            )
+            .where((sessions.c.member_id == member_id) & (sessions.c.state == "active"))
+            .order_by(attempts.c.position.desc())
+            .limit(1)
+            .set_label_style(sa.LABEL_STYLE_TABLENAME_PLUS_COL)
+        )
+        async with self._one.connect() as conn:
+            row = (await conn.execute(query)).mappings().first()
+        if row is None:
+            return None
+        session = SessionRecord.model_validate(_columns(row, sessions))
+        if row["attempts_id"] is None:
+            return session, None
+        return session, AttemptRecord.model_validate(_columns(row, attempts))
 
     async def end_session(
         self, session_id: str, *, state: EndedSessionState, now: datetime

@@ -525,10 +525,10 @@ class InterviewService:
         self, ctx: MemberContext
     ) -> tuple[SessionRecord, AttemptRecord, Question] | list[View]:
         """The member's session, its open attempt and question; or the views that say why not."""
-        session = await self._store.active_session(ctx.member.id)
-        if session is None:
+        found = await self._store.active_session_and_attempt(ctx.member.id)
+        if found is None:
             return [self._no_session(ctx)]
-        attempt = await self._store.current_attempt(session.id)
+        session, attempt = found
         if attempt is None:
             # The last attempt finished but the next was never asked (a crash in between):
             # ask it now rather than leave the member stuck.

@@ -769,3 +769,21 @@ async def test_earned_points_are_the_members_best_on_that_question_elsewhere(sto
 
     assert await store.earned_points(member_id, "q-a", excluding=current.id) == 16.0
     assert await store.earned_points(member_id, "q-c", excluding=current.id) == 0.0
+
+
+async def test_the_active_session_comes_with_its_open_attempt_in_one_read(store: Store) -> None:
+    member_id = await new_member(store)
+    assert await store.active_session_and_attempt(member_id) is None
+    session = await start(store, member_id)
+    found = await store.active_session_and_attempt(member_id)
+    assert found is not None and found[0] == session and found[1] is None  # not asked yet
+
+    first = await ask(store, session.id, 0)
+    await store.finish_attempt(first.id, state="answered", now=T0, answer="a", score=50.0)
+    second = await ask(store, session.id, 1)
+    found = await store.active_session_and_attempt(member_id)
+    assert found is not None and found[1] == second
+
+    await store.end_session(session.id, state="stopped", now=T0)
+    assert await store.active_session_and_attempt(member_id) is None
+    assert await store.active_session_and_attempt(await new_member(store, "u2")) is None
