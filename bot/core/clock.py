@@ -16,8 +16,12 @@ class Clock(Protocol):
         """The current time, timezone-aware UTC."""
         ...
 
-    async def sleep(self, seconds: float) -> None:
-        """Return after `seconds` of this clock's time have passed (cancellable)."""
+    async def sleep_until(self, when: datetime) -> None:
+        """Return once this clock reads `when` or later (cancellable).
+
+        An absolute time, not a duration: a duration computed from an earlier `now()` would be
+        counted from whenever the sleep actually starts, and wake too late.
+        """
         ...
 
 
@@ -25,8 +29,8 @@ class SystemClock:
     def now(self) -> datetime:
         return datetime.now(UTC)
 
-    async def sleep(self, seconds: float) -> None:
-        await asyncio.sleep(max(0.0, seconds))
+    async def sleep_until(self, when: datetime) -> None:
+        await asyncio.sleep(max(0.0, (when - self.now()).total_seconds()))
 
 
 class FakeClock:
@@ -41,12 +45,12 @@ class FakeClock:
     def now(self) -> datetime:
         return self._now
 
-    async def sleep(self, seconds: float) -> None:
-        if seconds <= 0:
+    async def sleep_until(self, when: datetime) -> None:
+        if when <= self._now:
             await asyncio.sleep(0)
             return
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._sleepers.append((self._now + timedelta(seconds=seconds), future))
+        self._sleepers.append((when, future))
         try:
             await future
         finally:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 import structlog
 
@@ -137,13 +137,13 @@ class DeadlineWatcher:
                 await self._refresh()
                 next_refresh = self._clock.now().timestamp() + self._refresh_s
                 continue
-            delay = next_refresh - now.timestamp()
+            wake_at = datetime.fromtimestamp(next_refresh, UTC)
             if soonest is not None:
-                delay = min(delay, (soonest - now).total_seconds())
-            await self._sleep_or_wake(delay)
+                wake_at = min(wake_at, soonest)
+            await self._sleep_or_wake(wake_at)
 
-    async def _sleep_or_wake(self, delay: float) -> None:
-        sleeper = asyncio.ensure_future(self._clock.sleep(delay))
+    async def _sleep_or_wake(self, wake_at: datetime) -> None:
+        sleeper = asyncio.ensure_future(self._clock.sleep_until(wake_at))
         waker = asyncio.ensure_future(self._wake.wait())
         self._sleeping = True
         if not self._inflight:
