@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from types import TracebackType
@@ -591,6 +591,21 @@ class Store:
             row = (await conn.execute(query)).mappings().first()
         return ReviewCard.model_validate(dict(row)) if row else None
 
+    async def get_review_cards(
+        self, pairs: Iterable[tuple[int, str]]
+    ) -> dict[tuple[int, str], ReviewCard]:
+        """The cards of these (member, question) pairs that exist, in one read."""
+        wanted = sorted(set(pairs))
+        if not wanted:
+            return {}
+        query = sa.select(review_cards).where(
+            sa.tuple_(review_cards.c.member_id, review_cards.c.question_id).in_(wanted)
+        )
+        async with self._one.connect() as conn:
+            rows = (await conn.execute(query)).mappings().all()
+        cards = [ReviewCard.model_validate(dict(row)) for row in rows]
+        return {(card.member_id, card.question_id): card for card in cards}
+
     async def save_review_card(
         self,
         member_id: int,
@@ -601,20 +616,40 @@ class Store:
         now: datetime,
     ) -> None:
         """Insert or replace this member's card for the question (one row per pair)."""
-        values = {
-            "member_id": member_id,
-            "question_id": question_id,
-            "card": card,
-            "due_at": _utc(due_at, "due_at"),
-            "updated_at": _utc(now, "now"),
-        }
-        insert = self._insert(review_cards).values(**values)
+        await self.save_review_cards(
+            [
+                ReviewCard(
+                    member_id=member_id,
+                    question_id=question_id,
+                    card=card,
+                    due_at=due_at,
+                    updated_at=now,
+                )
+            ]
+        )
+
+    async def save_review_cards(self, cards: Sequence[ReviewCard]) -> None:
+        """Insert or replace many cards in one transaction (the review queue writes in batches:
+        one SQLite commit for many reviews instead of one each)."""
+        if not cards:
+            return
+        insert = self._insert(review_cards)
         upsert = insert.on_conflict_do_update(
             index_elements=[review_cards.c.member_id, review_cards.c.question_id],
             set_={k: insert.excluded[k] for k in ("card", "due_at", "updated_at")},
         )
+        rows = [
+            {
+                "member_id": card.member_id,
+                "question_id": card.question_id,
+                "card": card.card,
+                "due_at": _utc(card.due_at, "due_at"),
+                "updated_at": _utc(card.updated_at, "updated_at"),
+            }
+            for card in cards
+        ]
         async with self._write() as conn:
-            await conn.execute(upsert)
+            await conn.execute(upsert, rows)
 
     async def review_schedule(self, member_id: int) -> list[tuple[str, datetime]]:
         """(question id, due) of every card this member has, soonest first.

@@ -9,13 +9,14 @@
   that attempt's grade (the member's self-assessment, the LLM judge) re-rates the same review
   instead of stacking a second one.
 - Recording is kept off the member's critical path: `record_later` queues it behind the reply
-  (one at a time, in order), and every read of the schedule settles the queue first. The card
+  (written in order, in batches), and every read of the schedule settles the queue first. The card
   is derived data: the attempt itself is already stored when the reply goes out.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -25,7 +26,7 @@ import structlog
 from fsrs import Card, Rating, Scheduler
 
 from storage import Store
-from storage.models import AttemptRecord
+from storage.models import AttemptRecord, ReviewCard
 
 SelfAssessment = Literal["too_low", "too_high"]
 
@@ -34,6 +35,10 @@ RELEARNING_STEPS = (timedelta(hours=8),)
 # Score thresholds (0–100) for Hard, Good and Easy; below the first it is Again.
 HARD_FROM, GOOD_FROM, EASY_FROM = 40.0, 60.0, 85.0
 _NEEDS_REVIEW = (Rating.Again, Rating.Hard)
+# Records written per transaction when the queue has a backlog (a burst of timeouts).
+RECORD_BATCH = 100
+# How long the queue gathers records before writing them (a read of the schedule won't wait).
+RECORD_DELAY_S = 1.0
 
 log = structlog.get_logger(__name__)
 
@@ -71,39 +76,62 @@ class ReviewSchedule:
         self._scheduler = Scheduler(
             learning_steps=LEARNING_STEPS, relearning_steps=RELEARNING_STEPS, enable_fuzzing=False
         )
-        # asyncio.Lock wakes waiters first come, first served: reviews apply in the order the
-        # attempts finished, and only one schedule write competes with the interviews at a time.
+        # Held while the schedule is written: queued records and re-ratings never interleave.
         self._order = asyncio.Lock()
-        self._queued: set[asyncio.Task[None]] = set()
+        self._pending: list[AttemptRecord] = []
+        self._worker: asyncio.Task[None] | None = None
+        # Set by a reader that needs the schedule now: the worker stops waiting for more.
+        self._flush = asyncio.Event()
 
     def record_later(self, attempt: AttemptRecord) -> None:
-        """`record`, after the reply has gone out."""
-        task = asyncio.create_task(self._record_in_order(attempt))
-        self._queued.add(task)
-        task.add_done_callback(self._queued.discard)
+        """Count a finished attempt as a review, after the reply has gone out.
+
+        The worker gathers records for up to RECORD_DELAY_S, then writes them in order, up to
+        RECORD_BATCH per transaction: a steady stream of answers or a burst of timeouts costs a
+        schedule write a second, not one per attempt. A read of the schedule flushes at once.
+        """
+        self._pending.append(attempt)
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.create_task(self._drain())
 
     async def settle(self) -> None:
         """Until every queued record is written (before reading the schedule, at shutdown)."""
-        while self._queued:
-            await asyncio.gather(*list(self._queued), return_exceptions=True)
+        while self._worker is not None and not self._worker.done():
+            self._flush.set()
+            await asyncio.gather(self._worker, return_exceptions=True)
 
-    async def _record_in_order(self, attempt: AttemptRecord) -> None:
-        async with self._order:
-            try:
-                await self.record(attempt)
-            except Exception:
-                log.exception("review.record_failed", attempt_id=attempt.id)
+    async def _drain(self) -> None:
+        while self._pending:
+            if not self._flush.is_set():
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(RECORD_DELAY_S):
+                        await self._flush.wait()
+            batch, self._pending = self._pending[:RECORD_BATCH], self._pending[RECORD_BATCH:]
+            async with self._order:
+                try:
+                    await self._record(batch)
+                except Exception:
+                    log.exception("review.record_failed", attempt_ids=[a.id for a in batch])
+        self._flush.clear()
 
-    async def record(self, attempt: AttemptRecord) -> datetime | None:
-        """Count a finished attempt as a review. Returns when the question is due next, if ever."""
-        if attempt.state not in ("answered", "skipped", "expired") or attempt.finished_at is None:
-            return None
-        stored = await self._store.get_review_card(attempt.member_id, attempt.question_id)
-        rating = rating_for(attempt)
-        if stored is None and rating not in _NEEDS_REVIEW:
-            return None
-        before = _card(stored.card) if stored is not None else None
-        return await self._save(attempt, before, rating)
+    async def _record(self, batch: list[AttemptRecord]) -> None:
+        finished = [
+            a
+            for a in batch
+            if a.state in ("answered", "skipped", "expired") and a.finished_at is not None
+        ]
+        stored = await self._store.get_review_cards((a.member_id, a.question_id) for a in finished)
+        latest = {key: card.card for key, card in stored.items()}
+        writes: dict[tuple[int, str], ReviewCard] = {}
+        for attempt in finished:  # in order: a later attempt builds on an earlier one's card
+            key = (attempt.member_id, attempt.question_id)
+            rating = rating_for(attempt)
+            if key not in latest and rating not in _NEEDS_REVIEW:
+                continue  # answered well the first time: nothing to review
+            before = _card(latest[key]) if key in latest else None
+            writes[key] = self._reviewed(attempt, before, rating)
+            latest[key] = writes[key].card
+        await self._store.save_review_cards(list(writes.values()))
 
     async def rerate(self, attempt_id: int) -> Rerated:
         """The attempt's grade or self-assessment changed: redo the review it caused.
@@ -148,6 +176,12 @@ class ReviewSchedule:
         return due_now, upcoming
 
     async def _save(self, attempt: AttemptRecord, before: Card | None, rating: Rating) -> datetime:
+        card = self._reviewed(attempt, before, rating)
+        await self._store.save_review_cards([card])
+        return card.due_at
+
+    def _reviewed(self, attempt: AttemptRecord, before: Card | None, rating: Rating) -> ReviewCard:
+        """The card after reviewing `before` (None: a new card) with this attempt's rating."""
         assert attempt.finished_at is not None
         card, _ = self._scheduler.review_card(
             before or Card(card_id=attempt.id),
@@ -160,15 +194,13 @@ class ReviewSchedule:
             "attempt_id": attempt.id,
             "rating": rating.name,
         }
-        await self._store.save_review_card(
-            attempt.member_id,
-            attempt.question_id,
+        return ReviewCard(
+            member_id=attempt.member_id,
+            question_id=attempt.question_id,
             card=data,
             due_at=card.due,
-            now=attempt.finished_at,
+            updated_at=attempt.finished_at,
         )
-        due: datetime = card.due
-        return due
 
 
 def _card(data: dict[str, Any]) -> Card:

@@ -24,7 +24,13 @@ from storage import (
     open_store,
     upgrade_database,
 )
-from storage.models import AttemptRecord, FinishedAttemptState, MemberKey, SessionRecord
+from storage.models import (
+    AttemptRecord,
+    FinishedAttemptState,
+    MemberKey,
+    ReviewCard,
+    SessionRecord,
+)
 from storage.tables import metadata
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
@@ -787,3 +793,23 @@ async def test_the_active_session_comes_with_its_open_attempt_in_one_read(store:
     await store.end_session(session.id, state="stopped", now=T0)
     assert await store.active_session_and_attempt(member_id) is None
     assert await store.active_session_and_attempt(await new_member(store, "u2")) is None
+
+
+async def test_review_cards_are_read_and_written_in_batches(store: Store) -> None:
+    ann, bob = await new_member(store, "ann"), await new_member(store, "bob")
+    now = datetime(2026, 11, 23, 12, tzinfo=UTC)
+    await store.save_review_cards(
+        [
+            ReviewCard(member_id=ann, question_id="q1", card={"n": 1}, due_at=now, updated_at=now),
+            ReviewCard(member_id=bob, question_id="q1", card={"n": 2}, due_at=now, updated_at=now),
+        ]
+    )
+    later = now + timedelta(days=1)
+    await store.save_review_cards(
+        [ReviewCard(member_id=ann, question_id="q1", card={"n": 3}, due_at=later, updated_at=now)]
+    )
+    found = await store.get_review_cards([(ann, "q1"), (bob, "q1"), (ann, "q-none")])
+    assert set(found) == {(ann, "q1"), (bob, "q1")}
+    assert found[(ann, "q1")].card == {"n": 3} and found[(ann, "q1")].due_at == later
+    assert await store.get_review_cards([]) == {}
+    await store.save_review_cards([])  # nothing to write: fine
