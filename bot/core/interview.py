@@ -217,13 +217,10 @@ class InterviewService:
                     locale=ctx.locale, code="missing_text", text=t(ctx.locale, "error.missing_text")
                 )
             ]
-        opened = await self._open(ctx)
+        opened = await self._open_in_time(ctx)
         if isinstance(opened, list):
             return opened
-        session, attempt, question = opened
-        now = self._clock.now()
-        if attempt.deadline_at <= now:
-            return await self._late(ctx, session, attempt, question, now)
+        session, attempt, question, now = opened
         grade = self._grader.grade(question, text)
         score = capped_score(grade.score, attempt.max_score)
         earlier = await self._store.earned_points(ctx.member.id, question.id, excluding=attempt.id)
@@ -250,13 +247,10 @@ class InterviewService:
         return [feedback, *await self._advance(ctx, session, finished.position, now)]
 
     async def hint(self, ctx: MemberContext) -> list[View]:
-        opened = await self._open(ctx)
+        opened = await self._open_in_time(ctx)
         if isinstance(opened, list):
             return opened
-        session, attempt, question = opened
-        now = self._clock.now()
-        if attempt.deadline_at <= now:
-            return await self._late(ctx, session, attempt, question, now)
+        session, attempt, question, now = opened
         available = len(question.key_points)
         if attempt.hints_used >= available:
             text = t(ctx.locale, "notice.no_more_hints", available=available)
@@ -281,13 +275,10 @@ class InterviewService:
         ]
 
     async def skip(self, ctx: MemberContext) -> list[View]:
-        opened = await self._open(ctx)
+        opened = await self._open_in_time(ctx)
         if isinstance(opened, list):
             return opened
-        session, attempt, question = opened
-        now = self._clock.now()
-        if attempt.deadline_at <= now:
-            return await self._late(ctx, session, attempt, question, now)
+        session, attempt, question, now = opened
         finished = await self._store.finish_attempt(
             attempt.id, state="skipped", now=now, score=0.0, points=0.0
         )
@@ -324,13 +315,10 @@ class InterviewService:
         return views
 
     async def status(self, ctx: MemberContext) -> list[View]:
-        opened = await self._open(ctx)
+        opened = await self._open_in_time(ctx, answered=False)
         if isinstance(opened, list):
             return opened
-        session, attempt, question = opened
-        now = self._clock.now()
-        if attempt.deadline_at <= now:
-            return await self._late(ctx, session, attempt, question, now, answered=False)
+        session, attempt, question, now = opened
         return [
             cards.question_card(self._bank, session, attempt, question, now=now, locale=ctx.locale)
         ]
@@ -539,6 +527,20 @@ class InterviewService:
         if question is None:
             return await self._end_missing(ctx, session, self._clock.now())
         return session, attempt, question
+
+    async def _open_in_time(
+        self, ctx: MemberContext, *, answered: bool = True
+    ) -> tuple[SessionRecord, AttemptRecord, Question, datetime] | list[View]:
+        """As `_open`, and the time now; a question whose time is up is expired here instead
+        (the watcher may not have got to it yet), with the views that say so."""
+        opened = await self._open(ctx)
+        if isinstance(opened, list):
+            return opened
+        session, attempt, question = opened
+        now = self._clock.now()
+        if attempt.deadline_at <= now:
+            return await self._late(ctx, session, attempt, question, now, answered=answered)
+        return session, attempt, question, now
 
     async def _late(
         self,
