@@ -32,7 +32,6 @@ V = TypeVar("V")
 
 FIXTURE_BANK = Path(__file__).parent / "fixtures" / "bank"
 SETTLE_TIMEOUT_S = 10.0
-POSTGRES_ENV = "TEST_POSTGRES_URL"
 
 # A full answer to each fixture question (every key point, in sentences).
 GOOD = {
