@@ -29,6 +29,57 @@ class Layout:
     parse: Callable[[str, list[str]], Parsed]
 
 
+class _Collector:
+    """What every layout does the same way: a question line opens a question, the lines after it
+    are its answer, and the next question, a section heading or the end of the file closes it.
+    `answer` shapes the raw answer lines of one layout (given the cleaned question) before the
+    shared clean-up."""
+
+    def __init__(
+        self,
+        file: str,
+        layout: str,
+        answer: Callable[[str, list[str]], list[str]] = lambda question, body: body,
+    ) -> None:
+        self.file, self.layout, self._answer = file, layout, answer
+        self.questions: list[RawQuestion] = []
+        self.excluded: list[RawExclusion] = []
+        self.section: str | None = None
+        self.body: list[str] = []
+        self._current: tuple[int, str] | None = None
+
+    @property
+    def asking(self) -> bool:
+        return self._current is not None
+
+    def ask(self, line_no: int, text: str) -> None:
+        self.close()
+        self._current = (line_no, text)
+
+    def close(self) -> None:
+        if self._current is not None:
+            line_no, text = self._current
+            question = clean_question(text)
+            self.questions.append(
+                RawQuestion(
+                    file=self.file,
+                    line=line_no,
+                    text=question,
+                    answer=clean_answer_lines(self._answer(question, self.body)),
+                    section=self.section,
+                    layout=self.layout,
+                )
+            )
+        self._current, self.body = None, []
+
+    def exclude(self, line_no: int, text: str, reason: str) -> None:
+        self.excluded.append(RawExclusion(file=self.file, line=line_no, text=text, reason=reason))
+
+    def result(self) -> Parsed:
+        self.close()
+        return self.questions, self.excluded
+
+
 # --- layout "index-and-headings": ### section, **题目：** index, #### 1. question ---------------
 
 H3 = re.compile(r"^###\s+(.+?)\s*$")
@@ -44,58 +95,29 @@ def _score_index_headings(lines: list[str]) -> int:
 
 
 def _parse_index_headings(file: str, lines: list[str]) -> Parsed:
-    questions: list[RawQuestion] = []
-    excluded: list[RawExclusion] = []
-    section: str | None = None
+    c = _Collector(file, "index-and-headings")
     index_entries: list[tuple[int, str]] = []
     in_index = False
-    current: tuple[int, str] | None = None
-    body: list[str] = []
-
-    def flush() -> None:
-        nonlocal current, body
-        if current is not None:
-            line_no, text = current
-            questions.append(
-                RawQuestion(
-                    file=file,
-                    line=line_no,
-                    text=clean_question(text),
-                    answer=clean_answer_lines(body),
-                    section=section,
-                    layout="index-and-headings",
-                )
-            )
-        current, body = None, []
-
     for number, line in enumerate(lines, start=1):
         if m := H3.match(line):
-            flush()
-            section, in_index = clean_question(m.group(1)), False
+            c.close()
+            c.section, in_index = clean_question(m.group(1)), False
         elif INDEX_START.match(line):
-            flush()
+            c.close()
             in_index = True
         elif RULE.match(line):
-            flush()
+            c.close()
             in_index = False
         elif m := H4.match(line):
-            flush()
+            c.ask(number, m.group(1))
             in_index = False
-            current = (number, m.group(1))
         elif in_index and line.strip():
             index_entries.append((number, line.strip()))
-        elif current is not None:
-            body.append(line)
+        elif c.asking:
+            c.body.append(line)
         elif line.strip():
-            excluded.append(
-                RawExclusion(
-                    file=file,
-                    line=number,
-                    text=line.strip(),
-                    reason="closing remark outside any question",
-                )
-            )
-    flush()
+            c.exclude(number, line.strip(), "closing remark outside any question")
+    questions, excluded = c.result()
     excluded.extend(_index_exclusions(file, index_entries, questions))
     return questions, excluded
 
@@ -151,52 +173,25 @@ def _score_headings(lines: list[str]) -> int:
 
 
 def _parse_headings(file: str, lines: list[str]) -> Parsed:
-    questions: list[RawQuestion] = []
-    excluded: list[RawExclusion] = []
-    section: str | None = None
-    current: tuple[int, str] | None = None
-    body: list[str] = []
-
-    def flush() -> None:
-        nonlocal current, body
-        if current is not None:
-            line_no, text = current
-            question = clean_question(text)
-            # Some answers open by repeating the question; that line is not part of the answer.
-            while body and normalise_for_match(body[0]) in ("", normalise_for_match(question)):
-                body = body[1:]
-            questions.append(
-                RawQuestion(
-                    file=file,
-                    line=line_no,
-                    text=question,
-                    answer=clean_answer_lines(body),
-                    section=section,
-                    layout="headings",
-                )
-            )
-        current, body = None, []
-
+    c = _Collector(file, "headings", _without_repeated_question)
     for number, line in enumerate(lines, start=1):
         if m := H3.match(line):
-            flush()
-            current = (number, m.group(1))
+            c.ask(number, m.group(1))
         elif m := H2.match(line):
-            flush()
-            section = m.group(1).strip()
-        elif current is not None:
-            body.append(line)
+            c.close()
+            c.section = m.group(1).strip()
+        elif c.asking:
+            c.body.append(line)
         elif line.strip() and not re.match(r"^\s*https?://", line):
-            excluded.append(
-                RawExclusion(
-                    file=file,
-                    line=number,
-                    text=line.strip(),
-                    reason="title in the link list at the top, not a question",
-                )
-            )
-    flush()
-    return questions, excluded
+            c.exclude(number, line.strip(), "title in the link list at the top, not a question")
+    return c.result()
+
+
+def _without_repeated_question(question: str, body: list[str]) -> list[str]:
+    """Some answers open by repeating the question; that line is not part of the answer."""
+    while body and normalise_for_match(body[0]) in ("", normalise_for_match(question)):
+        body = body[1:]
+    return body
 
 
 # --- layout "pdf-numbered": plain section titles, "1 question?" lines, lone "-" bullets -------
@@ -213,37 +208,13 @@ def _score_pdf(lines: list[str]) -> int:
 
 
 def _parse_pdf(file: str, lines: list[str]) -> Parsed:
-    questions: list[RawQuestion] = []
-    excluded: list[RawExclusion] = []
-    section: str | None = None
+    c = _Collector(file, "pdf-numbered", lambda question, body: _join_lone_dashes(body))
     expected = 1
-    current: tuple[int, str] | None = None
-    body: list[str] = []
-
-    def flush() -> None:
-        nonlocal current, body
-        if current is not None:
-            line_no, text = current
-            questions.append(
-                RawQuestion(
-                    file=file,
-                    line=line_no,
-                    text=clean_question(text),
-                    answer=clean_answer_lines(_join_lone_dashes(body)),
-                    section=section,
-                    layout="pdf-numbered",
-                )
-            )
-        current, body = None, []
-
     for index, line in enumerate(lines):
         number = index + 1
         m = NUMBERED.match(line)
         if m and int(m.group(1)) in (expected, 1):
-            flush()
-            if int(m.group(1)) == 1 and expected != 1 and current is None:
-                pass
-            current = (number, m.group(2))
+            c.ask(number, m.group(2))
             expected = int(m.group(1)) + 1
             continue
         next_line = lines[index + 1] if index + 1 < len(lines) else ""
@@ -256,20 +227,12 @@ def _parse_pdf(file: str, lines: list[str]) -> Parsed:
             and (next_m is not None and next_m.group(1) == "1" or line.strip() == "目录")
         )
         if is_title:
-            flush()
-            section, expected = line.strip(), 1
-            excluded.append(
-                RawExclusion(
-                    file=file,
-                    line=number,
-                    text=line.strip(),
-                    reason="section title, not a question",
-                )
-            )
-        elif current is not None:
-            body.append(line)
-    flush()
-    return questions, excluded
+            c.close()
+            c.section, expected = line.strip(), 1
+            c.exclude(number, line.strip(), "section title, not a question")
+        elif c.asking:
+            c.body.append(line)
+    return c.result()
 
 
 def _join_lone_dashes(body: list[str]) -> list[str]:
@@ -296,40 +259,17 @@ def _score_qa(lines: list[str]) -> int:
 
 
 def _parse_qa(file: str, lines: list[str]) -> Parsed:
-    questions: list[RawQuestion] = []
-    excluded: list[RawExclusion] = []
-    section: str | None = None
-    current: tuple[int, str] | None = None
-    body: list[str] = []
-
-    def flush() -> None:
-        nonlocal current, body
-        if current is not None:
-            line_no, text = current
-            questions.append(
-                RawQuestion(
-                    file=file,
-                    line=line_no,
-                    text=clean_question(text),
-                    answer=clean_answer_lines(body),
-                    section=section,
-                    layout="q-and-a",
-                )
-            )
-        current, body = None, []
-
+    c = _Collector(file, "q-and-a")
     for number, line in enumerate(lines, start=1):
         if m := QLINE.match(line):
-            flush()
-            current = (number, m.group(1))
+            c.ask(number, m.group(1))
         elif line.startswith("#"):
-            flush()
-            section = line.lstrip("#").strip()
-        elif current is not None:
+            c.close()
+            c.section = line.lstrip("#").strip()
+        elif c.asking:
             a = ALINE.match(line)
-            body.append(a.group(1) if a and not body else line)
-    flush()
-    return questions, excluded
+            c.body.append(a.group(1) if a and not c.body else line)
+    return c.result()
 
 
 # --- layout "notion": - **question** bullets with indented answers, <img>, tables -------------
@@ -343,49 +283,19 @@ def _score_notion(lines: list[str]) -> int:
 
 
 def _parse_notion(file: str, lines: list[str]) -> Parsed:
-    questions: list[RawQuestion] = []
-    excluded: list[RawExclusion] = []
-    section: str | None = None
-    current: tuple[int, str] | None = None
-    body: list[str] = []
-
-    def flush() -> None:
-        nonlocal current, body
-        if current is not None:
-            line_no, text = current
-            questions.append(
-                RawQuestion(
-                    file=file,
-                    line=line_no,
-                    text=clean_question(text),
-                    answer=clean_answer_lines(dedent(body)),
-                    section=section,
-                    layout="notion",
-                )
-            )
-        current, body = None, []
-
+    c = _Collector(file, "notion", lambda question, body: dedent(body))
     for number, line in enumerate(lines, start=1):
         if m := NOTION_Q.match(line):
-            flush()
-            current = (number, m.group(1))
+            c.ask(number, m.group(1))
         elif line.startswith("# "):
-            flush()
-            section = line[2:].strip()
-        elif current is not None:
-            body.append(line)
+            c.close()
+            c.section = line[2:].strip()
+        elif c.asking:
+            c.body.append(line)
         elif TABLE_ROW.match(line) and not re.match(r"^\|[\s\-|:]+\|\s*$", line):
-            cells = [c.strip() for c in line.strip().strip("|").split("|")]
-            excluded.append(
-                RawExclusion(
-                    file=file,
-                    line=number,
-                    text=cells[0],
-                    reason="row of the glossary table at the top, not a question",
-                )
-            )
-    flush()
-    return questions, excluded
+            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            c.exclude(number, cells[0], "row of the glossary table at the top, not a question")
+    return c.result()
 
 
 LAYOUTS: tuple[Layout, ...] = (
