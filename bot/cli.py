@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -61,6 +62,19 @@ def _start(settings: Settings, *, console: bool = False) -> None:
         configure_logging(settings.log_level)
 
 
+def _until_done(run: Callable[[], None]) -> None:
+    """Run a front end: a start-up problem is one line and exit 1, Ctrl-C exit 130."""
+    from bot.runtime import StartupError
+
+    try:
+        run()
+    except StartupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from exc
+    except KeyboardInterrupt:
+        raise typer.Exit(130) from None
+
+
 @app.command()
 def console(
     user: Annotated[
@@ -81,36 +95,26 @@ def console(
     """Interview in this terminal: no tokens needed. Type help inside for the commands.
 
     Logs go to console.log beside the SQLite database (or ./data/console.log)."""
-    from bot.runtime import StartupError, run_console
+    from bot.runtime import run_console
 
     if lang is not None and lang.lower() not in ("zh", "zh-cn", "en"):
         typer.echo("--lang is zh or en", err=True)
         raise typer.Exit(2)
     settings = _settings()
     _start(settings, console=True)
-    try:
-        asyncio.run(run_console(settings, user=user, lang=lang, exit_at_eof=exit_at_eof))
-    except StartupError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from exc
-    except KeyboardInterrupt:
-        raise typer.Exit(130) from None
+    _until_done(
+        lambda: asyncio.run(run_console(settings, user=user, lang=lang, exit_at_eof=exit_at_eof))
+    )
 
 
 @app.command()
 def run() -> None:
     """Run the configured front end: Discord or Slack if their tokens are set, else the console."""
-    from bot.runtime import StartupError, run_front_end
+    from bot.runtime import run_front_end
 
     settings = _settings()
     _start(settings, console=settings.front_end == "console")
-    try:
-        run_front_end(settings)
-    except StartupError as exc:
-        typer.echo(str(exc), err=True)
-        raise typer.Exit(1) from exc
-    except KeyboardInterrupt:
-        raise typer.Exit(130) from None
+    _until_done(lambda: run_front_end(settings))
 
 
 @app.command()

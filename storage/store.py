@@ -606,28 +606,6 @@ class Store:
         cards = [ReviewCard.model_validate(dict(row)) for row in rows]
         return {(card.member_id, card.question_id): card for card in cards}
 
-    async def save_review_card(
-        self,
-        member_id: int,
-        question_id: str,
-        *,
-        card: dict[str, Any],
-        due_at: datetime,
-        now: datetime,
-    ) -> None:
-        """Insert or replace this member's card for the question (one row per pair)."""
-        await self.save_review_cards(
-            [
-                ReviewCard(
-                    member_id=member_id,
-                    question_id=question_id,
-                    card=card,
-                    due_at=due_at,
-                    updated_at=now,
-                )
-            ]
-        )
-
     async def save_review_cards(self, cards: Sequence[ReviewCard]) -> None:
         """Insert or replace many cards in one transaction (the review queue writes in batches:
         one SQLite commit for many reviews instead of one each)."""

@@ -648,22 +648,40 @@ async def test_sqlite_file_is_created_with_its_folder_in_wal_mode(tmp_path: Path
         assert (await conn.exec_driver_sql("PRAGMA busy_timeout")).scalar() == 5000
 
 
+async def save_card(
+    store: Store,
+    member_id: int,
+    question_id: str,
+    *,
+    card: dict[str, int],
+    due_at: datetime,
+    now: datetime,
+) -> None:
+    await store.save_review_cards(
+        [
+            ReviewCard(
+                member_id=member_id,
+                question_id=question_id,
+                card=card,
+                due_at=due_at,
+                updated_at=now,
+            )
+        ]
+    )
+
+
 async def test_review_cards_are_upserted_and_listed_when_due(store: Store) -> None:
     member = await new_member(store)
     other = await new_member(store, user="u2")
     now = datetime(2026, 11, 23, 12, tzinfo=UTC)
-    await store.save_review_card(
-        member, "q-late", card={"s": 1}, due_at=now - timedelta(days=2), now=now
+    await save_card(store, member, "q-late", card={"s": 1}, due_at=now - timedelta(days=2), now=now)
+    await save_card(
+        store, member, "q-soon", card={"s": 2}, due_at=now - timedelta(hours=1), now=now
     )
-    await store.save_review_card(
-        member, "q-soon", card={"s": 2}, due_at=now - timedelta(hours=1), now=now
+    await save_card(
+        store, member, "q-future", card={"s": 3}, due_at=now + timedelta(days=1), now=now
     )
-    await store.save_review_card(
-        member, "q-future", card={"s": 3}, due_at=now + timedelta(days=1), now=now
-    )
-    await store.save_review_card(
-        other, "q-other", card={"s": 4}, due_at=now - timedelta(days=9), now=now
-    )
+    await save_card(store, other, "q-other", card={"s": 4}, due_at=now - timedelta(days=9), now=now)
 
     assert await store.review_schedule(member) == [
         ("q-late", now - timedelta(days=2)),
@@ -672,9 +690,7 @@ async def test_review_cards_are_upserted_and_listed_when_due(store: Store) -> No
     ]
 
     # Reviewing again replaces the one card for that question; it is no longer due.
-    await store.save_review_card(
-        member, "q-late", card={"s": 9}, due_at=now + timedelta(days=4), now=now
-    )
+    await save_card(store, member, "q-late", card={"s": 9}, due_at=now + timedelta(days=4), now=now)
     card = await store.get_review_card(member, "q-late")
     assert card is not None and card.card == {"s": 9} and card.due_at == now + timedelta(days=4)
     assert [q for q, _ in await store.review_schedule(member)] == ["q-soon", "q-future", "q-late"]
