@@ -43,8 +43,8 @@ from bot.core.clock import SystemClock
 from bot.core.commands import Actor, Answer, Place, Start
 from bot.core.deadlines import DeadlineWatcher
 from bot.core.grading import build_offline_grader
+from bot.core.replies import Feedback, QuestionCard, Reply
 from bot.core.service import Core
-from bot.core.views import Feedback, QuestionCard, View
 from content.loader import Bank, load_bank
 from storage import Store, open_store
 
@@ -60,7 +60,7 @@ class TimingMessenger:
         self.waiting_for: set[int] = set()
         self.all_delivered = asyncio.Event()
 
-    async def deliver(self, actor: Actor, place: Place, views: Sequence[View]) -> None:
+    async def deliver(self, actor: Actor, place: Place, views: Sequence[Reply]) -> None:
         now = datetime.now(UTC)
         for view in views:
             if isinstance(view, Feedback):

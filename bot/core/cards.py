@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.core.commands import Locale
 from bot.core.i18n import has, t
-from bot.core.views import (
+from bot.core.replies import (
     CoveredPointView,
     Feedback,
     Outcome,

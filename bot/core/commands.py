@@ -32,6 +32,12 @@ class Actor(_Frozen):
     workspace_id: str
     user_id: str
     display_name: str | None = None
+    # The front end decides who administers a workspace on its platform (Discord: Manage
+    # Server; Slack: admin or owner; the console user owns its own) and says so here.
+    is_admin: bool = False
+    # The platform's language for this member (Discord's interaction locale, Slack's user
+    # locale); a language chosen with `lang` wins over it.
+    locale_hint: str | None = None
 
 
 class Place(_Frozen):
@@ -39,6 +45,13 @@ class Place(_Frozen):
 
     channel_id: str | None = None
     thread_id: str | None = None
+
+
+class QuestionRef(_Frozen):
+    """The question a button or modal was shown under: a stale one is refused, not applied."""
+
+    session_id: str
+    position: int = Field(ge=1)
 
 
 class Start(_Frozen):
@@ -64,18 +77,22 @@ class Answer(_Frozen):
     # Not length-limited here: an oversized answer must reach the core to be refused with
     # the limit (and nothing stored), not fail as a validation error.
     text: str
+    at: QuestionRef | None = None  # a modal's question; typed text means the current one
 
 
 class Hint(_Frozen):
     kind: Literal["hint"] = "hint"
+    at: QuestionRef | None = None  # a button's question
 
 
 class Skip(_Frozen):
     kind: Literal["skip"] = "skip"
+    at: QuestionRef | None = None  # a button's question
 
 
 class Stop(_Frozen):
     kind: Literal["stop"] = "stop"
+    at: QuestionRef | None = None  # a button's question
 
 
 class Status(_Frozen):

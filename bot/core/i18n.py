@@ -301,6 +301,14 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "这道题的时间已经到了，这个回答没有计分。",
         "This question's time had already run out; that answer was not scored.",
     ),
+    "notice.button_closed": (
+        "这个按钮对应的题目已经结束了，没有做任何改动。",
+        "That button belongs to a question that is already closed; nothing was changed.",
+    ),
+    "error.button_not_yours": (
+        "这是别人的面试，按钮只对本人有效。发送 start 开始你自己的一场。",
+        "That is someone else's interview; its buttons only work for them. Send start to begin your own.",
+    ),
     "notice.no_session": (
         "你现在没有进行中的面试。发送 start 开始一场，例如：start rag 3 5m",
         "You have no interview in progress. Send start to begin one, e.g. start rag 3 5m",

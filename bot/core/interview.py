@@ -19,14 +19,23 @@ import structlog
 from bot.core import cards
 from bot.core.caches import MemberCache, SessionCache
 from bot.core.clock import Clock
-from bot.core.commands import ANSWER_MAX_CHARS, COUNT_DEFAULT, Actor, Mark, Place, Review, Start
+from bot.core.commands import (
+    ANSWER_MAX_CHARS,
+    COUNT_DEFAULT,
+    Actor,
+    Mark,
+    Place,
+    QuestionRef,
+    Review,
+    Start,
+)
 from bot.core.context import MemberContext, member_by_id
 from bot.core.grading import Grader, GradeResult
 from bot.core.i18n import format_duration, format_span, normalize_locale, shorten, t
 from bot.core.messenger import Messenger
+from bot.core.replies import ErrorNotice, HintCard, Notice, Reply
 from bot.core.review import ReviewSchedule
 from bot.core.scoring import capped_score, max_score_after_hints, points_for
-from bot.core.views import ErrorNotice, HintCard, Notice, View
 from content.loader import Bank
 from content.schema import Question
 from storage import ActiveSessionExists, AttemptPositionTaken, SessionNotActive, Store
@@ -89,7 +98,7 @@ class InterviewService:
 
     # ---- commands -------------------------------------------------------------------------
 
-    async def start(self, ctx: MemberContext, command: Start) -> list[View]:
+    async def start(self, ctx: MemberContext, command: Start) -> list[Reply]:
         topic_id, refused = await self._may_begin(ctx, command.topic)
         if refused:
             return refused
@@ -129,7 +138,7 @@ class InterviewService:
             started=started,
         )
 
-    async def review(self, ctx: MemberContext, command: Review) -> list[View]:
+    async def review(self, ctx: MemberContext, command: Review) -> list[Reply]:
         """A session of the member's due review questions, most overdue first."""
         topic_id, refused = await self._may_begin(ctx, command.topic)
         if refused:
@@ -155,7 +164,7 @@ class InterviewService:
             ctx, chosen, time_s=command.time_s, topic_id=topic_id, difficulty=None, started=started
         )
 
-    async def mark(self, ctx: MemberContext, command: Mark) -> list[View]:
+    async def mark(self, ctx: MemberContext, command: Mark) -> list[Reply]:
         """The member thinks an automatic grade was too low/high: keep it, re-plan the review."""
         if command.attempt_id is not None:
             attempt = await self._store.get_attempt(command.attempt_id)
@@ -197,7 +206,9 @@ class InterviewService:
 
         return keep
 
-    async def answer(self, ctx: MemberContext, text: str) -> list[View]:
+    async def answer(
+        self, ctx: MemberContext, text: str, at: QuestionRef | None = None
+    ) -> list[Reply]:
         if len(text) > ANSWER_MAX_CHARS:
             return [
                 ErrorNotice(
@@ -217,7 +228,7 @@ class InterviewService:
                     locale=ctx.locale, code="missing_text", text=t(ctx.locale, "error.missing_text")
                 )
             ]
-        opened = await self._open_in_time(ctx)
+        opened = await self._open_in_time(ctx, at=at)
         if isinstance(opened, list):
             return opened
         session, attempt, question, now = opened
@@ -246,8 +257,8 @@ class InterviewService:
             self._in_background(self._refine(ctx, session, finished, question, grade))
         return [feedback, *await self._advance(ctx, session, finished.position, now)]
 
-    async def hint(self, ctx: MemberContext) -> list[View]:
-        opened = await self._open_in_time(ctx)
+    async def hint(self, ctx: MemberContext, at: QuestionRef | None = None) -> list[Reply]:
+        opened = await self._open_in_time(ctx, at=at)
         if isinstance(opened, list):
             return opened
         session, attempt, question, now = opened
@@ -274,8 +285,8 @@ class InterviewService:
             )
         ]
 
-    async def skip(self, ctx: MemberContext) -> list[View]:
-        opened = await self._open_in_time(ctx)
+    async def skip(self, ctx: MemberContext, at: QuestionRef | None = None) -> list[Reply]:
+        opened = await self._open_in_time(ctx, at=at)
         if isinstance(opened, list):
             return opened
         session, attempt, question, now = opened
@@ -291,12 +302,15 @@ class InterviewService:
             *await self._advance(ctx, session, finished.position, now),
         ]
 
-    async def stop(self, ctx: MemberContext) -> list[View]:
+    async def stop(self, ctx: MemberContext, at: QuestionRef | None = None) -> list[Reply]:
         session = await self._store.active_session(ctx.member.id)
+        if at is not None and (session is None or session.id != at.session_id):
+            # Any question's Stop button stops its own session, and only while it runs.
+            return [await self._stale_button(ctx, at.session_id)]
         if session is None:
             return [self._no_session(ctx)]
         now = self._clock.now()
-        views: list[View] = []
+        views: list[Reply] = []
         attempt = await self._store.current_attempt(session.id)
         if attempt is not None:
             finished = await self._store.finish_attempt(attempt.id, state="stopped", now=now)
@@ -314,7 +328,7 @@ class InterviewService:
         )
         return views
 
-    async def status(self, ctx: MemberContext) -> list[View]:
+    async def status(self, ctx: MemberContext) -> list[Reply]:
         opened = await self._open_in_time(ctx, answered=False)
         if isinstance(opened, list):
             return opened
@@ -323,7 +337,7 @@ class InterviewService:
             cards.question_card(self._bank, session, attempt, question, now=now, locale=ctx.locale)
         ]
 
-    async def resume(self, ctx: MemberContext) -> list[View]:
+    async def resume(self, ctx: MemberContext) -> list[Reply]:
         """What a front end shows when a member comes back (console start-up)."""
         session = await self._store.active_session(ctx.member.id)
         if session is None:
@@ -466,7 +480,7 @@ class InterviewService:
             locale=normalize_locale(member.locale or session.locale),
         )
         log.info("attempt.expired", attempt_id=attempt_id, session_id=session.id, offline=offline)
-        views: list[View] = []
+        views: list[Reply] = []
         question = self._bank.questions.get(expired.question_id)
         if question is not None:
             views.append(
@@ -510,10 +524,20 @@ class InterviewService:
     # ---- helpers ---------------------------------------------------------------------------
 
     async def _open(
-        self, ctx: MemberContext
-    ) -> tuple[SessionRecord, AttemptRecord, Question] | list[View]:
-        """The member's session, its open attempt and question; or the views that say why not."""
+        self, ctx: MemberContext, at: QuestionRef | None = None
+    ) -> tuple[SessionRecord, AttemptRecord, Question] | list[Reply]:
+        """The member's session, its open attempt and question; or the views that say why not.
+
+        With `at` (a button or modal), only that question will do: anything else is refused.
+        """
         found = await self._store.active_session_and_attempt(ctx.member.id)
+        if at is not None:
+            current = found[1] if found is not None else None
+            if current is None or (current.session_id, current.position) != (
+                at.session_id,
+                at.position,
+            ):
+                return [await self._stale_button(ctx, at.session_id)]
         if found is None:
             return [self._no_session(ctx)]
         session, attempt = found
@@ -529,11 +553,11 @@ class InterviewService:
         return session, attempt, question
 
     async def _open_in_time(
-        self, ctx: MemberContext, *, answered: bool = True
-    ) -> tuple[SessionRecord, AttemptRecord, Question, datetime] | list[View]:
+        self, ctx: MemberContext, *, answered: bool = True, at: QuestionRef | None = None
+    ) -> tuple[SessionRecord, AttemptRecord, Question, datetime] | list[Reply]:
         """As `_open`, and the time now; a question whose time is up is expired here instead
         (the watcher may not have got to it yet), with the views that say so."""
-        opened = await self._open(ctx)
+        opened = await self._open(ctx, at)
         if isinstance(opened, list):
             return opened
         session, attempt, question = opened
@@ -551,11 +575,11 @@ class InterviewService:
         now: datetime,
         *,
         answered: bool = True,
-    ) -> list[View]:
+    ) -> list[Reply]:
         """The deadline passed before the watcher got to it: expire it here, once."""
         expired = await self._expire_if_due(attempt.id, now)
         self._closed(attempt.id)
-        views: list[View] = [self._too_late(ctx)] if answered else []
+        views: list[Reply] = [self._too_late(ctx)] if answered else []
         if expired is None:
             return views or [self._too_late(ctx)]  # the watcher won; it tells the member
         views.append(cards.feedback(self._bank, session, expired, question, locale=ctx.locale))
@@ -563,7 +587,7 @@ class InterviewService:
 
     async def _advance(
         self, ctx: MemberContext, session: SessionRecord, after: int, now: datetime
-    ) -> list[View]:
+    ) -> list[Reply]:
         """Ask the question after position `after`, or finish the session with its summary."""
         if after >= len(session.question_ids):
             await self._store.end_session(session.id, state="finished", now=now)
@@ -576,7 +600,7 @@ class InterviewService:
 
     async def _ask(
         self, ctx: MemberContext, session: SessionRecord, position: int, now: datetime
-    ) -> list[View]:
+    ) -> list[Reply]:
         question = self._bank.questions.get(session.question_ids[position - 1])
         if question is None:
             return await self._end_missing(ctx, session, now)
@@ -610,7 +634,7 @@ class InterviewService:
 
     async def _end_missing(
         self, ctx: MemberContext, session: SessionRecord, now: datetime
-    ) -> list[View]:
+    ) -> list[Reply]:
         log.warning("session.question_missing", session_id=session.id)
         await self._store.end_session(session.id, state="stopped", now=now)
         attempts = await self._store.session_attempts(session.id)
@@ -626,7 +650,7 @@ class InterviewService:
 
     async def _may_begin(
         self, ctx: MemberContext, topic: str | None
-    ) -> tuple[str | None, list[View]]:
+    ) -> tuple[str | None, list[Reply]]:
         """The topic id to draw from, or the views that refuse to begin: a session is already
         open (one per member), or no topic has that name."""
         active = await self._store.active_session(ctx.member.id)
@@ -648,7 +672,7 @@ class InterviewService:
         topic_id: str | None,
         difficulty: int | None,
         started: Notice,
-    ) -> list[View]:
+    ) -> list[Reply]:
         """Create the session (the schema allows one active per member) and ask question 1."""
         now = self._clock.now()
         try:
@@ -744,6 +768,15 @@ class InterviewService:
         if difficulty is not None:
             parts.append(t(ctx.locale, f"difficulty.{difficulty}"))
         return " · ".join(parts) if parts else t(ctx.locale, any_key)
+
+    async def _stale_button(self, ctx: MemberContext, session_id: str) -> Reply:
+        """A button or modal of a question that is not open: someone else's, or closed."""
+        session = await self._store.get_session(session_id)
+        if session is not None and session.member_id != ctx.member.id:
+            text = t(ctx.locale, "error.button_not_yours")
+            return ErrorNotice(locale=ctx.locale, code="button_not_yours", text=text)
+        text = t(ctx.locale, "notice.button_closed")
+        return Notice(locale=ctx.locale, code="button_closed", text=text)
 
     def _no_session(self, ctx: MemberContext) -> Notice:
         return Notice(locale=ctx.locale, code="no_session", text=t(ctx.locale, "notice.no_session"))

@@ -1,34 +1,101 @@
-"""The outbound port: how things that happen later (a question's time runs out) leave the core.
+"""The outbound port: how what the core says unprompted leaves it.
 
-Commands are answered by returning views; anything the core says unprompted goes through a
-Messenger, which each front end implements (the console prints; Discord and Slack post to the
-session's thread or DM).
+Commands are answered by returning replies. Everything else goes through a Messenger, which
+each front end implements: `deliver` to a member where their session lives (a question's time
+ran out, the judge's refined grade), `post` into a channel (the daily question, its reveal in
+the post's thread) and `edit` a post made earlier (the answer count, "answers closed").
+
+`deliver` swallows and logs its own failures: the event is already stored. `post` and `edit`
+raise `DeliveryError`, because the daily poster records the outcome on its claim row and
+decides whether to retry or to disable the channel.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Protocol
 
+from pydantic import BaseModel, ConfigDict
+
 from bot.core.commands import Actor, Place
-from bot.core.views import View
+from bot.core.replies import Reply
+
+
+class ChannelRef(BaseModel):
+    """A channel of one workspace on one platform."""
+
+    model_config = ConfigDict(frozen=True)
+
+    platform: str
+    workspace_id: str
+    channel_id: str
+
+
+class DeliveryError(Exception):
+    """A post or edit the platform refused.
+
+    permanent: retrying cannot help (the channel is gone, the bot was removed or lacks access);
+    otherwise (5xx, 429, a timeout) a later try may work, not before `retry_after_s` if given.
+    """
+
+    def __init__(
+        self, reason: str, *, permanent: bool = False, retry_after_s: float | None = None
+    ) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+        self.retry_after_s = retry_after_s
+
+
+@dataclass(frozen=True)
+class PostPace:
+    """How fast a platform lets a bot post: the daily poster keeps under both rates."""
+
+    per_second: float  # over all channels (Discord: 50 requests/s)
+    per_channel_per_second: float  # Slack: about 1 message/s per channel
 
 
 class Messenger(Protocol):
-    async def deliver(self, actor: Actor, place: Place, views: Sequence[View]) -> None:
-        """Show `views` to `actor` at `place`. Must not raise for delivery failures it can log."""
+    pace: PostPace
+
+    async def deliver(self, actor: Actor, place: Place, replies: Sequence[Reply]) -> None:
+        """Show `replies` to `actor` at `place`. Must not raise for delivery failures it can log."""
+        ...
+
+    async def post(
+        self, channel: ChannelRef, replies: Sequence[Reply], *, thread_of: str | None = None
+    ) -> str:
+        """Post into `channel` (under the post `thread_of`, if given); the new message's id."""
+        ...
+
+    async def edit(self, channel: ChannelRef, message_id: str, replies: Sequence[Reply]) -> None:
+        """Replace what the post `message_id` shows."""
         ...
 
 
+@dataclass
 class RecordingMessenger:
-    """Keeps everything delivered, in order: for tests and benchmarks."""
+    """Keeps everything delivered and posted, in order: for tests and benchmarks."""
 
-    def __init__(self) -> None:
-        self.deliveries: list[tuple[Actor, Place, list[View]]] = []
+    pace: PostPace = field(default_factory=lambda: PostPace(1000.0, 1000.0))
+    deliveries: list[tuple[Actor, Place, list[Reply]]] = field(default_factory=list)
+    posts: list[tuple[ChannelRef, str, str | None, list[Reply]]] = field(default_factory=list)
+    edits: list[tuple[ChannelRef, str, list[Reply]]] = field(default_factory=list)
 
-    async def deliver(self, actor: Actor, place: Place, views: Sequence[View]) -> None:
-        self.deliveries.append((actor, place, list(views)))
+    async def deliver(self, actor: Actor, place: Place, replies: Sequence[Reply]) -> None:
+        self.deliveries.append((actor, place, list(replies)))
 
-    def pop(self) -> list[tuple[Actor, Place, list[View]]]:
+    async def post(
+        self, channel: ChannelRef, replies: Sequence[Reply], *, thread_of: str | None = None
+    ) -> str:
+        message_id = f"m{len(self.posts) + 1}"
+        self.posts.append((channel, message_id, thread_of, list(replies)))
+        return message_id
+
+    async def edit(self, channel: ChannelRef, message_id: str, replies: Sequence[Reply]) -> None:
+        self.edits.append((channel, message_id, list(replies)))
+
+    def pop(self) -> list[tuple[Actor, Place, list[Reply]]]:
         out, self.deliveries = self.deliveries, []
         return out

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from functools import singledispatch
 
 from bot.core.i18n import format_duration, format_number, format_span, shorten, t
-from bot.core.views import (
+from bot.core.replies import (
     Board,
     ErrorNotice,
     Feedback,
@@ -14,21 +14,21 @@ from bot.core.views import (
     HintCard,
     Notice,
     QuestionCard,
+    Reply,
     StatsView,
     Summary,
     TopicsView,
-    View,
 )
 
 RULE = "─" * 40
 
 
-def render_all(views: Iterable[View]) -> str:
+def render_all(views: Iterable[Reply]) -> str:
     return "\n\n".join(render(view) for view in views)
 
 
 @singledispatch
-def render(view: View) -> str:
+def render(view: Reply) -> str:
     raise TypeError(f"no text rendering for {type(view).__name__}")
 
 

@@ -40,9 +40,9 @@ from bot.core.grammar import CommandParser
 from bot.core.i18n import DEFAULT_LOCALE, normalize_locale, t
 from bot.core.interview import DeadlineSink, GradeRefiner, InterviewService
 from bot.core.messenger import Messenger
+from bot.core.replies import ErrorNotice, Reply
 from bot.core.review import ReviewSchedule
 from bot.core.standings import StandingsService, help_view
-from bot.core.views import ErrorNotice, View
 from content.loader import Bank
 from storage import Store
 from storage.models import MemberKey
@@ -95,7 +95,7 @@ class Core:
 
     # ---- entry points ---------------------------------------------------------------------
 
-    async def handle(self, actor: Actor, place: Place, command: Command) -> list[View]:
+    async def handle(self, actor: Actor, place: Place, command: Command) -> list[Reply]:
         ctx: MemberContext | None = None
         try:
             ctx = await self._context(actor, place)
@@ -105,7 +105,7 @@ class Core:
 
     async def handle_text(
         self, actor: Actor, place: Place, text: str, *, free_text_answers: bool
-    ) -> list[View]:
+    ) -> list[Reply]:
         """Parse a line of the shared grammar and handle it.
 
         With free_text_answers (the console), a line that starts with a command word but does
@@ -127,7 +127,7 @@ class Core:
         except Exception:
             return self._failed(actor, ctx, "text")
 
-    async def resume(self, actor: Actor, place: Place) -> list[View]:
+    async def resume(self, actor: Actor, place: Place) -> list[Reply]:
         """What to show a member who (re)opens a front end: their session, or a welcome."""
         ctx: MemberContext | None = None
         try:
@@ -172,10 +172,10 @@ class Core:
         ):
             member = await self._store.get_or_create_member(key, actor.display_name)
             self._members.put(key, member, now)
-        locale = normalize_locale(member.locale, self._default_locale)
+        locale = normalize_locale(member.locale or actor.locale_hint, self._default_locale)
         return MemberContext(actor=actor, place=place, member=member, locale=locale)
 
-    async def _dispatch(self, ctx: MemberContext, command: Command) -> list[View]:
+    async def _dispatch(self, ctx: MemberContext, command: Command) -> list[Reply]:
         interviews = self.interviews
         match command:
             case Start():
@@ -184,14 +184,14 @@ class Core:
                 return await interviews.review(ctx, command)
             case Mark():
                 return await interviews.mark(ctx, command)
-            case Answer(text=text):
-                return await interviews.answer(ctx, text)
-            case Hint():
-                return await interviews.hint(ctx)
-            case Skip():
-                return await interviews.skip(ctx)
-            case Stop():
-                return await interviews.stop(ctx)
+            case Answer(text=text, at=at):
+                return await interviews.answer(ctx, text, at)
+            case Hint(at=at):
+                return await interviews.hint(ctx, at)
+            case Skip(at=at):
+                return await interviews.skip(ctx, at)
+            case Stop(at=at):
+                return await interviews.stop(ctx, at)
             case Status():
                 return await interviews.status(ctx)
             case Topics():
@@ -206,12 +206,12 @@ class Core:
                 return [help_view(ctx.locale, name)]
         raise TypeError(f"unhandled command {command!r}")  # pragma: no cover - exhaustive
 
-    async def _set_language(self, ctx: MemberContext, locale: Locale) -> list[View]:
+    async def _set_language(self, ctx: MemberContext, locale: Locale) -> list[Reply]:
         views = await self.standings.set_language(ctx, locale)
         self._members.forget(ctx.member.key)
         return list(views)
 
-    def parse_error_views(self, ctx: MemberContext, error: ParseError) -> list[View]:
+    def parse_error_views(self, ctx: MemberContext, error: ParseError) -> list[Reply]:
         loc = ctx.locale
         if error.code == "unknown_topic":
             return [self.interviews.unknown_topic(ctx, str(error.params.get("name", "")))]
@@ -221,10 +221,10 @@ class Core:
         params: dict[str, object] = dict(error.params)
         params.setdefault("command", error.command or "")
         text = t(loc, f"error.{error.code}", **params)
-        views: list[View] = [ErrorNotice(locale=loc, code=error.code, text=text)]
+        views: list[Reply] = [ErrorNotice(locale=loc, code=error.code, text=text)]
         return views
 
-    def _failed(self, actor: Actor, ctx: MemberContext | None, what: str) -> list[View]:
+    def _failed(self, actor: Actor, ctx: MemberContext | None, what: str) -> list[Reply]:
         # Context, never content: no answer text, no tokens.
         log.exception(
             "core.command_failed",

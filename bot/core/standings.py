@@ -10,9 +10,7 @@ from bot.core import cards
 from bot.core.commands import ANSWER_MAX_CHARS, COMMAND_NAMES, Locale, Period
 from bot.core.context import MemberContext
 from bot.core.i18n import t
-from bot.core.review import ReviewSchedule
-from bot.core.scoring import HINT_PENALTY, MAX_SCORE_FLOOR
-from bot.core.views import (
+from bot.core.replies import (
     Board,
     BoardRowView,
     HelpView,
@@ -22,6 +20,8 @@ from bot.core.views import (
     TopicStatView,
     TopicsView,
 )
+from bot.core.review import ReviewSchedule
+from bot.core.scoring import HINT_PENALTY, MAX_SCORE_FLOOR
 from content.loader import Bank
 from storage import Store
 

@@ -22,9 +22,10 @@ import structlog
 
 from bot.core.commands import Actor, Place
 from bot.core.i18n import t
+from bot.core.messenger import ChannelRef, PostPace
 from bot.core.render_text import render_all
+from bot.core.replies import Notice, QuestionCard, Reply, Summary
 from bot.core.service import Core
-from bot.core.views import Notice, QuestionCard, Summary, View
 
 PLATFORM = "console"
 WORKSPACE = "local"
@@ -46,9 +47,10 @@ class ConsoleOutput:
         self.session_over = asyncio.Event()
         self.last_card: int | None = None
         self._prompting = False
+        self._posts = 0
         # While set, deliveries wait here: what the start-up sweep says (a question that ran
         # out while the bot was down) reads better after the "welcome back" than before it.
-        self._held: list[list[View]] | None = None
+        self._held: list[list[Reply]] | None = None
 
     def hold(self) -> None:
         self._held = []
@@ -58,7 +60,20 @@ class ConsoleOutput:
         for views in held:
             self.show(views)
 
-    async def deliver(self, actor: Actor, place: Place, views: Sequence[View]) -> None:
+    # The console stands for one channel: posts print like anything else.
+    pace = PostPace(per_second=1000.0, per_channel_per_second=1000.0)
+
+    async def post(
+        self, channel: ChannelRef, replies: Sequence[Reply], *, thread_of: str | None = None
+    ) -> str:
+        self._posts += 1
+        await self.deliver(console_actor(self._user_id), Place(), replies)
+        return f"console-{self._posts}"
+
+    async def edit(self, channel: ChannelRef, message_id: str, replies: Sequence[Reply]) -> None:
+        await self.deliver(console_actor(self._user_id), Place(), replies)
+
+    async def deliver(self, actor: Actor, place: Place, views: Sequence[Reply]) -> None:
         if actor.platform != PLATFORM or actor.user_id != self._user_id:
             # Another console user's interview timed out; it is scored, and they see it in
             # their summary/stats when they come back.
@@ -76,7 +91,7 @@ class ConsoleOutput:
         if was_prompting:
             self.prompt()
 
-    def show(self, views: Sequence[View]) -> None:
+    def show(self, views: Sequence[Reply]) -> None:
         if not views:
             return
         for view in views:

@@ -23,8 +23,8 @@ from bot.core.commands import Actor, Command, Place
 from bot.core.deadlines import DeadlineWatcher
 from bot.core.grading import Grader, build_offline_grader
 from bot.core.messenger import RecordingMessenger
+from bot.core.replies import Reply
 from bot.core.service import Core
-from bot.core.views import View
 from content.loader import Bank
 from storage import Store, open_store
 
@@ -63,13 +63,13 @@ class BotProcess:
     clock: FakeClock
     place: Place = field(default_factory=Place)
 
-    async def say(self, text: str, user: str = "alice", **actor_kw: str) -> list[View]:
+    async def say(self, text: str, user: str = "alice", **actor_kw: str) -> list[Reply]:
         """A line typed in the console by `user`."""
         return await self.core.handle_text(
             actor(user, **actor_kw), self.place, text, free_text_answers=True
         )
 
-    async def send(self, command: Command, user: str = "alice") -> list[View]:
+    async def send(self, command: Command, user: str = "alice") -> list[Reply]:
         return await self.core.handle(actor(user), self.place, command)
 
     async def settle(self) -> None:
@@ -77,7 +77,7 @@ class BotProcess:
         async with asyncio.timeout(SETTLE_TIMEOUT_S):
             await self.watcher.wait_idle()
 
-    async def advance(self, seconds: float) -> list[list[View]]:
+    async def advance(self, seconds: float) -> list[list[Reply]]:
         """Move the clock, let the watcher act, and return what it delivered (views per delivery)."""
         await self.settle()
         self.clock.advance(seconds)
@@ -116,11 +116,11 @@ async def start_process(
     return BotProcess(core, store, watcher, messenger, clock)
 
 
-def kinds(views: Sequence[View]) -> list[str]:
+def kinds(views: Sequence[Reply]) -> list[str]:
     return [view.kind for view in views]
 
 
-def only(views: Sequence[View], kind: type[V]) -> V:
+def only(views: Sequence[Reply], kind: type[V]) -> V:
     found = [view for view in views if isinstance(view, kind)]
     assert len(found) == 1, f"expected one {kind.__name__} in {kinds(views)}"
     return found[0]

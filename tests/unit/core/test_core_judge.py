@@ -23,8 +23,8 @@ from bot.core.grading import build_offline_grader
 from bot.core.grading.judge import build_judge
 from bot.core.messenger import RecordingMessenger
 from bot.core.render_text import render_all
+from bot.core.replies import Feedback, QuestionCard, Summary
 from bot.core.service import Core
-from bot.core.views import Feedback, QuestionCard, Summary
 from content.loader import Bank
 from storage import open_store
 

@@ -7,7 +7,7 @@ import asyncio
 from core_harness import GOOD, BotProcess, actor, kinds, only, start_process
 
 from bot.core.clock import FakeClock
-from bot.core.views import Feedback, Notice, QuestionCard, Summary
+from bot.core.replies import Feedback, Notice, QuestionCard, Summary
 from content.loader import Bank
 
 

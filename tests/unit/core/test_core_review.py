@@ -10,9 +10,9 @@ from core_harness import GOOD, BotProcess, kinds, only
 
 from bot.core.commands import Mark
 from bot.core.render_text import render_all
+from bot.core.replies import Board, Feedback, Notice, QuestionCard, StatsView
 from bot.core.review import ReviewSchedule
 from bot.core.scoring import points_for
-from bot.core.views import Board, Feedback, Notice, QuestionCard, StatsView
 from content.loader import Bank
 
 HOUR = 3600.0

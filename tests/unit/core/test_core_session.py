@@ -9,8 +9,7 @@ from bot.core.clock import FakeClock
 from bot.core.commands import Answer, Start
 from bot.core.grading import GradeResult
 from bot.core.render_text import render_all
-from bot.core.scoring import points_for
-from bot.core.views import (
+from bot.core.replies import (
     ErrorNotice,
     Feedback,
     HintCard,
@@ -18,6 +17,7 @@ from bot.core.views import (
     QuestionCard,
     Summary,
 )
+from bot.core.scoring import points_for
 from content.loader import Bank
 from content.schema import Question
 

@@ -11,8 +11,7 @@ from core_harness import GOOD, BotProcess, only, start_process
 from bot.core.clock import FakeClock
 from bot.core.i18n import keys, t
 from bot.core.render_text import render_all
-from bot.core.standings import period_start
-from bot.core.views import (
+from bot.core.replies import (
     Board,
     ErrorNotice,
     HelpView,
@@ -21,6 +20,7 @@ from bot.core.views import (
     StatsView,
     TopicsView,
 )
+from bot.core.standings import period_start
 from content.loader import Bank
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -1,4 +1,4 @@
-"""View models: what the core answers with. Front ends render them; they never see records.
+"""Replies: what the core answers with. Front ends render them; they never see records.
 
 Sentences (notices, errors, help, the verdict) arrive already localized in `text` fields;
 labels around the data ("2/5", "time left") are the renderer's job, through `i18n.t` with the
@@ -17,13 +17,13 @@ from bot.core.commands import Locale, Period
 Outcome = Literal["answered", "skipped", "expired", "stopped"]
 
 
-class _View(BaseModel):
+class _Reply(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     locale: Locale
 
 
-class QuestionCard(_View):
+class QuestionCard(_Reply):
     kind: Literal["question"] = "question"
     session_id: str
     attempt_id: int
@@ -41,7 +41,7 @@ class QuestionCard(_View):
     max_score: float  # what this question can still score (hints lower it)
 
 
-class HintCard(_View):
+class HintCard(_Reply):
     kind: Literal["hint"] = "hint"
     session_id: str
     position: int
@@ -60,7 +60,7 @@ class CoveredPointView(BaseModel):
     matched: list[str]
 
 
-class Feedback(_View):
+class Feedback(_Reply):
     kind: Literal["feedback"] = "feedback"
     session_id: str
     attempt_id: int  # chat front ends put it on "grade too low/high" buttons
@@ -103,7 +103,7 @@ class SummaryItem(BaseModel):
     time_taken_s: int
 
 
-class Summary(_View):
+class Summary(_Reply):
     kind: Literal["summary"] = "summary"
     session_id: str
     ended: Literal["finished", "stopped"]
@@ -127,7 +127,7 @@ class BoardRowView(BaseModel):
     is_you: bool
 
 
-class Board(_View):
+class Board(_Reply):
     kind: Literal["board"] = "board"
     period: Period
     since: datetime | None
@@ -142,7 +142,7 @@ class TopicStatView(BaseModel):
     average_score: float
 
 
-class StatsView(_View):
+class StatsView(_Reply):
     kind: Literal["stats"] = "stats"
     attempts: int
     answered: int
@@ -163,30 +163,30 @@ class TopicItem(BaseModel):
     by_difficulty: dict[int, int]
 
 
-class TopicsView(_View):
+class TopicsView(_Reply):
     kind: Literal["topics"] = "topics"
     topics: list[TopicItem]
 
 
-class HelpView(_View):
+class HelpView(_Reply):
     kind: Literal["help"] = "help"
     command: str | None
     text: str
 
 
-class Notice(_View):
+class Notice(_Reply):
     kind: Literal["notice"] = "notice"
     code: str
     text: str
 
 
-class ErrorNotice(_View):
+class ErrorNotice(_Reply):
     kind: Literal["error"] = "error"
     code: str
     text: str
 
 
-View = Annotated[
+Reply = Annotated[
     QuestionCard
     | HintCard
     | Feedback
