@@ -29,7 +29,7 @@ from bot.core.commands import (
     Review,
     Start,
 )
-from bot.core.context import MemberContext, member_by_id
+from bot.core.context import MemberContext
 from bot.core.grading import Grader, GradeResult
 from bot.core.i18n import format_duration, format_span, normalize_locale, shorten, t
 from bot.core.messenger import Messenger
@@ -462,7 +462,7 @@ class InterviewService:
             return
         member = self._members.by_id(session.member_id, now)
         if member is None:
-            member = await member_by_id(self._store, session.member_id)
+            member = await self._store.get_member(session.member_id)
             if member is not None:
                 self._members.put(member.key, member, now)
         if member is None:

@@ -147,6 +147,17 @@ async def test_member_is_created_once_and_found_again(store: Store) -> None:
     assert first.locale is None
 
 
+async def test_a_member_is_found_by_id_with_their_language(store: Store) -> None:
+    ann = await store.get_or_create_member(key(), display_name="Ann", now=T0)
+    await store.set_member_locale(ann.id, "en")
+
+    found = await store.get_member(ann.id)
+
+    assert found is not None
+    assert (found.id, found.key, found.display_name, found.locale) == (ann.id, key(), "Ann", "en")
+    assert await store.get_member(ann.id + 1000) is None
+
+
 async def test_same_user_id_in_another_workspace_or_platform_is_another_member(
     store: Store,
 ) -> None:

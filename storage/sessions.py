@@ -1,0 +1,362 @@
+"""Interview sessions and their attempts: every state change is one conditional UPDATE.
+
+The row count / RETURNING says whether this call won, so a restart, a second process or an
+answer racing its own timeout can never score twice.
+"""
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from storage.base import (
+    DEFAULT_MAX_SCORE,
+    ENDED_STATES,
+    FINISHED_STATES,
+    SELF_ASSESSMENTS,
+    StoreBase,
+    attempt_record,
+    aware_utc,
+    session_record,
+    table_columns,
+    violates,
+)
+from storage.errors import ActiveSessionExists, AttemptPositionTaken, SessionNotActive
+from storage.models import (
+    AttemptRecord,
+    EndedSessionState,
+    FinishedAttemptState,
+    SessionRecord,
+)
+from storage.tables import ONE_ACTIVE_SESSION_INDEX, attempts, sessions
+
+
+class SessionStore(StoreBase):
+    """Sessions and attempts."""
+
+    async def create_session(
+        self,
+        *,
+        member_id: int,
+        platform: str,
+        workspace_id: str,
+        channel_id: str | None,
+        thread_id: str | None,
+        topic: str | None,
+        difficulty: int | None,
+        question_ids: list[str],
+        time_limit_s: int,
+        locale: str,
+        now: datetime,
+    ) -> SessionRecord:
+        """Start an active session. Raises ActiveSessionExists if the member already has one."""
+        insert = (
+            sa.insert(sessions)
+            .values(
+                id=uuid.uuid4().hex,
+                member_id=member_id,
+                platform=platform,
+                workspace_id=workspace_id,
+                channel_id=channel_id,
+                thread_id=thread_id,
+                state="active",
+                topic=topic,
+                difficulty=difficulty,
+                question_ids=list(question_ids),
+                time_limit_s=time_limit_s,
+                current_index=0,
+                locale=locale,
+                created_at=aware_utc(now, "now"),
+                ended_at=None,
+            )
+            .returning(*sessions.c)
+        )
+        try:
+            async with self._write() as conn:
+                row = (await conn.execute(insert)).mappings().one()
+        except IntegrityError as error:
+            if violates(error, ONE_ACTIVE_SESSION_INDEX, "sessions.member_id"):
+                raise ActiveSessionExists(member_id) from error
+            raise
+        return session_record(row)
+
+    async def get_session(self, session_id: str) -> SessionRecord | None:
+        async with self._one.connect() as conn:
+            query = sa.select(sessions).where(sessions.c.id == session_id)
+            row = (await conn.execute(query)).mappings().first()
+        return None if row is None else session_record(row)
+
+    async def active_session(self, member_id: int) -> SessionRecord | None:
+        query = sa.select(sessions).where(
+            (sessions.c.member_id == member_id) & (sessions.c.state == "active")
+        )
+        async with self._one.connect() as conn:
+            row = (await conn.execute(query)).mappings().first()
+        return None if row is None else session_record(row)
+
+    async def active_session_and_attempt(
+        self, member_id: int
+    ) -> tuple[SessionRecord, AttemptRecord | None] | None:
+        """The member's active session and its attempt waiting for an answer, in one query
+        (every answer, hint, skip and status starts here)."""
+        query = (
+            sa.select(sessions, attempts)
+            .join_from(
+                sessions,
+                attempts,
+                (attempts.c.session_id == sessions.c.id) & (attempts.c.state == "asking"),
+                isouter=True,
+            )
+            .where((sessions.c.member_id == member_id) & (sessions.c.state == "active"))
+            .order_by(attempts.c.position.desc())
+            .limit(1)
+            .set_label_style(sa.LABEL_STYLE_TABLENAME_PLUS_COL)
+        )
+        async with self._one.connect() as conn:
+            row = (await conn.execute(query)).mappings().first()
+        if row is None:
+            return None
+        session = SessionRecord.model_validate(table_columns(row, sessions))
+        if row["attempts_id"] is None:
+            return session, None
+        return session, AttemptRecord.model_validate(table_columns(row, attempts))
+
+    async def end_session(
+        self, session_id: str, *, state: EndedSessionState, now: datetime
+    ) -> bool:
+        """Finish or stop an active session. True if this call ended it."""
+        if state not in ENDED_STATES:
+            raise ValueError(f"a session ends as one of {sorted(ENDED_STATES)}, not {state!r}")
+        update = (
+            sa.update(sessions)
+            .where((sessions.c.id == session_id) & (sessions.c.state == "active"))
+            .values(state=state, ended_at=aware_utc(now, "now"))
+        )
+        async with self._write() as conn:
+            result = await conn.execute(update)
+        return result.rowcount == 1
+
+    async def ask(
+        self,
+        *,
+        session_id: str,
+        position: int,
+        question_id: str,
+        topic: str,
+        difficulty: int,
+        asked_at: datetime,
+        deadline_at: datetime,
+    ) -> AttemptRecord:
+        """Record that the question at `position` was asked; it becomes the current attempt.
+
+        Raises SessionNotActive if the session is missing or over, and AttemptPositionTaken if
+        that position was already asked (e.g. by another process).
+        """
+        advance = (
+            sa.update(sessions)
+            .where((sessions.c.id == session_id) & (sessions.c.state == "active"))
+            .values(current_index=position)
+            .returning(sessions.c.member_id)
+        )
+        try:
+            async with self._write(self._engine) as conn:
+                member_id = (await conn.execute(advance)).scalar_one_or_none()
+                if member_id is None:
+                    raise SessionNotActive(session_id)
+                insert = (
+                    sa.insert(attempts)
+                    .values(
+                        session_id=session_id,
+                        member_id=member_id,
+                        question_id=question_id,
+                        topic=topic,
+                        difficulty=difficulty,
+                        position=position,
+                        state="asking",
+                        asked_at=aware_utc(asked_at, "asked_at"),
+                        deadline_at=aware_utc(deadline_at, "deadline_at"),
+                        max_score=DEFAULT_MAX_SCORE,
+                        hints_used=0,
+                        points=0.0,
+                    )
+                    .returning(*attempts.c)
+                )
+                row = (await conn.execute(insert)).mappings().one()
+        except IntegrityError as error:
+            if violates(error, "uq_attempts_session_id_position", "attempts.session_id"):
+                raise AttemptPositionTaken(session_id, position) from error
+            raise
+        return attempt_record(row)
+
+    async def current_attempt(self, session_id: str) -> AttemptRecord | None:
+        """The session's attempt still waiting for an answer, if any."""
+        query = (
+            sa.select(attempts)
+            .where((attempts.c.session_id == session_id) & (attempts.c.state == "asking"))
+            .order_by(attempts.c.position.desc())
+            .limit(1)
+        )
+        async with self._one.connect() as conn:
+            row = (await conn.execute(query)).mappings().first()
+        return None if row is None else attempt_record(row)
+
+    async def get_attempt(self, attempt_id: int) -> AttemptRecord | None:
+        query = sa.select(attempts).where(attempts.c.id == attempt_id)
+        async with self._one.connect() as conn:
+            row = (await conn.execute(query)).mappings().first()
+        return None if row is None else attempt_record(row)
+
+    async def session_attempts(self, session_id: str) -> list[AttemptRecord]:
+        query = (
+            sa.select(attempts)
+            .where(attempts.c.session_id == session_id)
+            .order_by(attempts.c.position)
+        )
+        async with self._one.connect() as conn:
+            rows = (await conn.execute(query)).mappings().all()
+        return [attempt_record(row) for row in rows]
+
+    async def use_hint(self, attempt_id: int, *, max_score: float) -> AttemptRecord | None:
+        """Count a hint and lower the attainable score; None once the attempt is finished."""
+        update = (
+            sa.update(attempts)
+            .where((attempts.c.id == attempt_id) & (attempts.c.state == "asking"))
+            .values(hints_used=attempts.c.hints_used + 1, max_score=max_score)
+            .returning(*attempts.c)
+        )
+        async with self._write() as conn:
+            row = (await conn.execute(update)).mappings().first()
+        return None if row is None else attempt_record(row)
+
+    async def finish_attempt(
+        self,
+        attempt_id: int,
+        *,
+        state: FinishedAttemptState,
+        now: datetime,
+        answer: str | None = None,
+        score: float | None = None,
+        points: float = 0.0,
+        grade: dict[str, Any] | None = None,
+        only_if_expired: bool = False,
+    ) -> AttemptRecord | None:
+        """Close an attempt that is still 'asking'. Returns the record if THIS call closed it,
+        None if it was already closed (or, with only_if_expired, its deadline is still ahead).
+        """
+        if state not in FINISHED_STATES:
+            raise ValueError(f"an attempt finishes as one of {sorted(FINISHED_STATES)}")
+        now = aware_utc(now, "now")
+        condition = (attempts.c.id == attempt_id) & (attempts.c.state == "asking")
+        if only_if_expired:
+            condition = condition & (attempts.c.deadline_at <= now)
+        update = (
+            sa.update(attempts)
+            .where(condition)
+            .values(
+                state=state,
+                finished_at=now,
+                answer=answer,
+                score=score,
+                points=points,
+                grade=grade,
+            )
+            .returning(*attempts.c)
+        )
+        async with self._write() as conn:
+            row = (await conn.execute(update)).mappings().first()
+        return None if row is None else attempt_record(row)
+
+    async def replace_grade(
+        self,
+        attempt_id: int,
+        *,
+        replaces: str,
+        score: float,
+        points: float,
+        grade: dict[str, Any],
+    ) -> AttemptRecord | None:
+        """A second opinion (the LLM judge) replaces an answered attempt's grade, once.
+
+        Only while the stored grade is still the one by `replaces` (the offline grader's name)
+        and the member has not marked it: a late or repeated refinement never overwrites a newer
+        grade, and a self-assessment always refers to the grade it was made about.
+        """
+        condition = (
+            (attempts.c.id == attempt_id)
+            & (attempts.c.state == "answered")
+            & (attempts.c.grade["grader"].as_string() == replaces)
+            # The member has already said what they think of the grade they were shown: their
+            # view stays attached to that grade.
+            & attempts.c.self_assessment.is_(None)
+        )
+        update = (
+            sa.update(attempts)
+            .where(condition)
+            .values(score=score, points=points, grade=grade)
+            .returning(*attempts.c)
+        )
+        async with self._write() as conn:
+            row = (await conn.execute(update)).mappings().first()
+        return None if row is None else attempt_record(row)
+
+    async def earned_points(self, member_id: int, question_id: str, *, excluding: int) -> float:
+        """The points this member has earned on this question in all other attempts (0: none).
+
+        Each attempt stores what it added, so the sum is the best worth reached so far.
+        """
+        query = sa.select(sa.func.sum(attempts.c.points)).where(
+            (attempts.c.member_id == member_id)
+            & (attempts.c.question_id == question_id)
+            & (attempts.c.id != excluding)
+        )
+        async with self._one.connect() as conn:
+            best = (await conn.execute(query)).scalar_one_or_none()
+        return float(best or 0.0)
+
+    async def last_answered_attempt(self, member_id: int) -> AttemptRecord | None:
+        """The member's most recently answered attempt (what "my grade was too low" is about)."""
+        query = (
+            sa.select(attempts)
+            .where((attempts.c.member_id == member_id) & (attempts.c.state == "answered"))
+            .order_by(attempts.c.finished_at.desc(), attempts.c.id.desc())
+            .limit(1)
+        )
+        async with self._one.connect() as conn:
+            row = (await conn.execute(query)).mappings().first()
+        return None if row is None else attempt_record(row)
+
+    async def pending_deadlines(self, limit: int = 1000) -> list[tuple[int, datetime]]:
+        """(attempt id, deadline) of every attempt still waiting for an answer, soonest first."""
+        query = (
+            sa.select(attempts.c.id, attempts.c.deadline_at)
+            .where(attempts.c.state == "asking")
+            .order_by(attempts.c.deadline_at, attempts.c.id)
+            .limit(limit)
+        )
+        async with self._one.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return [(row.id, row.deadline_at) for row in rows]
+
+    async def seen_question_ids(self, member_id: int) -> set[str]:
+        """Every question ever asked to this member (answered or not)."""
+        query = (
+            sa.select(attempts.c.question_id).where(attempts.c.member_id == member_id).distinct()
+        )
+        async with self._one.connect() as conn:
+            return set((await conn.execute(query)).scalars().all())
+
+    async def set_self_assessment(self, attempt_id: int, value: str) -> bool:
+        """The member's view of their grade ("too_low" / "too_high"); finished attempts only."""
+        # A str (it comes straight from a button), checked here and by the schema's CHECK.
+        if value not in SELF_ASSESSMENTS:
+            raise ValueError(f"self assessment is one of {sorted(SELF_ASSESSMENTS)}, not {value!r}")
+        update = (
+            sa.update(attempts)
+            .where((attempts.c.id == attempt_id) & (attempts.c.state != "asking"))
+            .values(self_assessment=value)
+        )
+        async with self._write() as conn:
+            result = await conn.execute(update)
+        return result.rowcount == 1

@@ -1,0 +1,103 @@
+"""Standings: leaderboards and a member's statistics, read from the attempts."""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+
+from storage.base import StoreBase, aware_utc
+from storage.models import (
+    BoardRow,
+    MemberStats,
+    TopicStat,
+)
+from storage.tables import attempts, members
+
+
+class StandingsStore(StoreBase):
+    """Leaderboards and member statistics."""
+
+    async def leaderboard(
+        self,
+        *,
+        platform: str,
+        workspace_id: str,
+        since: datetime | None,
+        limit: int = 10,
+    ) -> list[BoardRow]:
+        """Points of finished attempts per member of one workspace, finished at or after `since`.
+
+        Members with equal points share a rank; among them, whoever reached the total first
+        (earliest last finished attempt) is listed first.
+        """
+        conditions = [
+            members.c.platform == platform,
+            members.c.workspace_id == workspace_id,
+            attempts.c.finished_at.is_not(None),
+        ]
+        if since is not None:
+            conditions.append(attempts.c.finished_at >= aware_utc(since, "since"))
+        totals = (
+            sa.select(
+                attempts.c.member_id,
+                sa.func.sum(attempts.c.points).label("points"),
+                sa.func.count().label("attempts"),
+                sa.func.max(attempts.c.finished_at).label("last_at"),
+            )
+            .select_from(attempts.join(members, members.c.id == attempts.c.member_id))
+            .where(*conditions)
+            .group_by(attempts.c.member_id)
+            .subquery()
+        )
+        query = (
+            sa.select(
+                sa.func.rank().over(order_by=totals.c.points.desc()).label("rank"),
+                totals.c.member_id,
+                members.c.user_id,
+                members.c.display_name,
+                totals.c.points,
+                totals.c.attempts,
+            )
+            .join_from(totals, members, members.c.id == totals.c.member_id)
+            .order_by(totals.c.points.desc(), totals.c.last_at, totals.c.member_id)
+            .limit(limit)
+        )
+        async with self._one.connect() as conn:
+            rows = (await conn.execute(query)).mappings().all()
+        return [BoardRow.model_validate(dict(row)) for row in rows]
+
+    async def member_stats(self, member_id: int) -> MemberStats:
+        """Totals over the member's finished attempts, and per topic, weakest topic first."""
+        answered = sa.case((attempts.c.state == "answered", 1), else_=0)
+        query = (
+            sa.select(
+                attempts.c.topic,
+                sa.func.count().label("attempts"),
+                sa.func.sum(answered).label("answered"),
+                sa.func.sum(sa.func.coalesce(attempts.c.score, 0.0)).label("score_sum"),
+                sa.func.sum(attempts.c.points).label("points"),
+            )
+            .where((attempts.c.member_id == member_id) & attempts.c.finished_at.is_not(None))
+            .group_by(attempts.c.topic)
+        )
+        async with self._one.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        total = sum(int(row.attempts) for row in rows)
+        score_sum = sum(float(row.score_sum) for row in rows)
+        by_topic = sorted(
+            (
+                TopicStat(
+                    topic=row.topic,
+                    attempts=int(row.attempts),
+                    average_score=float(row.score_sum) / int(row.attempts),
+                )
+                for row in rows
+            ),
+            key=lambda stat: (stat.average_score, stat.topic),
+        )
+        return MemberStats(
+            attempts=total,
+            answered=sum(int(row.answered) for row in rows),
+            average_score=score_sum / total if total else 0.0,
+            points=sum(float(row.points) for row in rows),
+            by_topic=by_topic,
+        )
