@@ -41,8 +41,8 @@ import structlog
 
 from bot.core.clock import SystemClock
 from bot.core.commands import Actor, Answer, Place, Start
-from bot.core.deadlines import DeadlineWatcher
 from bot.core.grading import build_offline_grader
+from bot.core.interview.deadlines import DeadlineWatcher
 from bot.core.replies import Feedback, QuestionCard, Reply
 from bot.core.service import Core
 from content.loader import Bank, load_bank

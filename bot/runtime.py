@@ -24,8 +24,8 @@ log = structlog.get_logger(__name__)
 
 if TYPE_CHECKING:
     from bot.core.clock import Clock
-    from bot.core.deadlines import DeadlineWatcher
     from bot.core.grading.judge import LLMJudge
+    from bot.core.interview.deadlines import DeadlineWatcher
     from bot.core.messenger import Messenger
     from bot.core.service import Core
     from content.loader import Bank
@@ -117,8 +117,8 @@ async def open_services(
     """Everything the core needs, opened and closed together. Call `start_watcher` when the
     front end can deliver (the start-up sweep may have timeouts to announce)."""
     from bot.core.clock import SystemClock
-    from bot.core.deadlines import DeadlineWatcher
     from bot.core.grading import build_offline_grader
+    from bot.core.interview.deadlines import DeadlineWatcher
     from bot.core.service import Core
 
     bank = bank or load_bank(settings)

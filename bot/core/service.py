@@ -38,11 +38,11 @@ from bot.core.context import MemberContext
 from bot.core.grading import Grader
 from bot.core.grammar import CommandParser
 from bot.core.i18n import DEFAULT_LOCALE, normalize_locale, t
-from bot.core.interview import DeadlineSink, GradeRefiner, InterviewService
+from bot.core.interview.service import DeadlineSink, GradeRefiner, InterviewService
 from bot.core.messenger import Messenger
 from bot.core.replies import ErrorNotice, Reply
-from bot.core.review import ReviewSchedule
-from bot.core.standings import StandingsService, help_view
+from bot.core.review.schedule import ReviewSchedule
+from bot.core.standings.service import StandingsService, help_view
 from content.loader import Bank
 from storage import Store
 from storage.models import MemberKey

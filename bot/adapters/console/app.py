@@ -20,10 +20,10 @@ from typing import TextIO
 
 import structlog
 
+from bot.adapters.console.render import render_all
 from bot.core.commands import Actor, Place
 from bot.core.i18n import t
 from bot.core.messenger import ChannelRef, PostPace
-from bot.core.render_text import render_all
 from bot.core.replies import Notice, QuestionCard, Reply, Summary
 from bot.core.service import Core
 

@@ -20,8 +20,8 @@ from zoneinfo import ZoneInfo
 
 from bot.core.clock import FakeClock
 from bot.core.commands import Actor, Command, Place
-from bot.core.deadlines import DeadlineWatcher
 from bot.core.grading import Grader, build_offline_grader
+from bot.core.interview.deadlines import DeadlineWatcher
 from bot.core.messenger import RecordingMessenger
 from bot.core.replies import Reply
 from bot.core.service import Core

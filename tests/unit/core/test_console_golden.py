@@ -13,7 +13,7 @@ from pathlib import Path
 
 from core_harness import GOOD, BotProcess
 
-from bot.core.render_text import render_all
+from bot.adapters.console.render import render_all
 
 GOLDEN = Path(__file__).parent / "golden" / "console_transcript.txt"
 

@@ -17,12 +17,12 @@ import httpx
 import pytest
 from core_harness import BotProcess, only
 
+from bot.adapters.console.render import render_all
 from bot.core.clock import FakeClock
-from bot.core.deadlines import DeadlineWatcher
 from bot.core.grading import build_offline_grader
 from bot.core.grading.judge import build_judge
+from bot.core.interview.deadlines import DeadlineWatcher
 from bot.core.messenger import RecordingMessenger
-from bot.core.render_text import render_all
 from bot.core.replies import Feedback, QuestionCard, Summary
 from bot.core.service import Core
 from content.loader import Bank

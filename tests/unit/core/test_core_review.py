@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from core_harness import GOOD, BotProcess, kinds, only
 
+from bot.adapters.console.render import render_all
 from bot.core.commands import Mark
-from bot.core.render_text import render_all
 from bot.core.replies import Board, Feedback, Notice, QuestionCard, StatsView
-from bot.core.review import ReviewSchedule
+from bot.core.review.schedule import ReviewSchedule
 from bot.core.scoring import points_for
 from content.loader import Bank
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import structlog
 from core_harness import GOOD, BotProcess, actor, kinds, only, start_process
 
+from bot.adapters.console.render import render_all
 from bot.core.clock import FakeClock
 from bot.core.commands import Answer, Start
 from bot.core.grading import GradeResult
-from bot.core.render_text import render_all
 from bot.core.replies import (
     ErrorNotice,
     Feedback,

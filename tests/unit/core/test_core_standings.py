@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from core_harness import GOOD, BotProcess, only, start_process
 
+from bot.adapters.console.render import render_all
 from bot.core.clock import FakeClock
 from bot.core.i18n import keys, t
-from bot.core.render_text import render_all
 from bot.core.replies import (
     Board,
     ErrorNotice,
@@ -20,7 +20,7 @@ from bot.core.replies import (
     StatsView,
     TopicsView,
 )
-from bot.core.standings import period_start
+from bot.core.standings.service import period_start
 from content.loader import Bank
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -6,10 +6,10 @@ from collections import Counter
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.core import cards
 from bot.core.commands import ANSWER_MAX_CHARS, COMMAND_NAMES, Locale, Period
 from bot.core.context import MemberContext
 from bot.core.i18n import t
+from bot.core.interview import present
 from bot.core.replies import (
     Board,
     BoardRowView,
@@ -20,7 +20,7 @@ from bot.core.replies import (
     TopicStatView,
     TopicsView,
 )
-from bot.core.review import ReviewSchedule
+from bot.core.review.schedule import ReviewSchedule
 from bot.core.scoring import HINT_PENALTY, MAX_SCORE_FLOOR
 from content.loader import Bank
 from storage import Store
@@ -91,7 +91,7 @@ class StandingsService:
                 points=stats.points,
                 by_topic=[
                     TopicStatView(
-                        topic_name=cards.topic_name(self._bank, row.topic, ctx.locale),
+                        topic_name=present.topic_name(self._bank, row.topic, ctx.locale),
                         attempts=row.attempts,
                         average_score=row.average_score,
                     )

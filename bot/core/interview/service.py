@@ -16,7 +16,6 @@ from typing import Any, Protocol
 
 import structlog
 
-from bot.core import cards
 from bot.core.caches import MemberCache, SessionCache
 from bot.core.clock import Clock
 from bot.core.commands import (
@@ -32,9 +31,10 @@ from bot.core.commands import (
 from bot.core.context import MemberContext
 from bot.core.grading import Grader, GradeResult
 from bot.core.i18n import format_duration, format_span, normalize_locale, shorten, t
+from bot.core.interview import present
 from bot.core.messenger import Messenger
 from bot.core.replies import ErrorNotice, HintCard, Notice, Reply
-from bot.core.review import ReviewSchedule
+from bot.core.review.schedule import ReviewSchedule
 from bot.core.scoring import capped_score, max_score_after_hints, points_for
 from content.loader import Bank
 from content.schema import Question
@@ -248,7 +248,7 @@ class InterviewService:
             return [self._too_late(ctx)]
         self._closed(attempt.id)
         self._reviews.record_later(finished)
-        feedback = cards.feedback(
+        feedback = present.feedback(
             self._bank, session, finished, question, locale=ctx.locale, earlier_points=earlier
         )
         if self._judge is not None:
@@ -281,7 +281,7 @@ class InterviewService:
                 available=available,
                 point=question.key_points[min(updated.hints_used, available) - 1].point,
                 max_score=updated.max_score,
-                seconds_left=cards.seconds_left(updated.deadline_at, now),
+                seconds_left=present.seconds_left(updated.deadline_at, now),
             )
         ]
 
@@ -298,7 +298,7 @@ class InterviewService:
         self._closed(attempt.id)
         self._reviews.record_later(finished)
         return [
-            cards.feedback(self._bank, session, finished, question, locale=ctx.locale),
+            present.feedback(self._bank, session, finished, question, locale=ctx.locale),
             *await self._advance(ctx, session, finished.position, now),
         ]
 
@@ -318,13 +318,13 @@ class InterviewService:
             question = self._bank.questions.get(attempt.question_id)
             if finished is not None and question is not None:
                 views.append(
-                    cards.feedback(self._bank, session, finished, question, locale=ctx.locale)
+                    present.feedback(self._bank, session, finished, question, locale=ctx.locale)
                 )
         await self._store.end_session(session.id, state="stopped", now=now)
         log.info("session.stopped", session_id=session.id, member_id=ctx.member.id)
         attempts = await self._store.session_attempts(session.id)
         views.append(
-            cards.summary(self._bank, session, attempts, ended="stopped", locale=ctx.locale)
+            present.summary(self._bank, session, attempts, ended="stopped", locale=ctx.locale)
         )
         return views
 
@@ -334,7 +334,9 @@ class InterviewService:
             return opened
         session, attempt, question, now = opened
         return [
-            cards.question_card(self._bank, session, attempt, question, now=now, locale=ctx.locale)
+            present.question_card(
+                self._bank, session, attempt, question, now=now, locale=ctx.locale
+            )
         ]
 
     async def resume(self, ctx: MemberContext) -> list[Reply]:
@@ -390,7 +392,7 @@ class InterviewService:
         }
         if unchanged:
             return  # stored for the record; telling the member "no change" is noise
-        view = cards.feedback(
+        view = present.feedback(
             self._bank, session, updated, question, locale=ctx.locale, earlier_points=earlier
         )
         await self._messenger.deliver(
@@ -484,7 +486,7 @@ class InterviewService:
         question = self._bank.questions.get(expired.question_id)
         if question is not None:
             views.append(
-                cards.feedback(
+                present.feedback(
                     self._bank, session, expired, question, locale=ctx.locale, while_offline=offline
                 )
             )
@@ -582,7 +584,7 @@ class InterviewService:
         views: list[Reply] = [self._too_late(ctx)] if answered else []
         if expired is None:
             return views or [self._too_late(ctx)]  # the watcher won; it tells the member
-        views.append(cards.feedback(self._bank, session, expired, question, locale=ctx.locale))
+        views.append(present.feedback(self._bank, session, expired, question, locale=ctx.locale))
         return views + await self._advance(ctx, session, expired.position, now)
 
     async def _advance(
@@ -594,7 +596,7 @@ class InterviewService:
             log.info("session.finished", session_id=session.id, member_id=session.member_id)
             attempts = await self._store.session_attempts(session.id)
             return [
-                cards.summary(self._bank, session, attempts, ended="finished", locale=ctx.locale)
+                present.summary(self._bank, session, attempts, ended="finished", locale=ctx.locale)
             ]
         return await self._ask(ctx, session, after + 1, now)
 
@@ -623,13 +625,15 @@ class InterviewService:
         except SessionNotActive:
             attempts = await self._store.session_attempts(session.id)
             return [
-                cards.summary(self._bank, session, attempts, ended="stopped", locale=ctx.locale)
+                present.summary(self._bank, session, attempts, ended="stopped", locale=ctx.locale)
             ]
         self._deadlines.schedule(attempt.id, attempt.deadline_at)
         if self._platforms is None or session.platform in self._platforms:
             self._own.add(attempt.id)
         return [
-            cards.question_card(self._bank, session, attempt, question, now=now, locale=ctx.locale)
+            present.question_card(
+                self._bank, session, attempt, question, now=now, locale=ctx.locale
+            )
         ]
 
     async def _end_missing(
@@ -645,7 +649,7 @@ class InterviewService:
         )
         return [
             notice,
-            cards.summary(self._bank, session, attempts, ended="stopped", locale=ctx.locale),
+            present.summary(self._bank, session, attempts, ended="stopped", locale=ctx.locale),
         ]
 
     async def _may_begin(
@@ -731,7 +735,7 @@ class InterviewService:
         attempt = await self._store.current_attempt(session.id)
         now = self._clock.now()
         position = attempt.position if attempt else session.current_index
-        left = cards.seconds_left(attempt.deadline_at, now) if attempt else 0
+        left = present.seconds_left(attempt.deadline_at, now) if attempt else 0
         text = t(
             ctx.locale,
             "error.session_exists",
@@ -764,7 +768,7 @@ class InterviewService:
     ) -> str:
         parts = []
         if topic_id is not None:
-            parts.append(cards.topic_name(self._bank, topic_id, ctx.locale))
+            parts.append(present.topic_name(self._bank, topic_id, ctx.locale))
         if difficulty is not None:
             parts.append(t(ctx.locale, f"difficulty.{difficulty}"))
         return " · ".join(parts) if parts else t(ctx.locale, any_key)

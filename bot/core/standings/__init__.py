@@ -1,0 +1,1 @@
+"""What is read, not played: leaderboards, stats, topics, help and the language switch."""
