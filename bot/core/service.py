@@ -26,6 +26,7 @@ from bot.core.commands import (
     Mark,
     ParseError,
     Place,
+    QuestionRef,
     Review,
     Skip,
     Start,
@@ -147,6 +148,18 @@ class Core:
     async def has_active_session(self, actor: Actor) -> bool:
         ctx = await self._context(actor, Place())
         return await self.interviews.has_active_session(ctx.member.id)
+
+    async def session_place(self, actor: Actor) -> Place | None:
+        """Where the member's open interview lives (the channel and thread it started in), or
+        None: chat front ends post its questions there whichever channel a command came from."""
+        ctx = await self._context(actor, Place())
+        return await self.interviews.session_place(ctx.member.id)
+
+    async def check_button(self, actor: Actor, at: QuestionRef) -> Reply | None:
+        """None while `at` is the actor's open question, else the "closed" / "not yours" reply;
+        changes nothing (an answer modal is opened only for an open question)."""
+        ctx = await self._context(actor, Place())
+        return await self.interviews.check_button(ctx, at)
 
     async def aclose(self) -> None:
         """Shutdown: let judge calls under way finish briefly (their offline grades are stored)."""
