@@ -144,8 +144,11 @@ class FakeSlack:
             return web.json_response(
                 {"ok": False, "error": failure.error}, status=failure.status, headers=headers
             )
+        answer = self._answer(method, params)
+        if method == "chat.postMessage":
+            params["ts"] = answer["ts"]  # tests find a posted message by the ts it was given
         await self._record(method, params)
-        return web.json_response(self._answer(method, params))
+        return web.json_response(answer)
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":

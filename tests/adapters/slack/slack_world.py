@@ -55,9 +55,9 @@ class SlackWorld:
     async def press(self, card: dict[str, Any] | None, prefix: str, *, user: str = "U1") -> int:
         """Press the button whose id starts with `prefix` on `card` (a posted message)."""
         action_id = _action_ids(card, prefix)[0] if card is not None else prefix
-        body = block_action(
-            action_id, user=user, message=card, response_url=self.fake.response_url()
-        )
+        # A button in App Home (no card) comes without a response_url, as on Slack.
+        url = self.fake.response_url() if card is not None else None
+        body = block_action(action_id, user=user, message=card, response_url=url)
         status, _ = await self.http.payload(body)
         return status
 
@@ -117,3 +117,32 @@ async def slack_bot(
             await runner.cleanup()
             await front.drain()
             await services.watcher.stop()
+
+
+def block_text(blocks: list[dict[str, Any]]) -> str:
+    """Everything a member reads in `blocks`, as plain lines (buttons as [label])."""
+    lines: list[str] = []
+    for block in blocks:
+        text = block.get("text")
+        if isinstance(text, dict):
+            lines.append(str(text.get("text", "")))
+        for element in block.get("elements") or []:
+            if element.get("type") == "button":
+                lines.append(f"[{element['text']['text']}]")
+            elif "text" in element:
+                lines.append(str(element["text"]))
+        if block.get("type") == "input":
+            lines.append(f"<input: {block['label']['text']}>")
+    return "\n".join(lines)
+
+
+def good_answer(bank: Bank, card: dict[str, Any]) -> str:
+    """An answer that covers every key point of the question on `card`, in sentences."""
+    shown = block_text(card["blocks"])
+    question = next(q for q in bank.questions.values() if q.question in shown)
+    return (
+        "。".join(
+            f"{kp.point}，也就是{(kp.aliases or [kp.point])[0]}" for kp in question.key_points
+        )
+        + "。"
+    )
