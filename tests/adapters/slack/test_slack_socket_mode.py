@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from slack_bolt.adapter.socket_mode.aiohttp import AsyncSocketModeHandler
 from slack_fakes import APP_TOKEN
 from slack_payloads import message, slash
 from slack_world import SlackWorld
+
+from bot.adapters.slack.socket_mode import SocketModeHandler
 
 # slack_sdk 3.39's Socket Mode client passes ssl=None to aiohttp, which aiohttp 3.13 deprecates.
 pytestmark = pytest.mark.filterwarnings("ignore:ssl=None is deprecated:DeprecationWarning")
 
 
 async def test_slash_command_and_dm_reply_over_socket_mode(slack: SlackWorld) -> None:
-    handler = AsyncSocketModeHandler(slack.app, APP_TOKEN, web_client=slack.parts.client)
+    handler = SocketModeHandler(slack.app, APP_TOKEN, web_client=slack.parts.client)
     await handler.connect_async()
     try:
         fields = slash(
