@@ -28,11 +28,11 @@ if TYPE_CHECKING:
     from bot.core.clock import Clock
     from bot.core.commands import Locale
     from bot.core.grading import Grader
-    from bot.core.grading.judge import LLMJudge
     from bot.core.interview.deadlines import DeadlineWatcher
     from bot.core.interview.ports import DeadlineSink, GradeRefiner
     from bot.core.messenger import Messenger
     from bot.core.service import Core
+    from bot.integrations.llm_judge import LLMJudge
     from content.loader import Bank
     from storage import Store
 
@@ -78,7 +78,7 @@ def build_judge(settings: Settings) -> LLMJudge | None:
     """The optional LLM judge, when LLM_JUDGE_BASE_URL and LLM_JUDGE_MODEL are both set."""
     if not (settings.llm_judge_base_url and settings.llm_judge_model):
         return None  # and httpx is never imported
-    from bot.core.grading.judge import build_judge as build
+    from bot.integrations.llm_judge import build_judge as build
 
     return build(settings.llm_judge_base_url, settings.llm_judge_model, settings.llm_judge_api_key)
 
