@@ -7,10 +7,13 @@ commands.py (the slash command), actions.py (buttons, the answer modal) and even
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import dataclass
 from datetime import tzinfo
 
+import structlog
+from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
@@ -24,9 +27,12 @@ from bot.adapters.slack.events import HomeTab, Messages
 from bot.adapters.slack.frontend import FrontEnd
 from bot.adapters.slack.messenger import SlackMessenger
 from bot.adapters.slack.modals import ANSWER_CALLBACK
-from bot.adapters.slack.people import PLATFORM, People
+from bot.adapters.slack.people import People
+from bot.adapters.slack.socket_mode import SocketModeHandler
 from bot.core import ids
 from bot.core.service import Core
+
+log = structlog.get_logger(__name__)
 
 EVENTS_PATH = "/slack/events"
 SLACK_API_URL = "https://slack.com/api/"
@@ -75,4 +81,26 @@ def build_app(core: Core, parts: SlackParts, *, signing_secret: str) -> tuple[As
     return app, front
 
 
-__all__ = ["EVENTS_PATH", "PLATFORM", "SlackParts", "build_app", "build_client", "build_parts"]
+async def serve_http(app: AsyncApp, *, host: str, port: int) -> None:
+    """HTTP mode: commands, interactivity and events all at EVENTS_PATH, until cancelled.
+    Several processes may sit behind one load balancer on one PostgreSQL."""
+    runner = web.AppRunner(app.web_app(path=EVENTS_PATH, port=port))
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, host, port).start()
+        bound = runner.addresses[0][1] if runner.addresses else port  # --port 0: the OS picks
+        log.info("slack.http_listening", host=host, port=bound, path=EVENTS_PATH)
+        await asyncio.Event().wait()
+    finally:
+        await runner.cleanup()
+
+
+async def serve_socket_mode(app: AsyncApp, *, app_token: str, client: AsyncWebClient) -> None:
+    """Socket Mode: no public URL needed; runs until cancelled."""
+    handler = SocketModeHandler(app, app_token, web_client=client)
+    await handler.connect_async()  # type: ignore[no-untyped-call]
+    log.info("slack.socket_mode_connected")
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await handler.close_async()  # type: ignore[no-untyped-call]
