@@ -59,13 +59,16 @@ class Buttons:
         action = ids.decode(str(first_action(body).get("action_id") or ""))
         if action is None:
             log.info("slack.unknown_action", action_id=first_action(body).get("action_id"))
-            return
+        elif isinstance(action, ids.QuestionAction) and action.verb == "answer":
+            # Not queued behind other work: the trigger id for the modal lasts 3 s.
+            await self._open_modal(body, action, respond)
+        else:
+            self._front.later(self.work(action, body, respond))
+
+    async def work(self, action: ids.Action, body: dict[str, Any], respond: AsyncRespond) -> None:
         actor, person = await self._front.people.actor(team_of(body), user_of(body))
         place = action_place(body)
         match action:
-            case ids.QuestionAction(verb="answer"):
-                await self._open_modal(actor, person, body, action, place, respond)
-                return
             case ids.QuestionAction(verb=verb, session_id=session_id, position=position):
                 at = QuestionRef(session_id=session_id, position=position)
                 command: Command = (
@@ -101,14 +104,10 @@ class Buttons:
         log.info("slack.unhandled_action", verb=action.verb)
 
     async def _open_modal(
-        self,
-        actor: Actor,
-        person: Person,
-        body: dict[str, Any],
-        action: ids.QuestionAction,
-        place: Place,
-        respond: AsyncRespond,
+        self, body: dict[str, Any], action: ids.QuestionAction, respond: AsyncRespond
     ) -> None:
+        actor, person = await self._front.people.actor(team_of(body), user_of(body))
+        place = action_place(body)
         at = QuestionRef(session_id=action.session_id, position=action.position)
         refusal = await self._front.core.check_button(actor, at)
         if refusal is not None:

@@ -37,6 +37,7 @@ log = structlog.get_logger(__name__)
 EVENTS_PATH = "/slack/events"
 SLACK_API_URL = "https://slack.com/api/"
 RATE_LIMIT_RETRIES = 2
+HTTP_BACKLOG = 1024
 
 
 def build_client(token: str, api_url: str | None = None) -> AsyncWebClient:
@@ -87,7 +88,9 @@ async def serve_http(app: AsyncApp, *, host: str, port: int) -> None:
     runner = web.AppRunner(app.web_app(path=EVENTS_PATH, port=port))
     await runner.setup()
     try:
-        await web.TCPSite(runner, host, port).start()
+        # A burst of commands opens many connections at once; the default backlog (128) drops
+        # some, and their senders retry a second later.
+        await web.TCPSite(runner, host, port, backlog=HTTP_BACKLOG).start()
         bound = runner.addresses[0][1] if runner.addresses else port  # --port 0: the OS picks
         log.info("slack.http_listening", host=host, port=bound, path=EVENTS_PATH)
         await asyncio.Event().wait()

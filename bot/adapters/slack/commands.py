@@ -34,6 +34,9 @@ class SlashCommands:
 
     async def __call__(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         await ack()
+        self._front.later(self.work(body, respond))
+
+    async def work(self, body: dict[str, Any], respond: AsyncRespond) -> None:
         request = slash_request(body)
         actor, person = await self._front.people.actor(request.team_id, request.user_id)
         if request.command_word in PLACED_COMMANDS:

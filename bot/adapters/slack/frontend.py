@@ -19,6 +19,8 @@ log = structlog.get_logger(__name__)
 # An answer modal must be acked within Slack's 3 s; storing the answer normally takes
 # milliseconds, and past this the modal stays open saying it could not be confirmed.
 STORE_TIMEOUT_S = 2.0
+# How many commands' work runs at once after their acks (the rest wait their turn).
+WORK_LANES = 8
 
 
 @dataclass
@@ -28,13 +30,26 @@ class FrontEnd:
     people: People
     client: AsyncWebClient
     store_timeout_s: float = STORE_TIMEOUT_S
+    work_lanes: int = WORK_LANES
+    _lanes: asyncio.Semaphore | None = None
     _background: set[asyncio.Task[None]] = field(default_factory=set)
 
     def later(self, work: Coroutine[Any, Any, None]) -> None:
-        """Finish `work` after the request is answered (kept referenced until done)."""
-        task = asyncio.get_running_loop().create_task(work)
+        """Run `work` after the request is acked, in one of a few lanes: a burst of commands
+        gets all its acks out first (Slack's 3 s) instead of sharing the loop with the work
+        of every command at once. Failures are logged, never raised into bolt."""
+        task = asyncio.get_running_loop().create_task(self._in_lane(work))
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+
+    async def _in_lane(self, work: Coroutine[Any, Any, None]) -> None:
+        if self._lanes is None:
+            self._lanes = asyncio.Semaphore(self.work_lanes)
+        try:
+            async with self._lanes:
+                await work
+        except Exception:
+            log.exception("slack.work_failed")
 
     async def drain(self) -> None:
         """Wait for work started with `later` (tests, shutdown)."""

@@ -77,6 +77,7 @@ class FakeSlack:
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{name}", self._respond)
         app.router.add_get("/link", self._socket)
+        app.router.add_get("/_counts", self._counts)  # for a benchmark running it elsewhere
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -181,6 +182,9 @@ class FakeSlack:
             self.calls.append(Call("response_url", body))
             self._changed.notify_all()
         return web.Response(text="ok")
+
+    async def _counts(self, request: web.Request) -> web.Response:
+        return web.json_response({"responses": len(self.responses), "calls": len(self.calls)})
 
     # ---- Socket Mode ------------------------------------------------------------------------
 
