@@ -271,7 +271,9 @@ def board_lines(view: Board) -> list[str]:
             attempts=row.attempts,
         )
         line = escape(line + (t(loc, "board.you") if row.is_you else ""))
-        lines.append(f"{medals.get(row.rank, '')}{'*' + line + '*' if row.is_you else line}")
+        medal = medals.get(row.rank)
+        shown = f"*{line}*" if row.is_you else line
+        lines.append(f"{medal} {shown}" if medal else shown)
     return lines
 
 
@@ -348,9 +350,19 @@ def topics(view: TopicsView) -> SlackMessage:
     return SlackMessage(text=plain(title), blocks=blocks)
 
 
+# The shared help ends with a line for the console only ("exit leaves"); Slack has no exit.
+_CONSOLE_ONLY = ("（控制台", "(in the console")
+
+
 def help_text(view: HelpView) -> SlackMessage:
-    # Help lists commands as typed; on Slack they follow /interview, shown as code.
-    return SlackMessage(text=plain(view.text), blocks=section(f"```{escape(view.text)}```"))
+    # Help lists commands as typed in the console; on Slack they follow /interview.
+    lines = [line for line in view.text.splitlines() if not line.strip().startswith(_CONSOLE_ONLY)]
+    body = "\n".join(lines)
+    blocks = [
+        *section(escape(st(view.locale, "help.slack_prefix"))),
+        *section(f"```{escape(body)}```"),
+    ]
+    return SlackMessage(text=plain(body), blocks=blocks)
 
 
 def notice(view: Notice) -> SlackMessage:

@@ -7,6 +7,13 @@ around Slack's own furniture.
 from __future__ import annotations
 
 _TEXTS: dict[str, tuple[str, str]] = {
+    "help.slack_prefix": (
+        "在 Slack 里，命令都写在 /interview 后面，例如 `/interview start rag 3 5m`；"
+        "加上 here 就在本频道的讨论串里面试。面试中也可以直接在私信或讨论串里回复答案。",
+        "On Slack, every command follows /interview, e.g. `/interview start rag 3 5m`; add here "
+        "to run the interview in a thread in this channel. During an interview, just reply in "
+        "the DM or thread to answer.",
+    ),
     "button.answer": ("作答", "Answer"),
     "button.hint": ("提示", "Hint"),
     "button.skip": ("跳过", "Skip"),
