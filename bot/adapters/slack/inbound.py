@@ -19,6 +19,8 @@ from typing import Any
 from bot.core.commands import Place
 from bot.core.grammar import COMMAND_ALIASES
 
+# Commands only workspace admins and owners may use on Slack (the daily challenge's settings).
+ADMIN_WORDS = frozenset({"config", "配置", "设置"})
 HERE_WORDS = frozenset({"here", "这里", "此处", "本频道"})
 PLACED_COMMANDS = frozenset({"start", "review"})
 
@@ -33,9 +35,16 @@ class SlashRequest:
     in_dm: bool  # typed in a direct message with the bot
 
     @property
+    def first_word(self) -> str:
+        return self.text.split(maxsplit=1)[0].lstrip("/").lower() if self.text.split() else ""
+
+    @property
     def command_word(self) -> str:
-        first = self.text.split(maxsplit=1)[0] if self.text.split() else ""
-        return COMMAND_ALIASES.get(first.lstrip("/").lower(), "")
+        return COMMAND_ALIASES.get(self.first_word, "")
+
+    @property
+    def admins_only(self) -> bool:
+        return self.first_word in ADMIN_WORDS or self.command_word == "config"
 
 
 def slash_request(body: Mapping[str, Any]) -> SlashRequest:
