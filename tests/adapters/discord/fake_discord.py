@@ -52,6 +52,24 @@ class Message:
     ephemeral: bool = False
     via: str = "channel"  # channel | callback | followup
     edits: int = 0
+    token: str | None = None  # the interaction it answers, if any
+    loading: bool = False  # "thinking…" until the first follow-up replaces it
+    deleted: bool = False
+
+    def text(self) -> str:
+        """Everything a member reads in it, as one string (for assertions)."""
+        parts = [self.content]
+        for embed in self.embeds:
+            parts += [embed.get("title") or "", embed.get("description") or ""]
+            parts += [f"{f['name']}: {f['value']}" for f in embed.get("fields", [])]
+            parts.append((embed.get("footer") or {}).get("text", ""))
+        return "\n".join(p for p in parts if p)
+
+    def custom_ids(self) -> list[str]:
+        return [c["custom_id"] for row in self.components for c in row.get("components", [])]
+
+    def labels(self) -> list[str]:
+        return [c.get("label", "") for row in self.components for c in row.get("components", [])]
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -142,16 +160,20 @@ class FakeDiscord:
         """Answer the next `times` matching requests with 429 and Retry-After."""
         self._throttles.append(_Throttle(method, re.compile(path_regex), retry_after, times))
 
+    def replies_to(self, token: str) -> list[Message]:
+        """The interaction's own response and follow-ups (ephemeral or not)."""
+        return [m for m in self.messages.values() if m.token == token and not m.deleted]
+
     def in_channel(self, channel_id: int) -> list[Message]:
-        return [m for m in self.messages.values() if m.channel_id == channel_id]
+        return [m for m in self.messages.values() if m.channel_id == channel_id and not m.deleted]
 
     def threads(self) -> list[dict[str, Any]]:
         return [c for c in self.channels.values() if c["type"] in (11, 12)]
 
-    async def wait_for(self, check: Callable[[], Any], timeout: float = 5.0) -> Any:
+    async def wait_for(self, check: Callable[[], Any], deadline_s: float = 5.0) -> Any:
         """Until `check()` is truthy (re-checked after every request), or fail at the deadline."""
         assert self._changed is not None
-        async with asyncio.timeout(timeout), self._changed:
+        async with asyncio.timeout(deadline_s), self._changed:
             while not (result := check()):
                 await self._changed.wait()
             return result
@@ -219,6 +241,7 @@ class FakeDiscord:
             ("POST", r"/webhooks/(\d+)/([^/]+)", self._followup),
             ("PATCH", r"/webhooks/(\d+)/([^/]+)/messages/([^/]+)", self._edit_webhook),
             ("GET", r"/webhooks/(\d+)/([^/]+)/messages/([^/]+)", self._get_webhook),
+            ("DELETE", r"/webhooks/(\d+)/([^/]+)/messages/([^/]+)", self._delete_webhook),
             ("POST", r"/channels/(\d+)/messages", self._create_message),
             ("PATCH", r"/channels/(\d+)/messages/(\d+)", self._edit_message),
             ("GET", r"/channels/(\d+)/messages/(\d+)", self._get_message),
@@ -249,9 +272,14 @@ class FakeDiscord:
         channel = self._channel_of.get(token, 0)
         if kind in (4, 5):  # a message now, or "thinking…" to be edited later
             message = self._store(
-                channel, data, via="callback", ephemeral=bool(data.get("flags", 0) & EPHEMERAL)
+                channel,
+                data,
+                via="callback",
+                ephemeral=bool(data.get("flags", 0) & EPHEMERAL),
+                token=token,
             )
             message_id = message.id
+            message.loading = kind == 5
             self._original[token] = message.id
         elif kind in (6, 7) and token in self._source:  # the clicked message is the original
             message_id = self._original[token] = self._source[token]
@@ -269,11 +297,16 @@ class FakeDiscord:
         return _json(reply)
 
     def _followup(self, body: dict[str, Any], _app: str, token: str) -> web.Response:
+        original = self.messages.get(self._original.get(token, 0))
+        if original is not None and original.loading:  # as Discord: it replaces "thinking…"
+            original.loading = False
+            return _json(self._update(original, body).payload())
         message = self._store(
             self._channel_of.get(token, 0),
             body,
             via="followup",
             ephemeral=bool(body.get("flags", 0) & EPHEMERAL),
+            token=token,
         )
         return _json(message.payload())
 
@@ -288,6 +321,13 @@ class FakeDiscord:
         if message_id is None or message_id not in self.messages:
             return _json({"message": "Unknown Message", "code": 10008}, 404)
         return _json(self.messages[message_id].payload())
+
+    def _delete_webhook(self, _body: Any, _app: str, token: str, mid: str) -> web.Response:
+        message_id = self._original.get(token) if mid == "@original" else int(mid)
+        if message_id is None or message_id not in self.messages:
+            return _json({"message": "Unknown Message", "code": 10008}, 404)
+        self.messages[message_id].deleted = True
+        return web.Response(status=204)
 
     def _create_message(self, body: dict[str, Any], channel_id: str) -> web.Response:
         if int(channel_id) in self.channels and self.channels[int(channel_id)].get("_deleted"):
@@ -359,7 +399,13 @@ class FakeDiscord:
     # ---- state ----------------------------------------------------------------------------
 
     def _store(
-        self, channel_id: int, body: dict[str, Any], *, via: str, ephemeral: bool = False
+        self,
+        channel_id: int,
+        body: dict[str, Any],
+        *,
+        via: str,
+        ephemeral: bool = False,
+        token: str | None = None,
     ) -> Message:
         message = Message(
             self.next_id(),
@@ -369,6 +415,7 @@ class FakeDiscord:
             body.get("components") or [],
             ephemeral,
             via,
+            token=token,
         )
         self.messages[message.id] = message
         return message
