@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from bot.core.grading.judge import LLMJudge
+    from bot.integrations.llm_judge import LLMJudge
     from bot.settings import Settings
     from content.loader import Bank
 
@@ -145,7 +145,7 @@ def db_upgrade() -> None:
 
 def _add_command_groups(target: typer.Typer) -> None:
     """Command groups owned by other parts of the project, registered in one place."""
-    from bot.core.grading.cli import build_grade_app
+    from bot.grade_cli import build_grade_app
     from content.commands import content_app
 
     target.add_typer(content_app, name="content")

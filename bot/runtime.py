@@ -11,11 +11,11 @@ import logging
 import os
 import random
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from zoneinfo import ZoneInfo
 
 import structlog
@@ -28,11 +28,11 @@ if TYPE_CHECKING:
     from bot.core.clock import Clock
     from bot.core.commands import Locale
     from bot.core.grading import Grader
-    from bot.core.grading.judge import LLMJudge
     from bot.core.interview.deadlines import DeadlineWatcher
     from bot.core.interview.ports import DeadlineSink, GradeRefiner
     from bot.core.messenger import Messenger
     from bot.core.service import Core
+    from bot.integrations.llm_judge import LLMJudge
     from content.loader import Bank
     from storage import Store
 
@@ -78,7 +78,7 @@ def build_judge(settings: Settings) -> LLMJudge | None:
     """The optional LLM judge, when LLM_JUDGE_BASE_URL and LLM_JUDGE_MODEL are both set."""
     if not (settings.llm_judge_base_url and settings.llm_judge_model):
         return None  # and httpx is never imported
-    from bot.core.grading.judge import build_judge as build
+    from bot.integrations.llm_judge import build_judge as build
 
     return build(settings.llm_judge_base_url, settings.llm_judge_model, settings.llm_judge_api_key)
 
@@ -237,8 +237,11 @@ async def start_watcher(services: Services) -> None:
 async def run_console(
     settings: Settings, *, user: str | None, lang: str | None, exit_at_eof: bool
 ) -> None:
-    from bot.adapters.console.app import PLATFORM as CONSOLE
-    from bot.adapters.console.app import ConsoleApp, ConsoleOutput, console_actor
+    from bot.adapters.console.app import ConsoleApp
+    from bot.adapters.console.inbound import PLATFORM as CONSOLE
+    from bot.adapters.console.inbound import console_actor
+    from bot.adapters.console.messenger import ConsoleMessenger
+    from bot.adapters.console.terminal import Terminal
 
     for stream in (sys.stdin, sys.stdout):
         # Chinese in and out whatever the terminal's locale says; never die on a bad byte.
@@ -247,29 +250,37 @@ async def run_console(
             reconfigure(encoding="utf-8", errors="replace")
     name = user or os.environ.get("USER") or os.environ.get("USERNAME") or "me"
     actor = console_actor(name)
-    output = ConsoleOutput(name, sys.stdout, interactive=sys.stdin.isatty())
-    async with open_services(settings, output, platforms=frozenset({CONSOLE})) as services:
+    messenger = ConsoleMessenger(actor, Terminal(sys.stdout, interactive=sys.stdin.isatty()))
+    async with open_services(settings, messenger, platforms=frozenset({CONSOLE})) as services:
         if lang is not None:
             from bot.core.i18n import normalize_locale
 
             await services.core.set_locale(actor, normalize_locale(lang))
-        output.hold()  # the start-up sweep's news is shown after the welcome (ConsoleApp.run)
+        messenger.hold()  # the start-up sweep's news is shown after the welcome (ConsoleApp.run)
         await start_watcher(services)
-        app = ConsoleApp(services.core, output, actor, exit_at_eof=exit_at_eof)
-        await app.run()
+        await ConsoleApp(services.core, messenger, actor, exit_at_eof=exit_at_eof).run()
+
+
+async def _run_console_defaults(settings: Settings) -> None:
+    await run_console(settings, user=None, lang=None, exit_at_eof=False)
+
+
+# `interview-bot run`: which coroutine runs each front end. Chat front ends are imported only
+# inside their own entry, so the console never pays for discord.py or slack-bolt.
+FRONT_ENDS: dict[str, Callable[[Settings], Coroutine[Any, Any, None]]] = {
+    "console": _run_console_defaults,
+}
 
 
 def run_front_end(settings: Settings) -> None:
     """`interview-bot run`: the configured chat front end, or the console with no tokens."""
-    if settings.front_end == "console":
-        asyncio.run(run_console(settings, user=None, lang=None, exit_at_eof=False))
-        return
-    # The Discord and Slack front ends (their own issues) add a `run_discord` / `run_slack`
-    # coroutine in bot/adapters/<platform>/ and are started here.
-    raise StartupError(
-        f"the {settings.front_end} front end is not part of this build yet; "
-        "unset its tokens to use the console"
-    )
+    run = FRONT_ENDS.get(settings.front_end)
+    if run is None:
+        raise StartupError(
+            f"the {settings.front_end} front end is not part of this build yet; "
+            "unset its tokens to use the console"
+        )
+    asyncio.run(run(settings))
 
 
 async def check_health(settings: Settings) -> str:

@@ -1,0 +1,135 @@
+"""Drivers that use a front end as a member would, for the scenario every adapter must pass.
+
+A driver sends what the member types or clicks, moves the fake clock, and returns the text the
+member saw since the last step (messages, embeds or blocks flattened to text). Each front end
+adds its driver here; the scenario in test_scenario.py runs against all of them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from bot.adapters.console.app import ConsoleApp
+from bot.adapters.console.inbound import console_actor
+from bot.adapters.console.messenger import ConsoleMessenger
+from bot.adapters.console.terminal import PROMPT, Terminal
+from bot.core.clock import FakeClock
+from bot.core.grading import build_offline_grader
+from bot.core.interview.deadlines import DeadlineWatcher
+from bot.runtime import build_core
+from content.loader import Bank
+from storage import open_store
+
+WAIT_S = 10.0
+
+
+class Driver(Protocol):
+    async def start(self, topic: str, count: int, time_s: int) -> str: ...
+
+    async def answer(self, text: str) -> str: ...
+
+    async def hint(self) -> str: ...
+
+    async def advance(self, seconds: float) -> str: ...
+
+
+class WatchedOutput(io.StringIO):
+    """A terminal's output that tells waiters when something was written."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.written = asyncio.Event()
+
+    def write(self, text: str) -> int:
+        self.written.set()
+        return super().write(text)
+
+    async def until(self, done: Callable[[str], bool]) -> None:
+        async with asyncio.timeout(WAIT_S):
+            while not done(self.getvalue()):
+                self.written.clear()
+                await self.written.wait()
+
+
+class ConsoleDriver:
+    """The real ConsoleApp reading a pipe and writing to a terminal we read back."""
+
+    def __init__(
+        self, app_stdin: int, out: io.StringIO, clock: FakeClock, watcher: DeadlineWatcher
+    ):
+        self._stdin = app_stdin
+        self._out = out
+        self._clock = clock
+        self._watcher = watcher
+        self._seen = 0
+
+    async def start(self, topic: str, count: int, time_s: int) -> str:
+        return await self._type(f"start {topic} {count} {time_s}")
+
+    async def answer(self, text: str) -> str:
+        return await self._type(text)
+
+    async def hint(self) -> str:
+        return await self._type("hint")
+
+    async def advance(self, seconds: float) -> str:
+        await self._watcher.wait_idle()
+        self._clock.advance(seconds)
+        async with asyncio.timeout(WAIT_S):
+            await self._watcher.wait_idle()
+        return self._new()
+
+    async def _type(self, line: str) -> str:
+        os.write(self._stdin, (line + "\n").encode())
+        mark = len(self._out.getvalue())
+        # Handled when the prompt is back after what the line produced.
+        await self._out.until(lambda text: len(text) > mark + len(PROMPT) and text.endswith(PROMPT))
+        return self._new()
+
+    def _new(self) -> str:
+        text = self._out.getvalue()
+        new, self._seen = text[self._seen :], len(text)
+        return new
+
+
+@asynccontextmanager
+async def console_driver(db_url: str, bank: Bank) -> AsyncIterator[ConsoleDriver]:
+    clock = FakeClock()
+    store = await open_store(db_url)
+    watcher = DeadlineWatcher(clock)
+    actor = console_actor("scenario")
+    out = WatchedOutput()
+    messenger = ConsoleMessenger(actor, Terminal(out, interactive=True))
+    core = build_core(
+        bank=bank,
+        store=store,
+        grader=build_offline_grader(bank),
+        clock=clock,
+        messenger=messenger,
+        deadlines=watcher,
+        timezone=ZoneInfo("Asia/Shanghai"),
+        platforms=frozenset({"console"}),
+    )
+    await watcher.start(store.pending_deadlines, core.expire)
+    read_end, write_end = os.pipe()
+    stdin = os.fdopen(read_end, "r", encoding="utf-8")
+    app = asyncio.create_task(ConsoleApp(core, messenger, actor, stdin=stdin).run())
+    try:
+        await out.until(lambda text: text.endswith(PROMPT))
+        driver = ConsoleDriver(write_end, out, clock, watcher)
+        driver._new()
+        yield driver
+    finally:
+        os.close(write_end)
+        async with asyncio.timeout(WAIT_S):
+            await app
+        stdin.close()
+        await watcher.stop()
+        await core.aclose()
+        await store.close()
