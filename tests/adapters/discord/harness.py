@@ -99,8 +99,12 @@ class DiscordBot:
 
     # ---- reading what members see ---------------------------------------------------------
 
+    def public(self, channel_id: int) -> list[Message]:
+        """What everyone in the channel sees (not the ephemeral replies to one member)."""
+        return [m for m in self.fake.in_channel(channel_id) if not m.ephemeral]
+
     def last_in(self, channel_id: int) -> Message:
-        return self.fake.in_channel(channel_id)[-1]
+        return self.public(channel_id)[-1]
 
     def private_to(self, token_of: dict[str, Any]) -> list[Message]:
         """What the member alone saw in answer to one interaction."""

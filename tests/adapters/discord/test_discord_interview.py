@@ -18,7 +18,7 @@ async def start(bot: DiscordBot, member: Member = ALICE, **options: object) -> i
 
 
 def question_of(bot: DiscordBot, thread: int) -> QuestionAction:
-    card = [m for m in bot.fake.in_channel(thread) if m.custom_ids()][-1]
+    card = [m for m in bot.public(thread) if m.custom_ids()][-1]
     action = ids.decode(card.custom_ids()[0])
     assert isinstance(action, QuestionAction)
     return action
@@ -26,7 +26,7 @@ def question_of(bot: DiscordBot, thread: int) -> QuestionAction:
 
 def question_id_in(bot: DiscordBot, thread: int) -> str:
     """Which fixture question the open card asks (by its text)."""
-    card = [m for m in bot.fake.in_channel(thread) if m.custom_ids()][-1]
+    card = [m for m in bot.public(thread) if m.custom_ids()][-1]
     text = card.embeds[0]["description"]
     return next(q.id for q in bot.core.interviews._bank.questions.values() if q.question in text)
 
@@ -38,7 +38,7 @@ async def test_start_opens_a_private_thread_with_the_first_question(bot: Discord
     [thread] = bot.fake.threads()
     assert thread["type"] == 12 and thread["parent_id"] == str(GENERAL)
     assert (int(thread["id"]), ALICE.id) in bot.fake.thread_members
-    started, card = bot.fake.in_channel(int(thread["id"]))
+    started, card = bot.public(int(thread["id"]))
     assert "2" in started.text() and "5 分钟" in started.text()
     assert "第 1/2 题" in card.embeds[0]["title"]
     assert "<t:" in card.text() and ":R>" in card.text()  # a live countdown
@@ -50,7 +50,7 @@ async def test_start_opens_a_private_thread_with_the_first_question(bot: Discord
 async def test_answer_modal_round_trip_grades_and_closes_the_card(bot: DiscordBot) -> None:
     thread = await start(bot, topic="rag", count=2)
     action = question_of(bot, thread)
-    card = [m for m in bot.fake.in_channel(thread) if m.custom_ids()][-1]
+    card = [m for m in bot.public(thread) if m.custom_ids()][-1]
     press = bot.payloads.button(ALICE, card, ids.encode(action))
     await bot.feed(press)
     modal = bot.fake.callbacks[int(press["id"])]
@@ -59,7 +59,7 @@ async def test_answer_modal_round_trip_grades_and_closes_the_card(bot: DiscordBo
     assert text_input["max_length"] == 4000 and text_input["style"] == 2
     answer = GOOD[question_id_in(bot, thread)]
     await bot.feed(bot.payloads.modal(ALICE, modal["data"]["custom_id"], answer, message=card))
-    after = bot.fake.in_channel(thread)
+    after = bot.public(thread)
     feedback = next(m for m in after if "得分" in m.text())
     assert "✅" in feedback.text() and "参考答案" in feedback.text()
     assert "第 2/2 题" in after[-1].embeds[0]["title"]
@@ -69,7 +69,7 @@ async def test_answer_modal_round_trip_grades_and_closes_the_card(bot: DiscordBo
 
 async def test_hint_skip_and_stop_buttons(bot: DiscordBot) -> None:
     thread = await start(bot, topic="rag", count=3)
-    card = [m for m in bot.fake.in_channel(thread) if m.custom_ids()][-1]
+    card = [m for m in bot.public(thread) if m.custom_ids()][-1]
     hint, skip, stop = card.custom_ids()[1:]
     await bot.feed(bot.payloads.button(ALICE, card, hint))
     assert "提示 1/" in bot.last_in(thread).text()
@@ -84,9 +84,9 @@ async def test_hint_skip_and_stop_buttons(bot: DiscordBot) -> None:
 
 async def test_timeout_arrives_in_the_thread_through_the_messenger(bot: DiscordBot) -> None:
     thread = await start(bot, topic="rag", count=2, time=60)
-    card = [m for m in bot.fake.in_channel(thread) if m.custom_ids()][-1]
+    card = [m for m in bot.public(thread) if m.custom_ids()][-1]
     await bot.advance(61)
-    texts = [m.text() for m in bot.fake.in_channel(thread)]
+    texts = [m.text() for m in bot.public(thread)]
     assert any("时间到" in text for text in texts)
     assert "第 2/2 题" in bot.last_in(thread).embeds[0]["title"]
     assert bot.fake.messages[card.id].custom_ids() == []  # the old card shows it closed
