@@ -168,7 +168,9 @@ class FakeDiscord:
         return [m for m in self.messages.values() if m.channel_id == channel_id and not m.deleted]
 
     def threads(self) -> list[dict[str, Any]]:
-        return [c for c in self.channels.values() if c["type"] in (11, 12)]
+        return [
+            c for c in self.channels.values() if c["type"] in (11, 12) and not c.get("_deleted")
+        ]
 
     async def wait_for(self, check: Callable[[], Any], deadline_s: float = 5.0) -> Any:
         """Until `check()` is truthy (re-checked after every request), or fail at the deadline."""
