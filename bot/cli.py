@@ -108,13 +108,18 @@ def console(
 
 
 @app.command()
-def run() -> None:
-    """Run the configured front end: Discord or Slack if their tokens are set, else the console."""
+def run(
+    front_end: Annotated[
+        str | None,
+        typer.Argument(help="console, discord or slack (default: whichever has tokens)."),
+    ] = None,
+) -> None:
+    """Run a front end: Discord or Slack if their tokens are set, else the console."""
     from bot.runtime import run_front_end
 
     settings = _settings()
-    _start(settings, console=settings.front_end == "console")
-    _until_done(lambda: run_front_end(settings))
+    _start(settings, console=(front_end or settings.front_end) == "console")
+    _until_done(lambda: run_front_end(settings, front_end))
 
 
 @app.command()
@@ -149,10 +154,17 @@ def _add_command_groups(target: typer.Typer) -> None:
     from content.commands import content_app
 
     target.add_typer(content_app, name="content")
+    target.add_typer(_discord_app(), name="discord")
     # `grade` and `grade-eval` stay top-level commands (no group name).
     target.add_typer(
         build_grade_app(load_bank=_bank_from_settings, load_judge=_judge_from_settings)
     )
+
+
+def _discord_app() -> typer.Typer:
+    from bot.adapters.discord.cli import build_discord_app
+
+    return build_discord_app(_settings)
 
 
 def _bank_from_settings() -> Bank:

@@ -265,19 +265,54 @@ async def _run_console_defaults(settings: Settings) -> None:
     await run_console(settings, user=None, lang=None, exit_at_eof=False)
 
 
+async def run_discord(settings: Settings) -> None:
+    """The Discord bot: log in (registers buttons, syncs commands), then the deadline watcher,
+    then the gateway until stopped."""
+    import discord
+
+    from bot.adapters.discord import PLATFORM as DISCORD
+    from bot.adapters.discord.app import build_client, use_api_base
+    from bot.adapters.discord.messenger import DiscordMessenger
+
+    if settings.discord_token is None:
+        raise StartupError("DISCORD_TOKEN is not set; put the bot's token in .env")
+    use_api_base(settings.discord_api_base)
+    messenger = DiscordMessenger()
+    async with open_services(settings, messenger, platforms=frozenset({DISCORD})) as services:
+        client = build_client(
+            services.core,
+            services.bank,
+            messenger,
+            typed_answers=settings.discord_message_content,
+            guild_ids=settings.discord_guild_ids,
+            shard_ids=settings.discord_shard_ids,
+            shard_count=settings.discord_shard_count,
+        )
+        async with client:
+            try:
+                await client.login(settings.discord_token.get_secret_value())
+            except discord.LoginFailure as exc:
+                raise StartupError("Discord refused DISCORD_TOKEN; copy it again") from exc
+            await start_watcher(services)
+            await client.connect()
+
+
 # `interview-bot run`: which coroutine runs each front end. Chat front ends are imported only
 # inside their own entry, so the console never pays for discord.py or slack-bolt.
 FRONT_ENDS: dict[str, Callable[[Settings], Coroutine[Any, Any, None]]] = {
     "console": _run_console_defaults,
+    "discord": run_discord,
 }
 
 
-def run_front_end(settings: Settings) -> None:
-    """`interview-bot run`: the configured chat front end, or the console with no tokens."""
-    run = FRONT_ENDS.get(settings.front_end)
+def run_front_end(settings: Settings, name: str | None = None) -> None:
+    """`interview-bot run [NAME]`: that front end, else the configured chat front end, or the
+    console with no tokens."""
+    name = name or settings.front_end
+    run = FRONT_ENDS.get(name)
     if run is None:
         raise StartupError(
-            f"the {settings.front_end} front end is not part of this build yet; "
+            f"the {name} front end is not part of this build yet; "
             "unset its tokens to use the console"
         )
     asyncio.run(run(settings))
