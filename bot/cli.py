@@ -167,10 +167,17 @@ def _add_command_groups(target: typer.Typer) -> None:
     from content.commands import content_app
 
     target.add_typer(content_app, name="content")
+    target.add_typer(_discord_app(), name="discord")
     # `grade` and `grade-eval` stay top-level commands (no group name).
     target.add_typer(
         build_grade_app(load_bank=_bank_from_settings, load_judge=_judge_from_settings)
     )
+
+
+def _discord_app() -> typer.Typer:
+    from bot.adapters.discord.cli import build_discord_app
+
+    return build_discord_app(_settings)
 
 
 def _bank_from_settings() -> Bank:

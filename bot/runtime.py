@@ -265,6 +265,38 @@ async def _run_console_defaults(settings: Settings) -> None:
     await run_console(settings, user=None, lang=None, exit_at_eof=False)
 
 
+async def run_discord(settings: Settings) -> None:
+    """The Discord bot: log in (registers buttons, syncs commands), then the deadline watcher,
+    then the gateway until stopped."""
+    import discord
+
+    from bot.adapters.discord import PLATFORM as DISCORD
+    from bot.adapters.discord.app import build_client, use_api_base
+    from bot.adapters.discord.messenger import DiscordMessenger
+
+    if settings.discord_token is None:
+        raise StartupError("DISCORD_TOKEN is not set; put the bot's token in .env")
+    use_api_base(settings.discord_api_base)
+    messenger = DiscordMessenger()
+    async with open_services(settings, messenger, platforms=frozenset({DISCORD})) as services:
+        client = build_client(
+            services.core,
+            services.bank,
+            messenger,
+            typed_answers=settings.discord_message_content,
+            guild_ids=settings.discord_guild_ids,
+            shard_ids=settings.discord_shard_ids,
+            shard_count=settings.discord_shard_count,
+        )
+        async with client:
+            try:
+                await client.login(settings.discord_token.get_secret_value())
+            except discord.LoginFailure as exc:
+                raise StartupError("Discord refused DISCORD_TOKEN; copy it again") from exc
+            await start_watcher(services)
+            await client.connect()
+
+
 async def run_slack(settings: Settings) -> None:
     """Slack: one AsyncApp, over Socket Mode (SLACK_APP_TOKEN) or HTTP (SLACK_MODE=http)."""
     from bot.adapters.slack.app import build_app, build_parts, serve_http, serve_socket_mode
@@ -299,6 +331,7 @@ async def run_slack(settings: Settings) -> None:
 # inside their own entry, so the console never pays for discord.py or slack-bolt.
 FRONT_ENDS: dict[str, Callable[[Settings], Coroutine[Any, Any, None]]] = {
     "console": _run_console_defaults,
+    "discord": run_discord,
     "slack": run_slack,
 }
 

@@ -13,7 +13,8 @@ import os
 import sys
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Protocol
+from pathlib import Path
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "slack"))
@@ -139,6 +140,71 @@ async def console_driver(db_url: str, bank: Bank) -> AsyncIterator[ConsoleDriver
         await watcher.stop()
         await core.aclose()
         await store.close()
+
+
+class DiscordDriver:
+    """The real discord.py client against the fake Discord: the member clicks and types in the
+    thread the bot opened; what they see is every message posted there or to them since."""
+
+    def __init__(self, bot: Any, member: Any) -> None:
+        self._bot = bot
+        self._member = member
+        self._seen: set[int] = set()
+        self._thread = 0
+
+    async def start(self, topic: str, count: int, time_s: int) -> str:
+        await self._bot.feed(
+            self._bot.payloads.slash(self._member, "start", topic=topic, count=count, time=time_s)
+        )
+        self._thread = int(self._bot.fake.threads()[-1]["id"])
+        return self._new()
+
+    async def answer(self, text: str) -> str:
+        card = self._card()
+        await self._bot.feed(
+            self._bot.payloads.modal(self._member, card.custom_ids()[0], text, message=card)
+        )
+        return self._new()
+
+    async def hint(self) -> str:
+        card = self._card()
+        await self._bot.feed(self._bot.payloads.button(self._member, card, card.custom_ids()[1]))
+        return self._new()
+
+    async def advance(self, seconds: float) -> str:
+        await self._bot.advance(seconds)
+        return self._new()
+
+    def _card(self) -> Any:
+        return [m for m in self._bot.public(self._thread) if m.custom_ids()][-1]
+
+    def _new(self) -> str:
+        fresh = [m for m in self._bot.fake.messages.values() if m.id not in self._seen]
+        self._seen.update(m.id for m in fresh)
+        return "\n\n".join(m.text() for m in fresh if not m.deleted)
+
+
+@asynccontextmanager
+async def discord_driver(db_url: str, bank: Bank) -> AsyncIterator[DiscordDriver]:
+    # The Discord test kit (fake REST API, payloads, harness) lives beside its own tests.
+    kit = str(Path(__file__).parent / "discord")
+    if kit not in sys.path:
+        sys.path.insert(0, kit)
+    from fake_discord import FakeDiscord
+    from harness import start_bot
+    from payloads import Member
+
+    from bot.adapters.discord.app import use_api_base
+
+    fake = FakeDiscord()
+    previous = use_api_base(await fake.start())
+    bot = await start_bot(db_url, fake, bank, FakeClock())
+    try:
+        yield DiscordDriver(bot, Member(750000000000000009, "scenario"))
+    finally:
+        await bot.close()
+        use_api_base(previous)
+        await fake.stop()
 
 
 class SlackDriver:
