@@ -26,6 +26,7 @@ from bot.core.replies import ErrorNotice, QuestionCard
 log = structlog.get_logger(__name__)
 
 SLASH_COMMAND = "/interview"
+SESSION_COMMANDS = frozenset({"answer", "hint", "skip", "stop", "status", "mark"})
 
 
 class SlashCommands:
@@ -50,7 +51,12 @@ class SlashCommands:
             await self._begin(actor, person, request, respond)
             return
         core = self._front.core
-        place = await core.session_place(actor) or Place(channel_id=request.channel_id)
+        here = Place(channel_id=request.channel_id)
+        # An interview's commands act where it runs; the rest (daily, config …) on this channel.
+        if request.command_word in SESSION_COMMANDS:
+            place = await core.session_place(actor) or here
+        else:
+            place = here
         replies = await core.handle_text(actor, place, request.text, free_text_answers=False)
         await answer(self._front.messenger, respond, actor, person, place, replies)
 
