@@ -24,6 +24,7 @@ log = structlog.get_logger(__name__)
 
 if TYPE_CHECKING:
     from bot.core.clock import Clock
+    from bot.core.daily.schedule import DailyScheduler
     from bot.core.grading.judge import LLMJudge
     from bot.core.interview.deadlines import DeadlineWatcher
     from bot.core.messenger import Messenger
@@ -103,6 +104,7 @@ class Services:
     core: Core
     watcher: DeadlineWatcher
     clock: Clock
+    daily: DailyScheduler
 
 
 @asynccontextmanager
@@ -117,6 +119,7 @@ async def open_services(
     """Everything the core needs, opened and closed together. Call `start_watcher` when the
     front end can deliver (the start-up sweep may have timeouts to announce)."""
     from bot.core.clock import SystemClock
+    from bot.core.daily.schedule import DailyScheduler
     from bot.core.grading import build_offline_grader
     from bot.core.interview.deadlines import DeadlineWatcher
     from bot.core.service import Core
@@ -139,9 +142,13 @@ async def open_services(
         platforms=platforms,
         judge=judge,
     )
+    # The daily challenge's clock: one cron job per configured channel, re-read every minute.
+    daily = DailyScheduler(core.daily_poster, store, platforms)
+    core.daily.on_config_change = daily.changed
     try:
-        yield Services(settings, bank, store, core, watcher, clock)
+        yield Services(settings, bank, store, core, watcher, clock, daily)
     finally:
+        await daily.stop()
         await watcher.stop()
         await core.aclose()
         if judge is not None:
@@ -169,7 +176,10 @@ async def open_database(settings: Settings) -> Store:
 
 
 async def start_watcher(services: Services) -> None:
+    """Start what acts on its own: the deadline watcher and the daily scheduler (each with its
+    start-up sweep), once the front end can deliver."""
     await services.watcher.start(services.store.pending_deadlines, services.core.expire)
+    await services.daily.start()
 
 
 async def run_console(

@@ -9,7 +9,9 @@ racing its own timeout can never score twice.
 
 from __future__ import annotations
 
+from storage.daily import DailyStore
 from storage.engine import make_engine
+from storage.forget import ForgetStore
 from storage.members import MemberStore
 from storage.migrate import upgrade_engine
 from storage.reviews import ReviewStore
@@ -17,9 +19,9 @@ from storage.sessions import SessionStore
 from storage.standings import StandingsStore
 
 
-class Store(MemberStore, SessionStore, StandingsStore, ReviewStore):
-    """Typed access to members, sessions, attempts, standings and reviews. Build it with
-    open_store."""
+class Store(MemberStore, SessionStore, StandingsStore, ReviewStore, DailyStore, ForgetStore):
+    """Typed access to members, sessions, attempts, standings, reviews, the daily challenge
+    and forget-me. Build it with open_store."""
 
 
 async def open_store(url: str) -> Store:

@@ -56,6 +56,7 @@ from bot.core.commands import (
     Stop,
     Topics,
 )
+from bot.core.daily.grammar import parse_config, parse_daily, parse_forget
 from content.schema import Topic
 
 TopicLookup = Callable[[str], Topic | None]
@@ -98,6 +99,16 @@ COMMAND_ALIASES: dict[str, str] = {
     "lang": "lang",
     "language": "lang",
     "语言": "lang",
+    "daily": "daily",
+    "每日": "daily",
+    "每日一题": "daily",
+    "config": "config",
+    "设置": "config",
+    "配置": "config",
+    "forget-me": "forget-me",
+    "forgetme": "forget-me",
+    "forget_me": "forget-me",
+    "删除我的数据": "forget-me",
     "help": "help",
     "?": "help",
     "帮助": "help",
@@ -258,6 +269,12 @@ class CommandParser:
             return self._parse_start(rest)
         if name == "review":
             return self._parse_review(rest)
+        if name == "daily":
+            return parse_daily(rest)
+        if name == "config":
+            return parse_config(rest)
+        if name == "forget-me":
+            return parse_forget(rest)
         words = _tokens(rest)
         if name == "mark":
             return _parse_mark(words)

@@ -18,6 +18,12 @@ from bot.core.commands import (
     Actor,
     Answer,
     Command,
+    ConfigDaily,
+    ConfigMe,
+    ConfigShow,
+    Daily,
+    DailyAnswer,
+    ForgetMe,
     Help,
     Hint,
     Lang,
@@ -35,6 +41,8 @@ from bot.core.commands import (
     Topics,
 )
 from bot.core.context import MemberContext
+from bot.core.daily.poster import DailyPoster
+from bot.core.daily.service import DailyService
 from bot.core.grading import Grader
 from bot.core.grammar import CommandParser
 from bot.core.i18n import DEFAULT_LOCALE, normalize_locale, t
@@ -73,6 +81,7 @@ class Core:
         self.parser = CommandParser(bank.find_topic)
         self._members = MemberCache()
         reviews = ReviewSchedule(store)
+        shared_rng = rng or random.Random()
         self.interviews = InterviewService(
             bank=bank,
             store=store,
@@ -80,17 +89,36 @@ class Core:
             clock=clock,
             deadlines=deadlines,
             messenger=messenger,
-            rng=rng or random.Random(),
+            rng=shared_rng,
             platforms=platforms,
             members=self._members,
             judge=judge,
             reviews=reviews,
         )
+        zone = timezone or ZoneInfo("Asia/Shanghai")
         self.standings = StandingsService(
             bank=bank,
             store=store,
-            timezone=timezone or ZoneInfo("Asia/Shanghai"),
+            timezone=zone,
             reviews=reviews,
+        )
+        # The daily challenge: the poster is driven by the scheduler built in runtime.py.
+        self.daily_poster = DailyPoster(
+            bank=bank,
+            store=store,
+            clock=clock,
+            messenger=messenger,
+            rng=shared_rng,
+            platforms=platforms,
+        )
+        self.daily = DailyService(
+            bank=bank,
+            store=store,
+            grader=grader,
+            clock=clock,
+            poster=self.daily_poster,
+            reviews=reviews,
+            default_timezone=zone.key,
         )
 
     # ---- entry points ---------------------------------------------------------------------
@@ -151,6 +179,7 @@ class Core:
     async def aclose(self) -> None:
         """Shutdown: let judge calls under way finish briefly (their offline grades are stored)."""
         await self.interviews.aclose()
+        await self.daily_poster.aclose()
 
     async def expire(self, attempt_id: int, offline: bool) -> None:
         """The deadline watcher's handler."""
@@ -202,6 +231,21 @@ class Core:
                 return list(await self.standings.stats(ctx, self._clock.now()))
             case Lang(locale=locale):
                 return list(await self._set_language(ctx, locale))
+            case ConfigDaily():
+                return await self.daily.config_daily(ctx, command)
+            case ConfigShow():
+                return await self.daily.config_show(ctx)
+            case ConfigMe(show_name=show_name):
+                return await self.daily.config_me(ctx, show_name)
+            case Daily():
+                return await self.daily.daily(ctx)
+            case DailyAnswer(post_id=post_id, text=text):
+                return await self.daily.answer(ctx, post_id, text)
+            case ForgetMe(confirm=confirm):
+                replies = await self.daily.forget_me(ctx, confirm)
+                if confirm:
+                    self._members.forget(ctx.member.key)
+                return replies
             case Help(command=name):
                 return [help_view(ctx.locale, name)]
         raise TypeError(f"unhandled command {command!r}")  # pragma: no cover - exhaustive

@@ -24,11 +24,13 @@ from bot.adapters.console.render import render_all
 from bot.core.commands import Actor, Place
 from bot.core.i18n import t
 from bot.core.messenger import ChannelRef, PostPace
-from bot.core.replies import Notice, QuestionCard, Reply, Summary
+from bot.core.replies import DailyCard, Notice, QuestionCard, Reply, Summary
 from bot.core.service import Core
 
 PLATFORM = "console"
 WORKSPACE = "local"
+# The console stands for one channel of its workspace: the daily question is posted here.
+CHANNEL = "console"
 PROMPT = "> "
 # How often a script that reached end of input re-checks that its interview is still open (a
 # safety net only: the Summary delivered by the deadline watcher normally ends the wait).
@@ -71,7 +73,11 @@ class ConsoleOutput:
         return f"console-{self._posts}"
 
     async def edit(self, channel: ChannelRef, message_id: str, replies: Sequence[Reply]) -> None:
-        await self.deliver(console_actor(self._user_id), Place(), replies)
+        # A terminal cannot change what it printed: reprinting the card for every new answer
+        # would bury the conversation, so only "answers are closed" is shown again.
+        closed = [r for r in replies if isinstance(r, DailyCard) and r.closed]
+        if closed:
+            await self.deliver(console_actor(self._user_id), Place(), closed)
 
     async def deliver(self, actor: Actor, place: Place, views: Sequence[Reply]) -> None:
         if actor.platform != PLATFORM or actor.user_id != self._user_id:
@@ -162,7 +168,7 @@ class ConsoleApp:
         self._core = core
         self._out = output
         self._actor = actor
-        self._place = Place()
+        self._place = Place(channel_id=CHANNEL)
         self._lines = StdinLines(stdin or sys.stdin)
         self._exit_at_eof = exit_at_eof
 
@@ -224,4 +230,7 @@ class ConsoleApp:
 
 
 def console_actor(user: str) -> Actor:
-    return Actor(platform=PLATFORM, workspace_id=WORKSPACE, user_id=user, display_name=user)
+    # The console user owns their workspace: they may configure its daily question.
+    return Actor(
+        platform=PLATFORM, workspace_id=WORKSPACE, user_id=user, display_name=user, is_admin=True
+    )
