@@ -36,6 +36,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import structlog
 
@@ -45,6 +46,7 @@ from bot.core.grading import build_offline_grader
 from bot.core.interview.deadlines import DeadlineWatcher
 from bot.core.replies import Feedback, QuestionCard, Reply
 from bot.core.service import Core
+from bot.runtime import build_core
 from content.loader import Bank, load_bank
 from storage import Store, open_store
 
@@ -241,13 +243,14 @@ async def main_async(args: argparse.Namespace) -> dict[str, object]:
         clock = SystemClock()
         watcher = DeadlineWatcher(clock)
         messenger = TimingMessenger()
-        core = Core(
+        core = build_core(
             bank=bank,
             store=store,
             grader=build_offline_grader(bank),
             clock=clock,
             messenger=messenger,
             deadlines=watcher,
+            timezone=ZoneInfo("Asia/Shanghai"),
             platforms=frozenset({"bench"}),
         )
         await watcher.start(store.pending_deadlines, core.expire)

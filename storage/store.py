@@ -9,7 +9,9 @@ racing its own timeout can never score twice.
 
 from __future__ import annotations
 
-from storage.daily import DailyStore
+from storage.daily_answers import DailyAnswerStore
+from storage.daily_configs import DailyConfigStore
+from storage.daily_posts import DailyPostStore
 from storage.engine import make_engine
 from storage.forget import ForgetStore
 from storage.members import MemberStore
@@ -19,7 +21,16 @@ from storage.sessions import SessionStore
 from storage.standings import StandingsStore
 
 
-class Store(MemberStore, SessionStore, StandingsStore, ReviewStore, DailyStore, ForgetStore):
+class Store(
+    MemberStore,
+    SessionStore,
+    StandingsStore,
+    ReviewStore,
+    DailyConfigStore,
+    DailyPostStore,
+    DailyAnswerStore,
+    ForgetStore,
+):
     """Typed access to members, sessions, attempts, standings, reviews, the daily challenge
     and forget-me. Build it with open_store."""
 

@@ -1,4 +1,4 @@
-"""The one entry point front ends call: `await core.handle(actor, place, command) -> views`.
+"""The one entry point front ends call: `await core.handle(actor, place, command) -> replies`.
 
 Text front ends (console, Slack) call `handle_text`, which parses with the shared grammar first.
 Whatever goes wrong inside, the member gets an ErrorNotice and the log gets the traceback with
@@ -7,8 +7,8 @@ context; a traceback never reaches a user.
 
 from __future__ import annotations
 
-import random
-from zoneinfo import ZoneInfo
+import asyncio
+from collections.abc import Awaitable, Callable
 
 import structlog
 
@@ -32,6 +32,7 @@ from bot.core.commands import (
     Mark,
     ParseError,
     Place,
+    QuestionRef,
     Review,
     Skip,
     Start,
@@ -41,14 +42,15 @@ from bot.core.commands import (
     Topics,
 )
 from bot.core.context import MemberContext
-from bot.core.daily.poster import DailyPoster
 from bot.core.daily.service import DailyService
-from bot.core.grading import Grader
 from bot.core.grammar import CommandParser
-from bot.core.i18n import DEFAULT_LOCALE, normalize_locale, t
-from bot.core.interview.service import DeadlineSink, GradeRefiner, InterviewService
-from bot.core.messenger import Messenger
-from bot.core.replies import ErrorNotice, Reply
+from bot.core.i18n import normalize_locale
+from bot.core.interview.expiry import Expiry
+from bot.core.interview.refine import BackgroundJudge
+from bot.core.interview.service import InterviewService
+from bot.core.notices import error
+from bot.core.replies import Reply
+from bot.core.review.mark import MarkService
 from bot.core.review.schedule import ReviewSchedule
 from bot.core.standings.service import StandingsService, help_view
 from content.loader import Bank
@@ -58,78 +60,54 @@ from storage.models import MemberKey
 log = structlog.get_logger(__name__)
 
 
+async def _ready(replies: list[Reply]) -> list[Reply]:
+    return replies
+
+
+# How long shutdown waits for queued review writes.
+SHUTDOWN_DRAIN_S = 5.0
+
+
 class Core:
+    """Routes each command to the service that owns it; built by `bot.runtime.build_core`."""
+
     def __init__(
         self,
         *,
         bank: Bank,
-        store: Store,
-        grader: Grader,
         clock: Clock,
-        messenger: Messenger,
-        deadlines: DeadlineSink,
-        default_locale: Locale = DEFAULT_LOCALE,
-        timezone: ZoneInfo | None = None,
-        rng: random.Random | None = None,
-        platforms: frozenset[str] | None = None,
-        judge: GradeRefiner | None = None,
+        store: Store,
+        members: MemberCache,
+        interviews: InterviewService,
+        expiry: Expiry,
+        marks: MarkService,
+        standings: StandingsService,
+        reviews: ReviewSchedule,
+        judge: BackgroundJudge | None,
+        default_locale: Locale,
+        daily: DailyService,
     ) -> None:
-        self._bank = bank
         self._store = store
         self._clock = clock
         self._default_locale = default_locale
         self.parser = CommandParser(bank.find_topic)
-        self._members = MemberCache()
-        reviews = ReviewSchedule(store)
-        shared_rng = rng or random.Random()
-        self.interviews = InterviewService(
-            bank=bank,
-            store=store,
-            grader=grader,
-            clock=clock,
-            deadlines=deadlines,
-            messenger=messenger,
-            rng=shared_rng,
-            platforms=platforms,
-            members=self._members,
-            judge=judge,
-            reviews=reviews,
-        )
-        zone = timezone or ZoneInfo("Asia/Shanghai")
-        self.standings = StandingsService(
-            bank=bank,
-            store=store,
-            timezone=zone,
-            reviews=reviews,
-        )
-        # The daily challenge: the poster is driven by the scheduler built in runtime.py.
-        self.daily_poster = DailyPoster(
-            bank=bank,
-            store=store,
-            clock=clock,
-            messenger=messenger,
-            rng=shared_rng,
-            platforms=platforms,
-        )
-        self.daily = DailyService(
-            bank=bank,
-            store=store,
-            grader=grader,
-            clock=clock,
-            poster=self.daily_poster,
-            reviews=reviews,
-            default_timezone=zone.key,
-        )
+        self._members = members
+        self.interviews = interviews
+        self._expiry = expiry
+        self._marks = marks
+        self.standings = standings
+        self._reviews = reviews
+        self.judge = judge
+        self.daily = daily
+        # Driven by the scheduler built in runtime.py (and by tests directly).
+        self.daily_poster = daily.poster
 
     # ---- entry points ---------------------------------------------------------------------
 
     async def handle(self, actor: Actor, place: Place, command: Command) -> list[Reply]:
-        ctx: MemberContext | None = None
-        try:
-            ctx = await self._context(actor, place)
-            return await self._dispatch(ctx, command)
-        except Exception:
-            return self._failed(actor, ctx, command.kind)
+        return await self._guarded(
+            actor, place, command.kind, lambda ctx: self._dispatch(ctx, command)
+        )
 
     async def handle_text(
         self, actor: Actor, place: Place, text: str, *, free_text_answers: bool
@@ -139,30 +117,13 @@ class Core:
         With free_text_answers (the console), a line that starts with a command word but does
         not fit it is taken as an answer when the member has a question open.
         """
-        ctx: MemberContext | None = None
-        try:
-            ctx = await self._context(actor, place)
-            parsed = self.parser.parse(text, free_text_answers=free_text_answers)
-            if isinstance(parsed, ParseError):
-                if (
-                    free_text_answers
-                    and parsed.could_be_answer
-                    and await self.interviews.has_active_session(ctx.member.id)
-                ):
-                    return await self._dispatch(ctx, Answer(text=text.strip()))
-                return self.parse_error_views(ctx, parsed)
-            return await self._dispatch(ctx, parsed)
-        except Exception:
-            return self._failed(actor, ctx, "text")
+        return await self._guarded(
+            actor, place, "text", lambda ctx: self._text(ctx, text, free_text_answers)
+        )
 
     async def resume(self, actor: Actor, place: Place) -> list[Reply]:
         """What to show a member who (re)opens a front end: their session, or a welcome."""
-        ctx: MemberContext | None = None
-        try:
-            ctx = await self._context(actor, place)
-            return await self.interviews.resume(ctx)
-        except Exception:
-            return self._failed(actor, ctx, "resume")
+        return await self._guarded(actor, place, "resume", self.interviews.resume)
 
     async def set_locale(self, actor: Actor, locale: Locale) -> None:
         """Remember a member's language (e.g. `console --lang en`)."""
@@ -176,19 +137,88 @@ class Core:
         ctx = await self._context(actor, Place())
         return await self.interviews.has_active_session(ctx.member.id)
 
+    async def workspace_of(
+        self, *, session_id: str | None = None, attempt_id: int | None = None
+    ) -> str | None:
+        """The workspace a session (or an attempt's session) belongs to: a button pressed in a
+        DM, where the platform names no workspace, still acts for the member who owns it."""
+        if session_id is None and attempt_id is not None:
+            attempt = await self._store.get_attempt(attempt_id)
+            session_id = attempt.session_id if attempt is not None else None
+        session = await self._store.get_session(session_id) if session_id else None
+        return session.workspace_id if session is not None else None
+
+    async def explain(self, actor: Actor, place: Place, parsed: ParseError) -> list[Reply]:
+        """A front end with typed options (Discord) found a value out of range: the same
+        localized message the text grammar gives."""
+        return await self._guarded(
+            actor, place, "explain", lambda ctx: _ready(self.parse_error_views(ctx, parsed))
+        )
+
+    async def session_place(self, actor: Actor) -> Place | None:
+        """Where the member's open interview lives (the channel and thread it started in), or
+        None: chat front ends post its questions there whichever channel a command came from."""
+        ctx = await self._context(actor, Place())
+        return await self.interviews.session_place(ctx.member.id)
+
+    async def check_button(self, actor: Actor, at: QuestionRef) -> Reply | None:
+        """None while `at` is the actor's open question, else the "closed" / "not yours" reply;
+        changes nothing (an answer modal is opened only for an open question)."""
+        ctx = await self._context(actor, Place())
+        return await self.interviews.check_button(ctx, at)
+
     async def aclose(self) -> None:
-        """Shutdown: let judge calls under way finish briefly (their offline grades are stored)."""
-        await self.interviews.aclose()
+        """Shutdown: queued review writes land, judge calls under way finish briefly (their
+        offline grades are stored)."""
+        try:
+            async with asyncio.timeout(SHUTDOWN_DRAIN_S):
+                await self._reviews.settle()
+        except TimeoutError:
+            log.warning("review.unsettled_at_shutdown")
+        if self.judge is not None:
+            await self.judge.aclose()
         await self.daily_poster.aclose()
+
+    async def wait_background(self) -> None:
+        """Until every judge call under way has finished (tests)."""
+        if self.judge is not None:
+            await self.judge.wait()
 
     async def expire(self, attempt_id: int, offline: bool) -> None:
         """The deadline watcher's handler."""
         try:
-            await self.interviews.expire(attempt_id, offline)
+            await self._expiry.expire(attempt_id, offline)
         except Exception:
             log.exception("core.expire_failed", attempt_id=attempt_id, offline=offline)
 
     # ---- internals ------------------------------------------------------------------------
+
+    async def _guarded(
+        self,
+        actor: Actor,
+        place: Place,
+        what: str,
+        work: Callable[[MemberContext], Awaitable[list[Reply]]],
+    ) -> list[Reply]:
+        """Run `work` for the member; whatever goes wrong, they get an ErrorNotice, not a trace."""
+        ctx: MemberContext | None = None
+        try:
+            ctx = await self._context(actor, place)
+            return await work(ctx)
+        except Exception:
+            return self._failed(actor, ctx, what)
+
+    async def _text(self, ctx: MemberContext, text: str, free_text_answers: bool) -> list[Reply]:
+        parsed = self.parser.parse(text, free_text_answers=free_text_answers)
+        if isinstance(parsed, ParseError):
+            if (
+                free_text_answers
+                and parsed.could_be_answer
+                and await self.interviews.has_active_session(ctx.member.id)
+            ):
+                return await self._dispatch(ctx, Answer(text=text.strip()))
+            return self.parse_error_views(ctx, parsed)
+        return await self._dispatch(ctx, parsed)
 
     async def _context(self, actor: Actor, place: Place) -> MemberContext:
         key = MemberKey(
@@ -212,7 +242,7 @@ class Core:
             case Review():
                 return await interviews.review(ctx, command)
             case Mark():
-                return await interviews.mark(ctx, command)
+                return await self._marks.mark(ctx, command)
             case Answer(text=text, at=at):
                 return await interviews.answer(ctx, text, at)
             case Hint(at=at):
@@ -255,18 +285,15 @@ class Core:
         self._members.forget(ctx.member.key)
         return list(views)
 
-    def parse_error_views(self, ctx: MemberContext, error: ParseError) -> list[Reply]:
+    def parse_error_views(self, ctx: MemberContext, parsed: ParseError) -> list[Reply]:
         loc = ctx.locale
-        if error.code == "unknown_topic":
-            return [self.interviews.unknown_topic(ctx, str(error.params.get("name", "")))]
-        if error.code in ("unknown_command", "unknown_help_topic"):
-            text = t(loc, f"error.{error.code}", **error.params)
-            return [ErrorNotice(locale=loc, code=error.code, text=text), help_view(loc, None)]
-        params: dict[str, object] = dict(error.params)
-        params.setdefault("command", error.command or "")
-        text = t(loc, f"error.{error.code}", **params)
-        views: list[Reply] = [ErrorNotice(locale=loc, code=error.code, text=text)]
-        return views
+        if parsed.code == "unknown_topic":
+            return [self.interviews.unknown_topic(ctx, str(parsed.params.get("name", "")))]
+        if parsed.code in ("unknown_command", "unknown_help_topic"):
+            return [error(loc, parsed.code, **parsed.params), help_view(loc, None)]
+        params: dict[str, object] = dict(parsed.params)
+        params.setdefault("command", parsed.command or "")
+        return [error(loc, parsed.code, **params)]
 
     def _failed(self, actor: Actor, ctx: MemberContext | None, what: str) -> list[Reply]:
         # Context, never content: no answer text, no tokens.
@@ -278,4 +305,4 @@ class Core:
             user_id=actor.user_id,
         )
         locale = ctx.locale if ctx is not None else self._default_locale
-        return [ErrorNotice(locale=locale, code="internal", text=t(locale, "error.internal"))]
+        return [error(locale, "internal")]

@@ -208,6 +208,48 @@ def merge(
     member_id: int,
 ) -> DailyConfigValues | Problem:
     """The configuration `command` asks for, on top of `existing` (or the defaults)."""
+    when = _when(command, existing, default_timezone)
+    if isinstance(when, Problem):
+        return when
+    hour, minute, zone, days = when
+    topics = existing.topics if existing else None
+    if command.topics is not None:
+        found_topics = _topics(command.topics, find_topic)
+        if isinstance(found_topics, Problem):
+            return found_topics
+        topics = found_topics
+    difficulty = existing.difficulty if existing else None
+    if command.difficulty is not None:
+        level = _difficulty(command.difficulty)
+        if isinstance(level, Problem):
+            return level
+        difficulty = level
+    window_s = existing.window_s if existing else None
+    if command.window is not None:
+        window = _window(command.window)
+        if isinstance(window, Problem):
+            return window
+        window_s = window
+    digest = command.digest if command.digest is not None else bool(existing and existing.digest)
+    return DailyConfigValues(
+        enabled=True,
+        post_hour=hour,
+        post_minute=minute,
+        timezone=zone,
+        days=days,
+        topics=topics,
+        difficulty=difficulty,
+        window_s=window_s,
+        digest=digest,
+        locale=locale,
+        set_by_member_id=member_id,
+    )
+
+
+def _when(
+    command: ConfigDaily, existing: DailyConfigRecord | None, default_timezone: str
+) -> tuple[int, int, str, str] | Problem:
+    """Hour, minute, zone and weekdays: the command's where given, else what was set."""
     hour = existing.post_hour if existing else None
     minute = existing.post_minute if existing else 0
     if command.time is not None:
@@ -229,37 +271,7 @@ def merge(
         if parsed_days is None:
             return Problem("daily_bad_days", {"value": command.days[:40]})
         days = parsed_days
-    topics = existing.topics if existing else None
-    if command.topics is not None:
-        found_topics = _topics(command.topics, find_topic)
-        if isinstance(found_topics, Problem):
-            return found_topics
-        topics = found_topics
-    difficulty = existing.difficulty if existing else None
-    if command.difficulty is not None:
-        level = _difficulty(command.difficulty)
-        if isinstance(level, Problem):
-            return level
-        difficulty = level
-    window_s = existing.window_s if existing else None
-    if command.window is not None:
-        window = _window(command.window)
-        if isinstance(window, Problem):
-            return window
-        window_s = window
-    return DailyConfigValues(
-        enabled=True,
-        post_hour=hour,
-        post_minute=minute,
-        timezone=zone,
-        days=days,
-        topics=topics,
-        difficulty=difficulty,
-        window_s=window_s,
-        digest=command.digest if command.digest is not None else bool(existing and existing.digest),
-        locale=locale,
-        set_by_member_id=member_id,
-    )
+    return hour, minute, zone, days
 
 
 def _topics(text: str, find_topic: Callable[[str], Topic | None]) -> list[str] | None | Problem:

@@ -26,7 +26,7 @@ from bot.core.review.schedule import ReviewSchedule
 from bot.core.scoring import capped_score, points_for
 from content.loader import Bank
 from storage import Store
-from storage.daily import DailyAlreadyAnswered
+from storage.daily_answers import DailyAlreadyAnswered
 from storage.daily_models import ChannelKey, DailyPostRecord
 
 log = structlog.get_logger(__name__)
@@ -49,7 +49,7 @@ class DailyService:
         self._store = store
         self._grader = grader
         self._clock = clock
-        self._poster = poster
+        self.poster = poster
         self._reviews = reviews
         self._default_timezone = default_timezone
         # Set by runtime.py: rebuild the scheduler's jobs at once in this process.
@@ -196,7 +196,7 @@ class DailyService:
             raise RuntimeError(f"daily answer {attempt_id} vanished")
         log.info("daily.answered", post_id=post.id, member_id=ctx.member.id, score=score)
         self._reviews.record_later(attempt)
-        self._poster.refresh_card_later(post.id)
+        self.poster.refresh_card_later(post.id)
         feedback = present.feedback(
             self._bank, session, attempt, question, locale=ctx.locale, earlier_points=earned
         )
