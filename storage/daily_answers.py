@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from storage.base import StoreBase, aware_utc
-from storage.daily_models import ChannelKey, DailyAnswerRow, DailyPostRecord, StreakDay
+from storage.daily_models import DailyAnswerRow, DailyPostRecord, StreakDay
 from storage.errors import StoreError
 from storage.tables import (
     attempts,
@@ -161,7 +161,9 @@ class DailyAnswerStore(StoreBase):
             rows = (await conn.execute(query)).mappings().all()
         return [DailyAnswerRow.model_validate(dict(row)) for row in rows]
 
-    async def daily_history(self, member_id: int, workspace: ChannelKey) -> list[StreakDay]:
+    async def daily_history(
+        self, member_id: int, *, platform: str, workspace_id: str
+    ) -> list[StreakDay]:
         """Every posted day of the workspace's channels the member answered in, oldest first,
         with the member's score (None on days they did not answer)."""
         answered_channels = (
@@ -186,8 +188,8 @@ class DailyAnswerStore(StoreBase):
                 ).outerjoin(attempts, attempts.c.id == daily_answers.c.attempt_id)
             )
             .where(
-                (daily_posts.c.platform == workspace.platform)
-                & (daily_posts.c.workspace_id == workspace.workspace_id)
+                (daily_posts.c.platform == platform)
+                & (daily_posts.c.workspace_id == workspace_id)
                 & (daily_posts.c.state == "posted")
                 & daily_posts.c.channel_id.in_(answered_channels)
             )

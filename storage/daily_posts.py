@@ -46,6 +46,19 @@ class DailyPostStore(StoreBase):
             row = (await conn.execute(insert)).mappings().first()
         return None if row is None else _post(row)
 
+    async def claimed_daily_days(self, local_dates: set[str]) -> set[tuple[str, str, str, str]]:
+        """(platform, workspace, channel, local date) of every claim on these dates: what a
+        tick need not try to claim again (the unique key would refuse it anyway)."""
+        query = sa.select(
+            daily_posts.c.platform,
+            daily_posts.c.workspace_id,
+            daily_posts.c.channel_id,
+            daily_posts.c.local_date,
+        ).where(daily_posts.c.local_date.in_(sorted(local_dates)))
+        async with self._one.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return {(r.platform, r.workspace_id, r.channel_id, r.local_date) for r in rows}
+
     async def take_over_daily_post(
         self, post_id: int, *, now: datetime, lease_until: datetime
     ) -> DailyPostRecord | None:

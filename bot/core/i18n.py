@@ -233,6 +233,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "{position}. [{topic}] {question} — {score}/{max} · {time} · {outcome}",
         "{position}. [{topic}] {question} — {score}/{max} · {time} · {outcome}",
     ),
+    "summary.none": (
+        "本场 {planned} 题都没有作答，不计分。",
+        "None of the {planned} questions was answered; nothing was scored.",
+    ),
     "summary.total": (
         "共 {asked}/{planned} 题，总分 {score}/{possible}（平均 {average}），获得 {points} 积分",
         "{asked}/{planned} questions, total {score}/{possible} (average {average}), "

@@ -133,6 +133,9 @@ def _feedback(view: Feedback) -> str:
 def _summary(view: Summary) -> str:
     loc = view.locale
     lines = [RULE, t(loc, f"summary.{view.ended}")]
+    if view.asked == 0:
+        # Stopped before any answer: no totals, no "keep it up" for nothing done.
+        return "\n".join([*lines, t(loc, "summary.none", planned=view.planned)])
     for item in view.items:
         lines.append(
             t(
@@ -182,6 +185,18 @@ def _board(view: Board) -> str:
             attempts=row.attempts,
         )
         lines.append(line + (t(loc, "board.you") if row.is_you else ""))
+    if view.you is not None:
+        you = view.you
+        lines.append("…")
+        line = t(
+            loc,
+            "board.row",
+            rank=you.rank,
+            name=you.name,
+            points=format_number(you.points),
+            attempts=you.attempts,
+        )
+        lines.append(line + t(loc, "board.you"))
     return "\n".join(lines)
 
 
@@ -195,6 +210,8 @@ def _stats(view: StatsView) -> str:
         reviews.append(t(loc, "stats.reviews_due", count=view.reviews_due))
     elif view.next_review_in_s is not None:
         reviews.append(t(loc, "stats.next_review", when=format_span(loc, view.next_review_in_s)))
+    if view.best_streak:
+        reviews.append(t(loc, "stats.streak", current=view.current_streak, best=view.best_streak))
     lines = [
         t(loc, "stats.header"),
         t(

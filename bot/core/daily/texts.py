@@ -83,6 +83,10 @@ DAILY_CATALOGUE: dict[str, tuple[str, str]] = {
     "reveal.entry": ("{rank}. {name} · {score}", "{rank}. {name} · {score}"),
     "reveal.anonymous": ("一位成员", "a member"),
     "reveal.reference": ("参考答案：", "Reference answer:"),
+    "stats.streak": (
+        "每日一题连胜：当前 {current} 天，最佳 {best} 天",
+        "Daily streak: {current} now, best {best}",
+    ),
     # ---- configuration ---------------------------------------------------------------------
     "config.none": (
         "本频道还没有设置每日一题。管理员可以发送：config daily 09:00",

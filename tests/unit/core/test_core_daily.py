@@ -10,7 +10,7 @@ import pytest
 from core_harness import GOOD, BotProcess, kinds, only, start_process
 
 from bot.core.clock import FakeClock
-from bot.core.commands import Actor, Command, ConfigShow, Daily, DailyAnswer, Place
+from bot.core.commands import Actor, Command, ConfigShow, Daily, DailyAnswer, Place, Stats
 from bot.core.messenger import ChannelRef, DeliveryError, RecordingMessenger
 from bot.core.replies import (
     ConfigView,
@@ -20,6 +20,7 @@ from bot.core.replies import (
     Feedback,
     Notice,
     Reply,
+    StatsView,
 )
 from content.loader import Bank
 from storage.daily_models import ChannelKey, NewDailyPost
@@ -305,3 +306,22 @@ async def test_a_gone_channel_turns_its_config_off_and_tells_the_admin(
         assert [c.channel_id for c, _, _, _ in messenger.posts] == ["c2"]
     finally:
         await bot.crash()
+
+
+async def test_streaks_count_the_channels_posting_days_answered_well(bot: BotProcess) -> None:
+    # Weekdays only: Friday → Monday is consecutive for the channel.
+    await say(bot, SETUP + " days=mon-fri", admin=True)
+    scores: list[float] = []
+    for day in (0, 1, 2, 3, 4, 7, 8):  # Mon–Fri, then next Mon, Tue
+        await due(bot, DUE + timedelta(days=day))
+        card = only(await send(bot, Daily()), DailyCard)
+        text = "不知道" if day == 2 else GOOD[card.question_id]  # Wednesday: a weak answer
+        scores.append(only(await say(bot, f"daily {text}"), Feedback).score)
+    assert scores[2] < 60 <= min(scores[:2] + scores[3:])
+    stats = only(await send(bot, Stats()), StatsView)
+    assert (stats.current_streak, stats.best_streak) == (4, 4)  # Thu, Fri, Mon, Tue
+    # Wednesday's question is open and unanswered: the streak holds until it closes.
+    await due(bot, DUE + timedelta(days=9))
+    assert only(await send(bot, Stats()), StatsView).current_streak == 4
+    await due(bot, DUE + timedelta(days=10))
+    assert only(await send(bot, Stats()), StatsView).current_streak == 0
