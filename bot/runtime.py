@@ -27,10 +27,13 @@ log = structlog.get_logger(__name__)
 if TYPE_CHECKING:
     from bot.core.clock import Clock
     from bot.core.commands import Locale
+    from bot.core.daily.schedule import DailyScheduler
+    from bot.core.daily.service import DailyService
     from bot.core.grading import Grader
     from bot.core.interview.deadlines import DeadlineWatcher
     from bot.core.interview.ports import DeadlineSink, GradeRefiner
     from bot.core.messenger import Messenger
+    from bot.core.review.schedule import ReviewSchedule
     from bot.core.service import Core
     from bot.integrations.llm_judge import LLMJudge
     from content.loader import Bank
@@ -128,6 +131,8 @@ def build_core(
 
     members = MemberCache()
     reviews = ReviewSchedule(store)
+    rng = rng or random.Random()
+    daily = _build_daily(bank, store, grader, clock, messenger, rng, platforms, reviews, timezone)
     steps = SessionSteps(
         bank=bank,
         store=store,
@@ -146,15 +151,43 @@ def build_core(
         clock=clock,
         store=store,
         members=members,
-        interviews=InterviewService(
-            steps=steps, grader=grader, rng=rng or random.Random(), judge=background
-        ),
+        interviews=InterviewService(steps=steps, grader=grader, rng=rng, judge=background),
         expiry=Expiry(steps=steps, messenger=messenger, members=members),
         marks=MarkService(bank=bank, store=store, clock=clock, reviews=reviews),
         standings=StandingsService(bank=bank, store=store, timezone=timezone, reviews=reviews),
         reviews=reviews,
         judge=background,
         default_locale=default_locale,
+        daily=daily,
+    )
+
+
+def _build_daily(
+    bank: Bank,
+    store: Store,
+    grader: Grader,
+    clock: Clock,
+    messenger: Messenger,
+    rng: random.Random,
+    platforms: frozenset[str] | None,
+    reviews: ReviewSchedule,
+    timezone: ZoneInfo,
+) -> DailyService:
+    """The daily challenge: its commands, and (as `.poster`) what the scheduler drives."""
+    from bot.core.daily.poster import DailyPoster
+    from bot.core.daily.service import DailyService
+
+    poster = DailyPoster(
+        bank=bank, store=store, clock=clock, messenger=messenger, rng=rng, platforms=platforms
+    )
+    return DailyService(
+        bank=bank,
+        store=store,
+        grader=grader,
+        clock=clock,
+        poster=poster,
+        reviews=reviews,
+        default_timezone=timezone.key,
     )
 
 
@@ -166,6 +199,7 @@ class Services:
     core: Core
     watcher: DeadlineWatcher
     clock: Clock
+    daily: DailyScheduler
 
 
 @asynccontextmanager
@@ -180,6 +214,7 @@ async def open_services(
     """Everything the core needs, opened and closed together. Call `start_watcher` when the
     front end can deliver (the start-up sweep may have timeouts to announce)."""
     from bot.core.clock import SystemClock
+    from bot.core.daily.schedule import DailyScheduler
     from bot.core.grading import build_offline_grader
     from bot.core.interview.deadlines import DeadlineWatcher
 
@@ -201,9 +236,13 @@ async def open_services(
         platforms=platforms,
         judge=judge,
     )
+    # The daily challenge's clock: one cron job per configured channel, re-read every minute.
+    daily = DailyScheduler(core.daily_poster, store, platforms)
+    core.daily.on_config_change = daily.changed
     try:
-        yield Services(settings, bank, store, core, watcher, clock)
+        yield Services(settings, bank, store, core, watcher, clock, daily)
     finally:
+        await daily.stop()
         await watcher.stop()
         await core.aclose()
         if judge is not None:
@@ -231,7 +270,10 @@ async def open_database(settings: Settings) -> Store:
 
 
 async def start_watcher(services: Services) -> None:
+    """Start what acts on its own: the deadline watcher and the daily scheduler (each with its
+    start-up sweep), once the front end can deliver."""
     await services.watcher.start(services.store.pending_deadlines, services.core.expire)
+    await services.daily.start()
 
 
 async def run_console(

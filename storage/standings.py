@@ -1,6 +1,7 @@
 """Standings: leaderboards and a member's statistics, read from the attempts."""
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -23,16 +24,32 @@ class StandingsStore(StoreBase):
         workspace_id: str,
         since: datetime | None,
         limit: int = 10,
+        member_id: int | None = None,
     ) -> list[BoardRow]:
         """Points of finished attempts per member of one workspace, finished at or after `since`.
 
         Members with equal points share a rank; among them, whoever reached the total first
-        (earliest last finished attempt) is listed first.
+        (earliest last finished attempt) is listed first. With `member_id`, that member's own
+        row is appended when it is not among the first `limit` (and they have points).
         """
+        ranked = self._ranked(platform, workspace_id, since).subquery()
+        query = sa.select(ranked).order_by(ranked.c.position).limit(limit)
+        async with self._one.connect() as conn:
+            rows = [dict(row) for row in (await conn.execute(query)).mappings().all()]
+            if member_id is not None and all(row["member_id"] != member_id for row in rows):
+                mine = sa.select(ranked).where(ranked.c.member_id == member_id)
+                own = (await conn.execute(mine)).mappings().first()
+                if own is not None:
+                    rows.append(dict(own))
+        return [BoardRow.model_validate(row) for row in rows]
+
+    def _ranked(self, platform: str, workspace_id: str, since: datetime | None) -> sa.Select[Any]:
         conditions = [
             members.c.platform == platform,
             members.c.workspace_id == workspace_id,
             attempts.c.finished_at.is_not(None),
+            # A question open when its interview was stopped was never answered or asked out.
+            attempts.c.state != "stopped",
         ]
         if since is not None:
             conditions.append(attempts.c.finished_at >= aware_utc(since, "since"))
@@ -48,22 +65,16 @@ class StandingsStore(StoreBase):
             .group_by(attempts.c.member_id)
             .subquery()
         )
-        query = (
-            sa.select(
-                sa.func.rank().over(order_by=totals.c.points.desc()).label("rank"),
-                totals.c.member_id,
-                members.c.user_id,
-                members.c.display_name,
-                totals.c.points,
-                totals.c.attempts,
-            )
-            .join_from(totals, members, members.c.id == totals.c.member_id)
-            .order_by(totals.c.points.desc(), totals.c.last_at, totals.c.member_id)
-            .limit(limit)
-        )
-        async with self._one.connect() as conn:
-            rows = (await conn.execute(query)).mappings().all()
-        return [BoardRow.model_validate(dict(row)) for row in rows]
+        order = (totals.c.points.desc(), totals.c.last_at, totals.c.member_id)
+        return sa.select(
+            sa.func.rank().over(order_by=totals.c.points.desc()).label("rank"),
+            sa.func.row_number().over(order_by=order).label("position"),
+            totals.c.member_id,
+            members.c.user_id,
+            members.c.display_name,
+            totals.c.points,
+            totals.c.attempts,
+        ).join_from(totals, members, members.c.id == totals.c.member_id)
 
     async def member_stats(self, member_id: int) -> MemberStats:
         """Totals over the member's finished attempts, and per topic, weakest topic first."""
@@ -76,7 +87,11 @@ class StandingsStore(StoreBase):
                 sa.func.sum(sa.func.coalesce(attempts.c.score, 0.0)).label("score_sum"),
                 sa.func.sum(attempts.c.points).label("points"),
             )
-            .where((attempts.c.member_id == member_id) & attempts.c.finished_at.is_not(None))
+            .where(
+                (attempts.c.member_id == member_id)
+                & attempts.c.finished_at.is_not(None)
+                & (attempts.c.state != "stopped")
+            )
             .group_by(attempts.c.topic)
         )
         async with self._one.connect() as conn:

@@ -9,7 +9,11 @@ racing its own timeout can never score twice.
 
 from __future__ import annotations
 
+from storage.daily_answers import DailyAnswerStore
+from storage.daily_configs import DailyConfigStore
+from storage.daily_posts import DailyPostStore
 from storage.engine import make_engine
+from storage.forget import ForgetStore
 from storage.members import MemberStore
 from storage.migrate import upgrade_engine
 from storage.reviews import ReviewStore
@@ -17,9 +21,18 @@ from storage.sessions import SessionStore
 from storage.standings import StandingsStore
 
 
-class Store(MemberStore, SessionStore, StandingsStore, ReviewStore):
-    """Typed access to members, sessions, attempts, standings and reviews. Build it with
-    open_store."""
+class Store(
+    MemberStore,
+    SessionStore,
+    StandingsStore,
+    ReviewStore,
+    DailyConfigStore,
+    DailyPostStore,
+    DailyAnswerStore,
+    ForgetStore,
+):
+    """Typed access to members, sessions, attempts, standings, reviews, the daily challenge
+    and forget-me. Build it with open_store."""
 
 
 async def open_store(url: str) -> Store:

@@ -161,3 +161,93 @@ review_cards = sa.Table(
     # "What is due for this member now": member first, soonest due first.
     sa.Index("ix_review_cards_member_id_due_at", "member_id", "due_at"),
 )
+
+# ---- the daily challenge (migration 0003) ----------------------------------------------------
+
+DAILY_POST_STATES = ("claimed", "posted", "failed")
+
+# One daily challenge per channel: when and what it posts, and who set it.
+daily_configs = sa.Table(
+    "daily_configs",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("platform", sa.String(32), nullable=False),
+    sa.Column("workspace_id", sa.String(128), nullable=False),
+    sa.Column("channel_id", sa.String(128), nullable=False),
+    sa.Column("enabled", sa.Boolean, nullable=False),
+    sa.Column("post_hour", sa.Integer, nullable=False),
+    sa.Column("post_minute", sa.Integer, nullable=False),
+    sa.Column("timezone", sa.String(64), nullable=False),
+    sa.Column("days", sa.String(7), nullable=False),  # weekday digits, 0 = Monday: "01234"
+    sa.Column("topics", _json(), nullable=True),  # topic ids; NULL = every topic
+    sa.Column("difficulty", sa.Integer, nullable=True),
+    sa.Column("window_s", sa.Integer, nullable=True),  # NULL = until the next post
+    sa.Column("digest", sa.Boolean, nullable=False),
+    sa.Column("locale", sa.String(16), nullable=False),  # the language posts are written in
+    # The admin who set it (told when the bot has to turn it off); NULL once they forget-me.
+    sa.Column("set_by_member_id", sa.Integer, sa.ForeignKey("members.id"), nullable=True),
+    sa.Column("disabled_reason", sa.String(256), nullable=True),
+    sa.Column("updated_at", UTCDateTime(), nullable=False),
+    sa.UniqueConstraint("platform", "workspace_id", "channel_id"),
+    sa.Index("ix_daily_configs_platform_workspace_id", "platform", "workspace_id"),
+)
+
+# One row per channel and local day: inserted (claimed) before the post is sent, so the
+# unique key, not Python, makes a second process or a restart a no-op; the send's outcome
+# (message id or error) is recorded on the row.
+daily_posts = sa.Table(
+    "daily_posts",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("config_id", sa.Integer, sa.ForeignKey("daily_configs.id"), nullable=False),
+    sa.Column("platform", sa.String(32), nullable=False),
+    sa.Column("workspace_id", sa.String(128), nullable=False),
+    sa.Column("channel_id", sa.String(128), nullable=False),
+    sa.Column("local_date", sa.String(10), nullable=False),  # YYYY-MM-DD in the channel's zone
+    sa.Column("question_id", sa.String(128), nullable=False),
+    sa.Column("topic", sa.String(64), nullable=False),
+    sa.Column("difficulty", sa.Integer, nullable=False),
+    sa.Column("locale", sa.String(16), nullable=False),
+    sa.Column("due_at", UTCDateTime(), nullable=False),
+    sa.Column("closes_at", UTCDateTime(), nullable=False),
+    sa.Column("state", sa.String(16), nullable=False),
+    # Whoever holds an unexpired lease is sending (or waiting to retry); an expired lease on a
+    # 'claimed' row means its sender died: anyone may take it over.
+    sa.Column("lease_until", UTCDateTime(), nullable=True),
+    sa.Column("tries", sa.Integer, nullable=False),
+    sa.Column("message_id", sa.String(128), nullable=True),
+    sa.Column("error", sa.String(512), nullable=True),
+    sa.Column("posted_at", UTCDateTime(), nullable=True),
+    sa.Column("answers", sa.Integer, nullable=False),  # kept with each answer, for the card
+    sa.Column("reveal_lease_until", UTCDateTime(), nullable=True),
+    sa.Column("revealed_at", UTCDateTime(), nullable=True),
+    sa.Column("reveal_message_id", sa.String(128), nullable=True),
+    sa.UniqueConstraint("platform", "workspace_id", "channel_id", "local_date"),
+    sa.CheckConstraint(_in("state", DAILY_POST_STATES), name="state"),
+    sa.Index("ix_daily_posts_config_id", "config_id"),
+    sa.Index("ix_daily_posts_closes_at", "closes_at"),
+)
+
+# One graded answer per member per daily post (the unique key refuses a second). The answer
+# itself is an attempt of a one-question finished session, so it scores, counts on the boards
+# and feeds reviews like any interview answer.
+daily_answers = sa.Table(
+    "daily_answers",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("post_id", sa.Integer, sa.ForeignKey("daily_posts.id"), nullable=False),
+    sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id"), nullable=False),
+    sa.Column("attempt_id", sa.Integer, sa.ForeignKey("attempts.id"), nullable=False),
+    sa.Column("score", sa.Float, nullable=False),
+    sa.Column("answered_at", UTCDateTime(), nullable=False),
+    sa.UniqueConstraint("post_id", "member_id"),
+    sa.Index("ix_daily_answers_member_id", "member_id"),
+)
+
+# A member's own settings for the daily challenge (whether the reveal may name them).
+daily_member_prefs = sa.Table(
+    "daily_member_prefs",
+    metadata,
+    sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id"), primary_key=True),
+    sa.Column("show_name", sa.Boolean, nullable=False),
+)

@@ -127,6 +127,60 @@ class Mark(_Frozen):
     attempt_id: int | None = None
 
 
+class ConfigDaily(_Frozen):
+    """`config daily …`: a channel's daily challenge (workspace admins only).
+
+    Values arrive as the member typed them (or as a front end's typed options); the daily
+    service validates them, so every front end gets the same errors. None leaves a value as it
+    was (or its default for a new configuration).
+    """
+
+    kind: Literal["config_daily"] = "config_daily"
+    time: str | None = None  # "09:00"
+    timezone: str | None = None  # an IANA name, "Asia/Shanghai"
+    days: str | None = None  # "mon-fri", "mon,wed,fri", "daily", "weekdays"
+    topics: str | None = None  # "rag,fine-tuning", "all"
+    difficulty: int | str | None = None  # 1–3, easy/medium/hard, "any"
+    window: str | None = None  # "24h", "90m", "next" (until the next post)
+    digest: bool | None = None  # the Monday weekly digest
+    off: bool = False  # stop posting (the settings are kept)
+
+
+class ConfigShow(_Frozen):
+    """`config show`: this channel's daily settings and the member's own."""
+
+    kind: Literal["config_show"] = "config_show"
+
+
+class ConfigMe(_Frozen):
+    """`config me show-name=on|off`: whether the reveal may name the member."""
+
+    kind: Literal["config_me"] = "config_me"
+    show_name: bool | None = None  # None: show the member's settings
+
+
+class Daily(_Frozen):
+    """`daily`: today's question in this channel, and the member's answer if they gave one."""
+
+    kind: Literal["daily"] = "daily"
+
+
+class DailyAnswer(_Frozen):
+    """An answer to a daily question: the Answer button's modal carries its post; text typed
+    in a channel (`daily <answer>`) means that channel's open question."""
+
+    kind: Literal["daily_answer"] = "daily_answer"
+    post_id: int | None = None
+    text: str
+
+
+class ForgetMe(_Frozen):
+    """`forget-me`: None asks for confirmation, True deletes everything, False cancels."""
+
+    kind: Literal["forget_me"] = "forget_me"
+    confirm: bool | None = None
+
+
 class Help(_Frozen):
     kind: Literal["help"] = "help"
     command: str | None = None  # a canonical command name ("start"), None for the overview
@@ -145,6 +199,12 @@ Command = Annotated[
     | Leaderboard
     | Stats
     | Lang
+    | ConfigDaily
+    | ConfigShow
+    | ConfigMe
+    | Daily
+    | DailyAnswer
+    | ForgetMe
     | Help,
     Field(discriminator="kind"),
 ]
@@ -162,6 +222,9 @@ COMMAND_NAMES: tuple[str, ...] = (
     "topics",
     "leaderboard",
     "stats",
+    "daily",
+    "config",
+    "forget-me",
     "lang",
     "help",
 )
@@ -183,6 +246,10 @@ ParseErrorCode = Literal[
     "bad_locale",
     "bad_mark",
     "unknown_help_topic",
+    "config_usage",  # `config` without daily/show/me
+    "bad_config_key",  # a key `config daily` does not know
+    "bad_switch",  # on/off expected
+    "bad_forget",  # forget-me takes confirm or cancel
 ]
 
 

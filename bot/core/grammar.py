@@ -18,8 +18,10 @@ Rules (the help texts in i18n.py say the same to users):
   of the line verbatim; `leaderboard [week|month|all]` (default week); `lang zh|en`;
   `mark low|high` (`自评 偏低|偏高`); `help [command]`.
 - Where free text is an answer (the console), a line whose first word is not a command is an
-  Answer; a line that starts with a command word but does not fit that command is reported
-  with `could_be_answer=True`, so the core may take it as an answer while a question is open.
+  Answer; a line that starts with a command word but does not have that command's shape at
+  all (`hint me please`) is reported with `could_be_answer=True`, so the core may take it as
+  an answer while a question is open. A line in the command's shape whose values are wrong
+  (`start rag 3 10`, `start topic=nope`) is the command's error, never an answer.
   A leading "/" always means "this is a command".
 """
 
@@ -56,6 +58,7 @@ from bot.core.commands import (
     Stop,
     Topics,
 )
+from bot.core.daily.grammar import parse_config, parse_daily, parse_forget
 from content.schema import Topic
 
 TopicLookup = Callable[[str], Topic | None]
@@ -98,6 +101,16 @@ COMMAND_ALIASES: dict[str, str] = {
     "lang": "lang",
     "language": "lang",
     "语言": "lang",
+    "daily": "daily",
+    "每日": "daily",
+    "每日一题": "daily",
+    "config": "config",
+    "设置": "config",
+    "配置": "config",
+    "forget-me": "forget-me",
+    "forgetme": "forget-me",
+    "forget_me": "forget-me",
+    "删除我的数据": "forget-me",
     "help": "help",
     "?": "help",
     "帮助": "help",
@@ -241,7 +254,7 @@ class CommandParser:
                 return Answer(text=line.strip())
             return ParseError(code="unknown_command", params={"word": head[:40]})
         result = self._parse_command(name, rest.strip())
-        if isinstance(result, ParseError) and not slashed:
+        if isinstance(result, ParseError) and not slashed and _reads_as_prose(result, rest):
             return result.model_copy(update={"could_be_answer": True})
         return result
 
@@ -258,6 +271,12 @@ class CommandParser:
             return self._parse_start(rest)
         if name == "review":
             return self._parse_review(rest)
+        if name == "daily":
+            return parse_daily(rest)
+        if name == "config":
+            return parse_config(rest)
+        if name == "forget-me":
+            return parse_forget(rest)
         words = _tokens(rest)
         if name == "mark":
             return _parse_mark(words)
@@ -331,6 +350,45 @@ class CommandParser:
             return _bare_number(values, folded)
         topic_words.append(token)
         return None
+
+
+# Errors that mean "this is not that command's shape at all" (`hint me please`, `mark my
+# words`): typed while a question is open, the line may well be an answer. Every other error
+# is about a value in a command's own shape (`start rag 3 10`, `start topic=nope`): the member
+# meant the command and gets its error, never a grade.
+_PROSE_LIKE = frozenset(
+    {
+        "unexpected_args",
+        "missing_text",
+        "bad_period",
+        "bad_mark",
+        "bad_locale",
+        "unknown_help_topic",
+        "config_usage",
+        "bad_forget",
+    }
+)
+
+
+def _reads_as_prose(error: ParseError, rest: str) -> bool:
+    if error.code in _PROSE_LIKE:
+        return True
+    if error.code == "unknown_topic":
+        # `start with tokenization, then …` is prose; `start nope 3 10` or `start topic=nope`
+        # has the command's own arguments around the unknown name.
+        return not any(_is_argument(fold(token)) for token in _tokens(rest))
+    return False
+
+
+def _is_argument(folded: str) -> bool:
+    """A token only `start`/`review` arguments look like: key=value, a number, a duration,
+    a count with its unit, a difficulty word."""
+    return (
+        "=" in folded
+        or folded in DIFFICULTY_WORDS
+        or bool(_BARE_NUMBER.match(folded) or _COUNT_WITH_SUFFIX.match(folded))
+        or _duration(folded) is not None
+    )
 
 
 def _split_any_space(text: str) -> tuple[str, str, str]:

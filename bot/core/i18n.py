@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import TypeVar
 
 from bot.core.commands import Locale
+from bot.core.daily.texts import DAILY_CATALOGUE
 
 _T = TypeVar("_T")
 
@@ -28,7 +29,10 @@ _HELP_OVERVIEW_ZH = """\
   status / 状态               当前题目和剩余时间
   topics / 主题               可选主题及题量
   leaderboard [week|month|all] / 排行榜   本工作区排行榜（默认本周）
-  stats / 战绩                你的作答统计，最弱主题在前
+  stats / 战绩                你的作答统计，最弱主题在前，以及每日一题连胜
+  daily [回答] / 每日          本频道的每日一题；带上文字即作答
+  config … / 设置             每日一题设置（help config）；config me show-name=on|off
+  forget-me / 删除我的数据     删除你的全部数据（需再确认）
   lang zh|en / 语言           切换语言
   help [命令] / 帮助          查看某个命令的详细说明，例如：help start
   （控制台里输入 exit / 退出 离开，进行中的面试会保留）"""
@@ -46,7 +50,12 @@ Commands (English or Chinese, e.g. start / 开始):
   status                         the current question and the time left
   topics                         the topics you can choose, with question counts
   leaderboard [week|month|all]   your workspace's standings (default: this week)
-  stats                          your attempts and averages, weakest topic first
+  stats                          your attempts and averages, weakest topic first, and
+                                 your daily streak
+  daily [answer]                 this channel's daily question; with text, your answer
+  config …                       daily question settings (help config); config me
+                                 show-name=on|off
+  forget-me                      delete everything the bot keeps about you (asks first)
   lang zh|en                     switch language
   help [command]                 details of one command, e.g. help start
   (in the console, exit leaves; an interview in progress is kept)"""
@@ -223,6 +232,10 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "summary.line": (
         "{position}. [{topic}] {question} — {score}/{max} · {time} · {outcome}",
         "{position}. [{topic}] {question} — {score}/{max} · {time} · {outcome}",
+    ),
+    "summary.none": (
+        "本场 {planned} 题都没有作答，不计分。",
+        "None of the {planned} questions was answered; nothing was scored.",
     ),
     "summary.total": (
         "共 {asked}/{planned} 题，总分 {score}/{possible}（平均 {average}），获得 {points} 积分",
@@ -466,6 +479,7 @@ class Catalogue:
         return key in self._entries
 
 
+_CATALOGUE.update(DAILY_CATALOGUE)
 CORE_TEXTS = Catalogue(_CATALOGUE)
 
 

@@ -88,6 +88,8 @@ class Feedback(_Reply):
     refined: bool = False
     # The member's best points on this question before: only what beats it is earned again.
     earlier_points: float = 0.0
+    # Set when this is the feedback on a daily question's answer (the post's id).
+    daily_post_id: int | None = None
 
 
 class SummaryItem(BaseModel):
@@ -132,6 +134,9 @@ class Board(_Reply):
     period: Period
     since: datetime | None
     rows: list[BoardRowView]
+    # The asking member's own row when they are not among `rows` (None: they are, or have no
+    # points in the period).
+    you: BoardRowView | None = None
 
 
 class TopicStatView(BaseModel):
@@ -151,6 +156,9 @@ class StatsView(_Reply):
     by_topic: list[TopicStatView]  # weakest first
     reviews_due: int = 0
     next_review_in_s: int | None = None  # when nothing is due yet but something is scheduled
+    # Daily challenge: consecutive scheduled days answered with at least STREAK_MIN_SCORE.
+    current_streak: int = 0
+    best_streak: int = 0
 
 
 class TopicItem(BaseModel):
@@ -174,6 +182,85 @@ class HelpView(_Reply):
     text: str
 
 
+class DailyCard(_Reply):
+    """A channel's daily question: the post itself, its later edits, and `daily`'s answer."""
+
+    kind: Literal["daily_card"] = "daily_card"
+    post_id: int  # for the Answer button: ids.DailyAnswerAction(post_id)
+    local_date: str  # the channel's day this question is for, YYYY-MM-DD
+    question_id: str
+    question: str
+    topic_id: str
+    topic_name: str
+    difficulty: int
+    closes_at: AwareDatetime
+    answers: int  # how many members have answered so far
+    closed: bool  # answers are closed (the reveal is out or on its way)
+    # Only in the reply to `daily`, for the member who asked: their score, if they answered.
+    your_score: float | None = None
+
+
+class ScoreBand(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    low: int  # inclusive
+    high: int  # inclusive
+    count: int
+
+
+class RevealEntry(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str | None  # None: the member did not opt in (`config me show-name=on`): "a member"
+    score: float
+
+
+class DailyReveal(_Reply):
+    """Posted in reply to the daily post when its window closes."""
+
+    kind: Literal["daily_reveal"] = "daily_reveal"
+    post_id: int
+    local_date: str
+    question: str
+    topic_name: str
+    difficulty: int
+    reference_answer: str  # Markdown, as in the bank
+    answers: int
+    distribution: list[ScoreBand]  # 0–19 … 80–100, lowest first
+    best: list[RevealEntry]  # best scores first, ties by who answered first
+
+
+class ConfigView(_Reply):
+    """A channel's daily settings (`config show`, and the reply to `config daily …`)."""
+
+    kind: Literal["config"] = "config"
+    configured: bool  # False: this channel has no daily challenge
+    enabled: bool
+    channel_id: str | None
+    time: str | None  # "09:00"
+    timezone: str | None
+    days: list[int]  # 0 = Monday
+    topics: list[str]  # topic display names; empty = all topics
+    difficulty: int | None
+    window_s: int | None  # None: answers open until the next post
+    digest: bool
+    next_post_at: AwareDatetime | None
+    disabled_reason: str | None  # set when the bot turned it off (the channel is gone)
+    show_name: bool  # the asking member's own setting
+    text: str | None = None  # a localized sentence saying what just changed, if anything
+
+
+class ForgetConfirm(_Reply):
+    """The "are you sure" step of forget-me: what would be deleted."""
+
+    kind: Literal["forget_confirm"] = "forget_confirm"
+    attempts: int
+    sessions: int
+    review_cards: int
+    daily_answers: int
+    text: str  # the localized question, naming what will be removed and how to confirm
+
+
 class Notice(_Reply):
     kind: Literal["notice"] = "notice"
     code: str
@@ -195,6 +282,10 @@ Reply = Annotated[
     | StatsView
     | TopicsView
     | HelpView
+    | DailyCard
+    | DailyReveal
+    | ConfigView
+    | ForgetConfirm
     | Notice
     | ErrorNotice,
     Field(discriminator="kind"),

@@ -18,6 +18,12 @@ from bot.core.commands import (
     Actor,
     Answer,
     Command,
+    ConfigDaily,
+    ConfigMe,
+    ConfigShow,
+    Daily,
+    DailyAnswer,
+    ForgetMe,
     Help,
     Hint,
     Lang,
@@ -36,6 +42,7 @@ from bot.core.commands import (
     Topics,
 )
 from bot.core.context import MemberContext
+from bot.core.daily.service import DailyService
 from bot.core.grammar import CommandParser
 from bot.core.i18n import normalize_locale
 from bot.core.interview.expiry import Expiry
@@ -78,6 +85,7 @@ class Core:
         reviews: ReviewSchedule,
         judge: BackgroundJudge | None,
         default_locale: Locale,
+        daily: DailyService,
     ) -> None:
         self._store = store
         self._clock = clock
@@ -90,6 +98,9 @@ class Core:
         self.standings = standings
         self._reviews = reviews
         self.judge = judge
+        self.daily = daily
+        # Driven by the scheduler built in runtime.py (and by tests directly).
+        self.daily_poster = daily.poster
 
     # ---- entry points ---------------------------------------------------------------------
 
@@ -166,6 +177,7 @@ class Core:
             log.warning("review.unsettled_at_shutdown")
         if self.judge is not None:
             await self.judge.aclose()
+        await self.daily_poster.aclose()
 
     async def wait_background(self) -> None:
         """Until every judge call under way has finished (tests)."""
@@ -249,6 +261,21 @@ class Core:
                 return list(await self.standings.stats(ctx, self._clock.now()))
             case Lang(locale=locale):
                 return list(await self._set_language(ctx, locale))
+            case ConfigDaily():
+                return await self.daily.config_daily(ctx, command)
+            case ConfigShow():
+                return await self.daily.config_show(ctx)
+            case ConfigMe(show_name=show_name):
+                return await self.daily.config_me(ctx, show_name)
+            case Daily():
+                return await self.daily.daily(ctx)
+            case DailyAnswer(post_id=post_id, text=text):
+                return await self.daily.answer(ctx, post_id, text)
+            case ForgetMe(confirm=confirm):
+                replies = await self.daily.forget_me(ctx, confirm)
+                if confirm:
+                    self._members.forget(ctx.member.key)
+                return replies
             case Help(command=name):
                 return [help_view(ctx.locale, name)]
         raise TypeError(f"unhandled command {command!r}")  # pragma: no cover - exhaustive

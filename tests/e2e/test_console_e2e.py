@@ -227,7 +227,7 @@ def test_a_scripted_interview_with_answers_of_different_quality(
     console.send("stop")
     console.wait_for("Interview stopped early")
     console.send("stats")
-    console.wait_for(r"5 questions finished \(3 answered\)")
+    console.wait_for(r"4 questions finished \(3 answered\)")  # the stopped one is not
     console.close_input()
     assert console.exit_code() == 0
     assert "Traceback" not in console.transcript
@@ -304,7 +304,7 @@ def test_killed_mid_interview_and_started_again_it_goes_on(
     assert shown is not None and 60 + int(shown.group(1)) <= 298, left
     again.send("stop")
     again.wait_for("Interview stopped early")
-    again.wait_for(r"2/3 questions, total")
+    again.wait_for(r"1/3 questions, total")  # question 2, open when stopped, is not counted
     again.close_input()
     assert again.exit_code() == 0
 

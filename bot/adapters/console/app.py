@@ -13,7 +13,7 @@ import asyncio
 import sys
 from typing import TextIO
 
-from bot.adapters.console.inbound import StdinLines, is_quit
+from bot.adapters.console.inbound import CHANNEL, StdinLines, is_quit
 from bot.adapters.console.messenger import ConsoleMessenger
 from bot.adapters.console.texts import TEXTS
 from bot.core.commands import Actor, Place
@@ -39,7 +39,8 @@ class ConsoleApp:
         self._out = messenger
         self._terminal = messenger.terminal
         self._actor = actor
-        self._place = Place()
+        # The console stands for one channel of its workspace: the daily question posts here.
+        self._place = Place(channel_id=CHANNEL)
         self._lines = StdinLines(stdin or sys.stdin)
         self._exit_at_eof = exit_at_eof
 

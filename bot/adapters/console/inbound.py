@@ -15,6 +15,7 @@ from bot.core.commands import Actor
 
 PLATFORM = "console"
 WORKSPACE = "local"
+CHANNEL = "console"  # the one channel the console stands for
 
 # Leaving the console (the interview in progress is kept); Ctrl-D / Ctrl-C work too.
 QUIT_WORDS = frozenset({"exit", "quit", ":q", "退出"})

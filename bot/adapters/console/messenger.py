@@ -17,7 +17,7 @@ from bot.adapters.console.render import render_all
 from bot.adapters.console.terminal import Terminal
 from bot.core.commands import Actor, Place
 from bot.core.messenger import ChannelRef, PostPace
-from bot.core.replies import QuestionCard, Reply, Summary
+from bot.core.replies import DailyCard, QuestionCard, Reply, Summary
 
 log = structlog.get_logger(__name__)
 
@@ -64,7 +64,11 @@ class ConsoleMessenger:
         return f"console-{self._posts}"
 
     async def edit(self, channel: ChannelRef, message_id: str, replies: Sequence[Reply]) -> None:
-        await self.deliver(self._actor, Place(), replies)
+        # A terminal cannot change what it printed: reprinting the card for every new answer
+        # would bury the conversation, so only "answers are closed" is shown again.
+        closed = [r for r in replies if isinstance(r, DailyCard) and r.closed]
+        if closed:
+            await self.deliver(self._actor, Place(), closed)
 
     def show(self, replies: Sequence[Reply]) -> None:
         """Replies to what the member just typed."""

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from functools import singledispatch
+from zoneinfo import ZoneInfo
 
 from bot.adapters.console.texts import TEXTS
+from bot.core.daily.config import DAY_NAMES
 from bot.core.i18n import format_duration, format_number, format_span, shorten, t
 from bot.core.replies import (
     Board,
+    ConfigView,
+    DailyCard,
+    DailyReveal,
     ErrorNotice,
     Feedback,
+    ForgetConfirm,
     HelpView,
     HintCard,
     Notice,
@@ -82,10 +89,11 @@ def _feedback(view: Feedback) -> str:
     lines = [RULE]
     if view.refined:
         lines.append(t(loc, "feedback.refined"))
+    header_key = "daily.feedback_header" if view.daily_post_id is not None else "feedback.header"
     lines += [
         t(
             loc,
-            "feedback.header",
+            header_key,
             position=view.position,
             total=view.total,
             score=format_number(view.score),
@@ -125,6 +133,9 @@ def _feedback(view: Feedback) -> str:
 def _summary(view: Summary) -> str:
     loc = view.locale
     lines = [RULE, t(loc, f"summary.{view.ended}")]
+    if view.asked == 0:
+        # Stopped before any answer: no totals, no "keep it up" for nothing done.
+        return "\n".join([*lines, t(loc, "summary.none", planned=view.planned)])
     for item in view.items:
         lines.append(
             t(
@@ -174,6 +185,18 @@ def _board(view: Board) -> str:
             attempts=row.attempts,
         )
         lines.append(line + (t(loc, "board.you") if row.is_you else ""))
+    if view.you is not None:
+        you = view.you
+        lines.append("…")
+        line = t(
+            loc,
+            "board.row",
+            rank=you.rank,
+            name=you.name,
+            points=format_number(you.points),
+            attempts=you.attempts,
+        )
+        lines.append(line + t(loc, "board.you"))
     return "\n".join(lines)
 
 
@@ -187,6 +210,8 @@ def _stats(view: StatsView) -> str:
         reviews.append(t(loc, "stats.reviews_due", count=view.reviews_due))
     elif view.next_review_in_s is not None:
         reviews.append(t(loc, "stats.next_review", when=format_span(loc, view.next_review_in_s)))
+    if view.best_streak:
+        reviews.append(t(loc, "stats.streak", current=view.current_streak, best=view.best_streak))
     lines = [
         t(loc, "stats.header"),
         t(
@@ -245,4 +270,124 @@ def _notice(view: Notice) -> str:
 
 @render.register
 def _error(view: ErrorNotice) -> str:
+    return f"⚠️ {view.text}"
+
+
+def _local(when: datetime, zone: str | None = None) -> str:
+    """In the channel's zone when known (config says "channel time"), else this machine's."""
+    return when.astimezone(ZoneInfo(zone) if zone else None).strftime("%Y-%m-%d %H:%M")
+
+
+@render.register
+def _daily_card(view: DailyCard) -> str:
+    loc = view.locale
+    lines = [
+        RULE,
+        t(
+            loc,
+            "daily.header",
+            date=view.local_date,
+            topic=view.topic_name,
+            difficulty=t(loc, f"difficulty.{view.difficulty}"),
+        ),
+        "",
+        view.question,
+        "",
+        t(loc, "daily.closed")
+        if view.closed
+        else t(loc, "daily.closes", when=_local(view.closes_at)),
+        t(loc, "daily.answers", count=view.answers),
+    ]
+    if view.your_score is not None:
+        lines.append(t(loc, "daily.your_score", score=format_number(view.your_score)))
+    elif not view.closed:
+        lines.append(t(loc, "daily.how_to_answer"))
+    return "\n".join(lines)
+
+
+@render.register
+def _daily_reveal(view: DailyReveal) -> str:
+    loc = view.locale
+    lines = [
+        RULE,
+        t(
+            loc,
+            "reveal.header",
+            date=view.local_date,
+            topic=view.topic_name,
+            difficulty=t(loc, f"difficulty.{view.difficulty}"),
+        ),
+        t(loc, "feedback.question", question=shorten(view.question, 80)),
+    ]
+    if view.answers == 0:
+        lines.append(t(loc, "reveal.nobody"))
+    else:
+        lines.append(t(loc, "reveal.answers", count=view.answers))
+        bands = [
+            t(loc, "reveal.band", low=band.low, high=band.high, count=band.count)
+            for band in view.distribution
+        ]
+        lines.append(t(loc, "reveal.distribution") + " " + " · ".join(bands))
+        lines.append(t(loc, "reveal.best"))
+        for rank, entry in enumerate(view.best, start=1):
+            name = entry.name if entry.name is not None else t(loc, "reveal.anonymous")
+            lines.append(
+                "  "
+                + t(loc, "reveal.entry", rank=rank, name=name, score=format_number(entry.score))
+            )
+    lines += ["", t(loc, "reveal.reference"), view.reference_answer.rstrip()]
+    return "\n".join(lines)
+
+
+@render.register
+def _config(view: ConfigView) -> str:
+    loc = view.locale
+    lines = [view.text] if view.text else []
+    if not view.configured:
+        lines.append(t(loc, "config.none"))
+    else:
+        on, off = t(loc, "config.on"), t(loc, "config.off_word")
+        lines += [
+            t(loc, "config.header"),
+            t(
+                loc,
+                "config.schedule",
+                time=view.time,
+                timezone=view.timezone,
+                days=",".join(DAY_NAMES[d] for d in view.days),
+            ),
+            t(
+                loc,
+                "config.pool",
+                topics=", ".join(view.topics) or t(loc, "config.all_topics"),
+                difficulty=(
+                    t(loc, f"difficulty.{view.difficulty}")
+                    if view.difficulty
+                    else t(loc, "config.any_difficulty")
+                ),
+            ),
+            t(
+                loc,
+                "config.window",
+                window=(
+                    format_span(loc, view.window_s)
+                    if view.window_s
+                    else t(loc, "config.until_next")
+                ),
+                digest=on if view.digest else off,
+            ),
+        ]
+        if view.disabled_reason:
+            lines.append(t(loc, "config.disabled", reason=view.disabled_reason))
+        elif not view.enabled:
+            lines.append(t(loc, "config.off"))
+        elif view.next_post_at is not None:
+            lines.append(t(loc, "config.next", when=_local(view.next_post_at, view.timezone)))
+    shown = t(loc, "config.me_shown" if view.show_name else "config.me_hidden")
+    lines.append(t(loc, "config.me", shown=shown))
+    return "\n".join(lines)
+
+
+@render.register
+def _forget_confirm(view: ForgetConfirm) -> str:
     return f"⚠️ {view.text}"

@@ -133,7 +133,9 @@ def summary(
 ) -> Summary:
     items: list[SummaryItem] = []
     by_topic: dict[str, list[float]] = defaultdict(list)
-    for attempt in attempts:
+    # The question open when the member stopped was never answered: it is neither asked nor
+    # scored, so it does not drag down the total and average.
+    for attempt in (a for a in attempts if a.state != "stopped"):
         question = bank.questions.get(attempt.question_id)
         score = attempt.score or 0.0
         items.append(

@@ -13,6 +13,7 @@ from datetime import datetime
 
 import structlog
 
+from bot.core.answer_text import clean_answer
 from bot.core.commands import ANSWER_MAX_CHARS, COUNT_DEFAULT, Place, QuestionRef, Review, Start
 from bot.core.context import MemberContext
 from bot.core.grading import Grader
@@ -105,9 +106,12 @@ class InterviewService:
     async def answer(
         self, ctx: MemberContext, text: str, at: QuestionRef | None = None
     ) -> list[Reply]:
+        # Escape sequences and control characters are not part of an answer: never stored or
+        # echoed, and an answer of nothing else is empty (refused, the question stays open).
+        text = clean_answer(text)
         if len(text) > ANSWER_MAX_CHARS:
             return [error(ctx.locale, "answer_too_long", length=len(text), limit=ANSWER_MAX_CHARS)]
-        if not text.strip():
+        if not text:
             return [error(ctx.locale, "missing_text")]
         opened = await self._steps.open_in_time(ctx, at=at)
         if isinstance(opened, list):
@@ -194,20 +198,14 @@ class InterviewService:
         if session is None:
             return [notice(ctx.locale, "no_session")]
         now = self._clock.now()
-        replies: list[Reply] = []
         attempt = await self._store.current_attempt(session.id)
         if attempt is not None:
-            finished = await self._store.finish_attempt(attempt.id, state="stopped", now=now)
+            # Not scored and not counted: no "0/100 · +0" feedback for a question not answered.
+            await self._store.finish_attempt(attempt.id, state="stopped", now=now)
             self._steps.closed(attempt.id)
-            question = self._bank.questions.get(attempt.question_id)
-            if finished is not None and question is not None:
-                replies.append(
-                    present.feedback(self._bank, session, finished, question, locale=ctx.locale)
-                )
         await self._store.end_session(session.id, state="stopped", now=now)
         log.info("session.stopped", session_id=session.id, member_id=ctx.member.id)
-        replies.append(await self._steps.summary(ctx, session, "stopped"))
-        return replies
+        return [await self._steps.summary(ctx, session, "stopped")]
 
     async def status(self, ctx: MemberContext) -> list[Reply]:
         opened = await self._steps.open_in_time(ctx, answered=False)

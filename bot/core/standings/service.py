@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.commands import ANSWER_MAX_CHARS, COMMAND_NAMES, Locale, Period
 from bot.core.context import MemberContext
+from bot.core.daily.streaks import streaks
 from bot.core.i18n import pick, t
 from bot.core.interview import present
 from bot.core.notices import notice
@@ -52,30 +53,32 @@ class StandingsService:
         self._reviews = reviews
 
     async def leaderboard(self, ctx: MemberContext, period: Period, now: datetime) -> list[Board]:
-        since = period_start(period, now, self._zone)
+        since = period_start(period, now, await self._workspace_zone(ctx))
         rows = await self._store.leaderboard(
             platform=ctx.actor.platform,
             workspace_id=ctx.actor.workspace_id,
             since=since,
             limit=BOARD_SIZE,
+            member_id=ctx.member.id,
         )
-        return [
-            Board(
-                locale=ctx.locale,
-                period=period,
-                since=since,
-                rows=[
-                    BoardRowView(
-                        rank=row.rank,
-                        name=row.display_name or row.user_id,
-                        points=row.points,
-                        attempts=row.attempts,
-                        is_you=row.member_id == ctx.member.id,
-                    )
-                    for row in rows
-                ],
+        views = [
+            BoardRowView(
+                rank=row.rank,
+                name=row.display_name or row.user_id,
+                points=row.points,
+                attempts=row.attempts,
+                is_you=row.member_id == ctx.member.id,
             )
+            for row in rows
         ]
+        # The store appends the asking member's own row when they are outside the top.
+        you = views.pop() if len(views) > BOARD_SIZE else None
+        return [Board(locale=ctx.locale, period=period, since=since, rows=views, you=you)]
+
+    async def _workspace_zone(self, ctx: MemberContext) -> ZoneInfo:
+        """Weeks and months start in the workspace's zone: that of its daily channel, if any."""
+        name = await self._store.workspace_timezone(ctx.actor.platform, ctx.actor.workspace_id)
+        return ZoneInfo(name) if name else self._zone
 
     async def stats(self, ctx: MemberContext, now: datetime) -> list[StatsView]:
         stats = await self._store.member_stats(ctx.member.id)
@@ -83,6 +86,10 @@ class StandingsService:
             ctx.member.id, now, keep=self._bank.questions.__contains__
         )
         due = len(due_ids)
+        history = await self._store.daily_history(
+            ctx.member.id, platform=ctx.actor.platform, workspace_id=ctx.actor.workspace_id
+        )
+        current_streak, best_streak = streaks(history, now)
         return [
             StatsView(
                 locale=ctx.locale,
@@ -102,6 +109,8 @@ class StandingsService:
                 next_review_in_s=(
                     None if upcoming is None else max(0, int((upcoming - now).total_seconds()))
                 ),
+                current_streak=current_streak,
+                best_streak=best_streak,
             )
         ]
 

@@ -97,10 +97,16 @@ class BotProcess:
 
 
 async def start_process(
-    url: str, bank: Bank, clock: FakeClock, *, seed: int = 7, grader: Grader | None = None
+    url: str,
+    bank: Bank,
+    clock: FakeClock,
+    *,
+    seed: int = 7,
+    grader: Grader | None = None,
+    messenger: RecordingMessenger | None = None,
 ) -> BotProcess:
     store = await open_store(url)
-    messenger = RecordingMessenger()
+    messenger = messenger or RecordingMessenger()
     watcher = DeadlineWatcher(clock)
     core = build_core(
         bank=bank,

@@ -35,6 +35,8 @@ SCRIPT: list[tuple[str, float]] = [
     ("skip", 4),
     ("<good>", 15),
     ("stop", 0),
+    ("start rag 2 60", 5),
+    ("stop", 0),
     ("leaderboard all", 0),
 ]
 

@@ -1,0 +1,318 @@
+"""Posts each channel's daily question exactly once, reveals it when answers close.
+
+- Claim, then send: the (channel, local date) row is inserted before the post goes out; a
+  second process or a restart finds the row and sends nothing. The send's outcome (the
+  platform's message id, or the error) is recorded on the row.
+- A claim carries a lease. A sender that dies leaves a 'claimed' row whose lease runs out; the
+  next tick (any process) takes it over with a conditional update and sends it. Transient
+  platform errors (5xx, 429, timeouts) are retried with backoff while answers are open; a
+  permanent one (the channel is gone, the bot was removed) turns the configuration off and tells
+  the admin who set it. Other channels are unaffected.
+- `tick` (every minute, and at start-up: the sweep) posts what is due today and not yet
+  claimed, resumes dead claims, and reveals closed posts. `fire` is the cron job of one channel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Coroutine
+from datetime import datetime, timedelta
+from typing import Any
+
+import structlog
+
+from bot.core.clock import Clock
+from bot.core.commands import Actor, Place
+from bot.core.daily import views
+from bot.core.daily.config import Calendar
+from bot.core.daily.pacer import Pacer
+from bot.core.i18n import normalize_locale, t
+from bot.core.messenger import ChannelRef, DeliveryError, Messenger
+from bot.core.replies import Notice
+from content.loader import Bank
+from content.schema import Question
+from storage import Store
+from storage.daily_models import DailyConfigRecord, DailyPostRecord, NewDailyPost
+
+log = structlog.get_logger(__name__)
+
+LEASE = timedelta(seconds=60)
+BACKOFF_FIRST_S = 5.0
+BACKOFF_MAX_S = 600.0
+
+
+def _ref(post: DailyPostRecord) -> ChannelRef:
+    return ChannelRef(
+        platform=post.platform, workspace_id=post.workspace_id, channel_id=post.channel_id
+    )
+
+
+class DailyPoster:
+    def __init__(
+        self,
+        *,
+        bank: Bank,
+        store: Store,
+        clock: Clock,
+        messenger: Messenger,
+        rng: random.Random,
+        platforms: frozenset[str] | None = None,
+    ) -> None:
+        self._bank = bank
+        self._store = store
+        self._clock = clock
+        self._messenger = messenger
+        self._rng = rng
+        self._platforms = platforms
+        self._pacer = Pacer(messenger.pace)
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._refreshing: set[int] = set()
+        self._stale_cards: set[int] = set()
+
+    # ---- entry points -----------------------------------------------------------------------
+
+    async def tick(self) -> None:
+        """Everything due now, in every channel this process serves (also the start-up sweep)."""
+        now = self._clock.now()
+        await self._store.expire_unsent_daily_posts(now)
+        await self.reveal_due()
+        resumed = [self._resume(post, now) for post in await self._store.daily_posts_to_resume(now)]
+        configs = await self._store.enabled_daily_configs(self._platforms)
+        due = [c for c in configs if Calendar.of(c).due_today(now) is not None]
+        # One read of today's claims saves choosing a question for every channel every minute.
+        days = {Calendar.of(c).local_date(now).isoformat() for c in due}
+        claimed = await self._store.claimed_daily_days(days) if days else set()
+        due = [
+            c
+            for c in due
+            if (
+                c.platform,
+                c.workspace_id,
+                c.channel_id,
+                Calendar.of(c).local_date(now).isoformat(),
+            )
+            not in claimed
+        ]
+        await asyncio.gather(*resumed, *(self._post_due(config, now) for config in due))
+
+    async def fire(self, config_id: int) -> None:
+        """One channel's post time (the cron job): reveal what closed, post today's."""
+        config = await self._store.get_daily_config_by_id(config_id)
+        if config is None or not config.enabled:
+            return
+        await self.reveal_due()
+        await self._post_due(config, self._clock.now())
+
+    async def reveal_due(self) -> None:
+        now = self._clock.now()
+        for post in await self._store.daily_posts_to_reveal(now):
+            if self._platforms is not None and post.platform not in self._platforms:
+                continue
+            claimed = await self._store.claim_daily_reveal(
+                post.id, now=now, lease_until=now + LEASE
+            )
+            if claimed is not None:
+                await self._reveal(claimed)
+
+    def refresh_card_later(self, post_id: int) -> None:
+        """Show the new answer count on the post, soon; edits of one post are coalesced."""
+        if post_id in self._refreshing:
+            self._stale_cards.add(post_id)
+            return
+        self._refreshing.add(post_id)
+        self._background(self._refresh_card(post_id))
+
+    async def wait_idle(self) -> None:
+        """Until background work (retries, card edits) has finished: tests and shutdown."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def aclose(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    # ---- posting ---------------------------------------------------------------------------
+
+    async def _post_due(self, config: DailyConfigRecord, now: datetime) -> None:
+        calendar = Calendar.of(config)
+        day = calendar.due_today(now)
+        if day is None:
+            return
+        question = await self._choose(config)
+        if question is None:
+            log.warning("daily.no_questions", config_id=config.id, channel=config.channel_id)
+            return
+        claim = NewDailyPost(
+            config_id=config.id,
+            **config.channel.model_dump(),
+            local_date=day.isoformat(),
+            question_id=question.id,
+            topic=question.topic,
+            difficulty=question.difficulty,
+            locale=config.locale,
+            due_at=calendar.due_at(day),
+            closes_at=calendar.closes_at(day),
+        )
+        post = await self._store.claim_daily_post(claim, now=now, lease_until=now + LEASE)
+        if post is None:
+            return  # claimed before, here or elsewhere
+        log.info("daily.claimed", post_id=post.id, channel=post.channel_id, day=post.local_date)
+        await self._send(post)
+
+    async def _resume(self, post: DailyPostRecord, now: datetime) -> None:
+        taken = await self._store.take_over_daily_post(post.id, now=now, lease_until=now + LEASE)
+        if taken is not None:
+            log.info("daily.resumed", post_id=post.id, tries=post.tries, error=post.error)
+            await self._send(taken)
+
+    async def _send(self, post: DailyPostRecord) -> None:
+        question = self._bank.questions.get(post.question_id)
+        if question is None:
+            await self._store.record_daily_post_error(
+                post.id, error="question no longer in the bank", retry_at=None
+            )
+            return
+        card = views.card(
+            self._bank, post, question, locale=normalize_locale(post.locale), closed=False
+        )
+        await self._pacer.wait(post.channel_id)
+        try:
+            message_id = await self._messenger.post(_ref(post), [card])
+        except DeliveryError as error:
+            await self._send_failed(post, error)
+            return
+        except Exception as error:  # a front end's bug must not stop other channels
+            log.exception("daily.post_crashed", post_id=post.id)
+            await self._send_failed(post, DeliveryError(f"{type(error).__name__}: {error}"))
+            return
+        await self._store.record_daily_post_sent(
+            post.id, message_id=message_id, now=self._clock.now()
+        )
+        log.info("daily.posted", post_id=post.id, channel=post.channel_id, message_id=message_id)
+
+    async def _send_failed(self, post: DailyPostRecord, error: DeliveryError) -> None:
+        now = self._clock.now()
+        if error.permanent:
+            await self._store.record_daily_post_error(post.id, error=error.reason, retry_at=None)
+            await self._disable(post.config_id, error.reason)
+            return
+        delay = min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2**post.tries)
+        if error.retry_after_s is not None:
+            delay = max(delay, error.retry_after_s)
+        retry_at = now + timedelta(seconds=delay)
+        if retry_at >= post.closes_at:
+            log.warning("daily.gave_up", post_id=post.id, error=error.reason, tries=post.tries + 1)
+            await self._store.record_daily_post_error(post.id, error=error.reason, retry_at=None)
+            return
+        log.warning("daily.retry", post_id=post.id, error=error.reason, retry_in_s=delay)
+        await self._store.record_daily_post_error(post.id, error=error.reason, retry_at=retry_at)
+        self._background(self._retry(post.id, retry_at))
+
+    async def _retry(self, post_id: int, when: datetime) -> None:
+        await self._clock.sleep_until(when)
+        now = self._clock.now()
+        taken = await self._store.take_over_daily_post(post_id, now=now, lease_until=now + LEASE)
+        if taken is not None:
+            await self._send(taken)
+
+    async def _disable(self, config_id: int, reason: str) -> None:
+        """The channel is gone or closed to the bot: stop posting there, tell who set it up."""
+        config = await self._store.disable_daily_config(
+            config_id, reason=reason[:256], now=self._clock.now()
+        )
+        if config is None:
+            return
+        log.warning("daily.disabled", config_id=config_id, channel=config.channel_id, reason=reason)
+        if config.set_by_member_id is None:
+            return
+        admin = await self._store.get_member(config.set_by_member_id)
+        if admin is None:
+            return
+        locale = normalize_locale(admin.locale or config.locale)
+        text = t(locale, "notice.daily_disabled", channel=config.channel_id, reason=reason)
+        actor = Actor(
+            platform=admin.platform,
+            workspace_id=admin.workspace_id,
+            user_id=admin.user_id,
+            display_name=admin.display_name,
+            is_admin=True,
+        )
+        notice = Notice(locale=locale, code="daily_disabled", text=text)
+        await self._messenger.deliver(actor, Place(), [notice])
+
+    async def _choose(self, config: DailyConfigRecord) -> Question | None:
+        """A question of the channel's pool it has posted least often: no repeat until the
+        pool is exhausted, then round again."""
+        pool = [
+            q
+            for q in self._bank.questions.values()
+            if (config.topics is None or q.topic in config.topics)
+            and (config.difficulty is None or q.difficulty == config.difficulty)
+        ]
+        if not pool:
+            return None
+        counts = await self._store.posted_question_counts(config.channel)
+        fewest = min(counts.get(q.id, 0) for q in pool)
+        candidates = sorted(q.id for q in pool if counts.get(q.id, 0) == fewest)
+        return self._bank.questions[self._rng.choice(candidates)]
+
+    # ---- reveal and card edits --------------------------------------------------------------
+
+    async def _reveal(self, post: DailyPostRecord) -> None:
+        question = self._bank.questions.get(post.question_id)
+        now = self._clock.now()
+        if question is None:
+            await self._store.record_daily_reveal(post.id, message_id=None, now=now)
+            return
+        locale = normalize_locale(post.locale)
+        answers = await self._store.daily_answers_for(post.id)
+        reveal = views.reveal(self._bank, post, question, answers, locale=locale)
+        await self._pacer.wait(post.channel_id)
+        try:
+            message_id = await self._messenger.post(_ref(post), [reveal], thread_of=post.message_id)
+        except DeliveryError as error:
+            if not error.permanent:
+                # The reveal lease runs out and the next tick tries again.
+                log.warning("daily.reveal_retry", post_id=post.id, error=error.reason)
+                return
+            log.warning("daily.reveal_failed", post_id=post.id, error=error.reason)
+            message_id = None
+        await self._store.record_daily_reveal(post.id, message_id=message_id, now=now)
+        log.info("daily.revealed", post_id=post.id, answers=len(answers))
+        await self._edit_card(post.id, closed=True)
+
+    async def _refresh_card(self, post_id: int) -> None:
+        try:
+            while True:
+                self._stale_cards.discard(post_id)
+                await self._edit_card(post_id, closed=False)
+                if post_id not in self._stale_cards:
+                    return
+        finally:
+            self._refreshing.discard(post_id)
+
+    async def _edit_card(self, post_id: int, *, closed: bool) -> None:
+        post = await self._store.get_daily_post(post_id)
+        if post is None or post.message_id is None:
+            return
+        question = self._bank.questions.get(post.question_id)
+        if question is None:
+            return
+        closed = closed or post.revealed_at is not None
+        card = views.card(
+            self._bank, post, question, locale=normalize_locale(post.locale), closed=closed
+        )
+        await self._pacer.wait(post.channel_id)
+        try:
+            await self._messenger.edit(_ref(post), post.message_id, [card])
+        except DeliveryError as error:
+            log.warning("daily.edit_failed", post_id=post_id, error=error.reason)
+        except Exception:
+            log.exception("daily.edit_crashed", post_id=post_id)
+
+    def _background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)

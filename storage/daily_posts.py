@@ -1,0 +1,217 @@
+"""Daily posts: claimed once per (channel, local date), then sent, then revealed.
+
+What must happen once is decided by the schema: a post is claimed by inserting its
+(channel, local date) row, and a second insert is a no-op. Sending is guarded by a lease on the
+claim row: an expired lease on a row with no outcome means its sender died (or is due to
+retry), and exactly one caller may take it over with a conditional update.
+"""
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from storage.base import StoreBase, aware_utc
+from storage.daily_configs import channel_is
+from storage.daily_models import ChannelKey, DailyPostRecord, NewDailyPost
+from storage.tables import daily_posts
+
+
+def _post(row: Any) -> DailyPostRecord:
+    return DailyPostRecord.model_validate(dict(row))
+
+
+class DailyPostStore(StoreBase):
+    """Claims, outcomes and reveals of daily posts."""
+
+    # ---- posts ------------------------------------------------------------------------------
+
+    async def claim_daily_post(
+        self, post: NewDailyPost, *, now: datetime, lease_until: datetime
+    ) -> DailyPostRecord | None:
+        """Claim the channel's day: the new row, or None if anyone claimed that day before."""
+        insert = (
+            self._insert(daily_posts)
+            .values(
+                **post.model_dump(),
+                state="claimed",
+                lease_until=aware_utc(lease_until, "lease_until"),
+                tries=0,
+                answers=0,
+            )
+            .on_conflict_do_nothing()
+            .returning(*daily_posts.c)
+        )
+        async with self._write() as conn:
+            row = (await conn.execute(insert)).mappings().first()
+        return None if row is None else _post(row)
+
+    async def claimed_daily_days(self, local_dates: set[str]) -> set[tuple[str, str, str, str]]:
+        """(platform, workspace, channel, local date) of every claim on these dates: what a
+        tick need not try to claim again (the unique key would refuse it anyway)."""
+        query = sa.select(
+            daily_posts.c.platform,
+            daily_posts.c.workspace_id,
+            daily_posts.c.channel_id,
+            daily_posts.c.local_date,
+        ).where(daily_posts.c.local_date.in_(sorted(local_dates)))
+        async with self._one.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return {(r.platform, r.workspace_id, r.channel_id, r.local_date) for r in rows}
+
+    async def take_over_daily_post(
+        self, post_id: int, *, now: datetime, lease_until: datetime
+    ) -> DailyPostRecord | None:
+        """Take a claim whose sender died or is due to retry; None if someone holds it."""
+        now = aware_utc(now, "now")
+        update = (
+            sa.update(daily_posts)
+            .where(
+                (daily_posts.c.id == post_id)
+                & (daily_posts.c.state == "claimed")
+                & (daily_posts.c.lease_until <= now)
+            )
+            .values(lease_until=aware_utc(lease_until, "lease_until"))
+            .returning(*daily_posts.c)
+        )
+        async with self._write() as conn:
+            row = (await conn.execute(update)).mappings().first()
+        return None if row is None else _post(row)
+
+    async def record_daily_post_sent(
+        self, post_id: int, *, message_id: str, now: datetime
+    ) -> DailyPostRecord | None:
+        update = (
+            sa.update(daily_posts)
+            .where((daily_posts.c.id == post_id) & (daily_posts.c.state == "claimed"))
+            .values(
+                state="posted",
+                message_id=message_id,
+                posted_at=aware_utc(now, "now"),
+                lease_until=None,
+                tries=daily_posts.c.tries + 1,
+                error=None,
+            )
+            .returning(*daily_posts.c)
+        )
+        async with self._write() as conn:
+            row = (await conn.execute(update)).mappings().first()
+        return None if row is None else _post(row)
+
+    async def record_daily_post_error(
+        self, post_id: int, *, error: str, retry_at: datetime | None
+    ) -> None:
+        """A send failed: retry after `retry_at` (anyone may take it then), or give up (None)."""
+        values: dict[str, Any] = {"error": error[:512], "tries": daily_posts.c.tries + 1}
+        if retry_at is None:
+            values.update(state="failed", lease_until=None)
+        else:
+            values["lease_until"] = aware_utc(retry_at, "retry_at")
+        update = (
+            sa.update(daily_posts)
+            .where((daily_posts.c.id == post_id) & (daily_posts.c.state == "claimed"))
+            .values(**values)
+        )
+        async with self._write() as conn:
+            await conn.execute(update)
+
+    async def get_daily_post(self, post_id: int) -> DailyPostRecord | None:
+        query = sa.select(daily_posts).where(daily_posts.c.id == post_id)
+        async with self._one.connect() as conn:
+            row = (await conn.execute(query)).mappings().first()
+        return None if row is None else _post(row)
+
+    async def latest_daily_post(self, channel: ChannelKey) -> DailyPostRecord | None:
+        """The channel's newest post that went out (or is going out)."""
+        query = (
+            sa.select(daily_posts)
+            .where(channel_is(daily_posts, channel) & (daily_posts.c.state != "failed"))
+            .order_by(daily_posts.c.local_date.desc())
+            .limit(1)
+        )
+        async with self._one.connect() as conn:
+            row = (await conn.execute(query)).mappings().first()
+        return None if row is None else _post(row)
+
+    async def daily_posts_to_resume(self, now: datetime) -> list[DailyPostRecord]:
+        """Claims with no outcome whose lease ran out while answers are still open."""
+        now = aware_utc(now, "now")
+        query = sa.select(daily_posts).where(
+            (daily_posts.c.state == "claimed")
+            & (daily_posts.c.lease_until <= now)
+            & (daily_posts.c.closes_at > now)
+        )
+        async with self._one.connect() as conn:
+            rows = (await conn.execute(query.order_by(daily_posts.c.id))).mappings().all()
+        return [_post(row) for row in rows]
+
+    async def expire_unsent_daily_posts(self, now: datetime) -> int:
+        """Claims never sent before their window closed: failed, so nobody tries again."""
+        now = aware_utc(now, "now")
+        update = (
+            sa.update(daily_posts)
+            .where((daily_posts.c.state == "claimed") & (daily_posts.c.closes_at <= now))
+            .values(state="failed", lease_until=None, error="window closed before it was sent")
+        )
+        async with self._write() as conn:
+            result = await conn.execute(update)
+        return int(result.rowcount or 0)
+
+    async def posted_question_counts(self, channel: ChannelKey) -> dict[str, int]:
+        """How often each question has gone out in this channel (the pool's rotation)."""
+        query = (
+            sa.select(daily_posts.c.question_id, sa.func.count().label("times"))
+            .where(channel_is(daily_posts, channel) & (daily_posts.c.state != "failed"))
+            .group_by(daily_posts.c.question_id)
+        )
+        async with self._one.connect() as conn:
+            rows = (await conn.execute(query)).all()
+        return {row.question_id: int(row.times) for row in rows}
+
+    async def daily_posts_to_reveal(self, now: datetime) -> list[DailyPostRecord]:
+        now = aware_utc(now, "now")
+        query = sa.select(daily_posts).where(
+            (daily_posts.c.state == "posted")
+            & (daily_posts.c.closes_at <= now)
+            & daily_posts.c.revealed_at.is_(None)
+            & (
+                daily_posts.c.reveal_lease_until.is_(None)
+                | (daily_posts.c.reveal_lease_until <= now)
+            )
+        )
+        async with self._one.connect() as conn:
+            rows = (await conn.execute(query.order_by(daily_posts.c.id))).mappings().all()
+        return [_post(row) for row in rows]
+
+    async def claim_daily_reveal(
+        self, post_id: int, *, now: datetime, lease_until: datetime
+    ) -> DailyPostRecord | None:
+        now = aware_utc(now, "now")
+        update = (
+            sa.update(daily_posts)
+            .where(
+                (daily_posts.c.id == post_id)
+                & (daily_posts.c.state == "posted")
+                & daily_posts.c.revealed_at.is_(None)
+                & (
+                    daily_posts.c.reveal_lease_until.is_(None)
+                    | (daily_posts.c.reveal_lease_until <= now)
+                )
+            )
+            .values(reveal_lease_until=aware_utc(lease_until, "lease_until"))
+            .returning(*daily_posts.c)
+        )
+        async with self._write() as conn:
+            row = (await conn.execute(update)).mappings().first()
+        return None if row is None else _post(row)
+
+    async def record_daily_reveal(
+        self, post_id: int, *, message_id: str | None, now: datetime
+    ) -> None:
+        update = (
+            sa.update(daily_posts)
+            .where((daily_posts.c.id == post_id) & daily_posts.c.revealed_at.is_(None))
+            .values(revealed_at=aware_utc(now, "now"), reveal_message_id=message_id)
+        )
+        async with self._write() as conn:
+            await conn.execute(update)

@@ -1,0 +1,60 @@
+"""forget-me: every row about a member, counted and deleted in one transaction.
+
+A table that holds a member's data must be listed here; a contract test walks the schema and
+fails when a table with a member column is not emptied of that member.
+"""
+
+import sqlalchemy as sa
+
+from storage.base import StoreBase
+from storage.daily_models import ForgetCounts
+from storage.tables import (
+    attempts,
+    daily_answers,
+    daily_configs,
+    daily_member_prefs,
+    members,
+    review_cards,
+    sessions,
+)
+
+
+class ForgetStore(StoreBase):
+    """Counting and deleting what the bot keeps about one member."""
+
+    async def member_data_counts(self, member_id: int) -> ForgetCounts:
+        counts = {}
+        async with self._one.connect() as conn:
+            for name, table in (
+                ("attempts", attempts),
+                ("sessions", sessions),
+                ("review_cards", review_cards),
+                ("daily_answers", daily_answers),
+            ):
+                query = sa.select(sa.func.count()).where(table.c.member_id == member_id)
+                counts[name] = int((await conn.execute(query)).scalar_one())
+        return ForgetCounts(**counts)
+
+    async def forget_member(self, member_id: int) -> ForgetCounts:
+        """Delete the member and everything about them; what was removed (children first)."""
+        async with self._write() as conn:
+            removed = {}
+            for name, table in (
+                ("daily_answers", daily_answers),
+                ("attempts", attempts),
+                ("sessions", sessions),
+                ("review_cards", review_cards),
+            ):
+                result = await conn.execute(sa.delete(table).where(table.c.member_id == member_id))
+                removed[name] = int(result.rowcount or 0)
+            await conn.execute(
+                sa.delete(daily_member_prefs).where(daily_member_prefs.c.member_id == member_id)
+            )
+            # The channel's configuration stays (it is the channel's); only who set it goes.
+            await conn.execute(
+                sa.update(daily_configs)
+                .where(daily_configs.c.set_by_member_id == member_id)
+                .values(set_by_member_id=None)
+            )
+            await conn.execute(sa.delete(members).where(members.c.id == member_id))
+        return ForgetCounts(**removed)
