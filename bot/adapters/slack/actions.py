@@ -22,6 +22,7 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from bot.adapters.slack.frontend import FrontEnd
 from bot.adapters.slack.inbound import action_place, first_action, team_of, user_of
 from bot.adapters.slack.modals import (
+    DAILY_CALLBACK,
     ModalMeta,
     answer_modal,
     answer_problem,
@@ -29,14 +30,15 @@ from bot.adapters.slack.modals import (
     read_answer,
     read_meta,
 )
-from bot.adapters.slack.people import Person
-from bot.adapters.slack.replying import answer, ephemeral, split_flow
+from bot.adapters.slack.replying import answer, ephemeral
 from bot.adapters.slack.texts import st
 from bot.core import ids
 from bot.core.commands import (
     Actor,
     Answer,
     Command,
+    DailyAnswer,
+    ForgetMe,
     Hint,
     Mark,
     Place,
@@ -45,7 +47,7 @@ from bot.core.commands import (
     Skip,
     Stop,
 )
-from bot.core.replies import Reply
+from bot.core.replies import Feedback, Reply
 
 log = structlog.get_logger(__name__)
 
@@ -62,6 +64,8 @@ class Buttons:
         elif isinstance(action, ids.QuestionAction) and action.verb == "answer":
             # Not queued behind other work: the trigger id for the modal lasts 3 s.
             await self._open_modal(body, action, respond)
+        elif isinstance(action, ids.DailyAnswerAction):
+            await self._open_daily_modal(body, action)
         else:
             self._front.later(self.work(action, body, respond))
 
@@ -84,24 +88,24 @@ class Buttons:
                 # From App Home: there is no channel, so the review runs in the DM.
                 place = Place(channel_id=await self._front.messenger.dm_channel(actor.user_id))
                 command = Review()
-            case _:
-                await self.other(action, actor, person, body, respond)
+            case ids.ForgetAction(confirm=confirm):
+                command = ForgetMe(confirm=confirm)
+            case _:  # pragma: no cover - every other action is handled before queueing
                 return
         replies = await self._front.core.handle(actor, place, command)
         await answer(
             self._front.messenger, _respond_or_none(body, respond), actor, person, place, replies
         )
 
-    async def other(
-        self,
-        action: ids.Action,
-        actor: Actor,
-        person: Person,
-        body: dict[str, Any],
-        respond: AsyncRespond,
-    ) -> None:
-        """Daily-challenge buttons (wired when that feature is on this branch)."""
-        log.info("slack.unhandled_action", verb=action.verb)
+    async def _open_daily_modal(self, body: dict[str, Any], action: ids.DailyAnswerAction) -> None:
+        # Whether the post is still open is the core's call, at submission (the modal then
+        # stays open saying why); nothing is stored by opening it.
+        actor, _ = await self._front.people.actor(team_of(body), user_of(body))
+        locale = await self._front.core.locale_of(actor)
+        place = action_place(body)
+        meta = ModalMeta(action=ids.encode(action), channel=place.channel_id, thread=None)
+        view = answer_modal(locale, meta, _question_text(body), callback_id=DAILY_CALLBACK)
+        await self._front.client.views_open(trigger_id=body["trigger_id"], view=view)
 
     async def _open_modal(
         self, body: dict[str, Any], action: ids.QuestionAction, respond: AsyncRespond
@@ -131,7 +135,7 @@ class AnswerModal:
         front = self._front
         meta = read_meta(view)
         action = ids.decode(meta.action) if meta is not None else None
-        if meta is None or not isinstance(action, ids.QuestionAction):
+        if meta is None or not isinstance(action, ids.QuestionAction | ids.DailyAnswerAction):
             await ack()  # not ours to understand; closing it changes nothing
             return
         actor, person = await front.people.actor(team_of(body), user_of(body))
@@ -141,27 +145,40 @@ class AnswerModal:
         if problem is not None:
             await ack(**errors(problem))
             return
-        at = QuestionRef(session_id=action.session_id, position=action.position)
-        work = asyncio.ensure_future(front.core.handle(actor, meta.place, Answer(text=text, at=at)))
+        command: Command
+        daily = isinstance(action, ids.DailyAnswerAction)
+        if isinstance(action, ids.DailyAnswerAction):
+            command = DailyAnswer(post_id=action.post_id, text=text)
+        else:
+            at = QuestionRef(session_id=action.session_id, position=action.position)
+            command = Answer(text=text, at=at)
+        work = asyncio.ensure_future(front.core.handle(actor, meta.place, command))
         try:
             replies = await asyncio.wait_for(asyncio.shield(work), front.store_timeout_s)
         except TimeoutError:
             await ack(**errors(st(locale, "modal.not_saved")))
-            front.later(self._when_done(work, actor, meta.place))
+            front.later(self._when_done(work, actor, meta.place, private=daily))
             return
-        flow, private = split_flow(replies)
-        if not flow:  # refused (closed, not yours, too late): nothing was stored
-            await ack(**errors(" ".join(getattr(r, "text", "") for r in private) or "?"))
+        if not any(isinstance(r, Feedback) for r in replies):
+            # Refused (closed, not yours, too late, already answered): nothing was stored.
+            await ack(**errors(" ".join(getattr(r, "text", "") for r in replies) or "?"))
             return
         await ack()
-        await answer(front.messenger, None, actor, person, meta.place, replies)
+        if daily:
+            await front.messenger.whisper(actor, meta.place, replies)  # only they see it
+        else:
+            await answer(front.messenger, None, actor, person, meta.place, replies)
 
     async def _when_done(
-        self, work: asyncio.Future[list[Reply]], actor: Actor, place: Place
+        self, work: asyncio.Future[list[Reply]], actor: Actor, place: Place, *, private: bool
     ) -> None:
-        # Slow, not lost: whatever the core answered is shown where the interview runs.
+        # Slow, not lost: whatever the core answered is shown where the interview runs (a
+        # daily answer's feedback only to its author).
         replies = await work
-        await self._front.messenger.deliver(actor, place, replies)
+        if private:
+            await self._front.messenger.whisper(actor, place, replies)
+        else:
+            await self._front.messenger.deliver(actor, place, replies)
 
 
 def _respond_or_none(body: dict[str, Any], respond: AsyncRespond) -> AsyncRespond | None:

@@ -26,7 +26,7 @@ from bot.adapters.slack.commands import SLASH_COMMAND, SlashCommands
 from bot.adapters.slack.events import HomeTab, Messages
 from bot.adapters.slack.frontend import FrontEnd
 from bot.adapters.slack.messenger import SlackMessenger
-from bot.adapters.slack.modals import ANSWER_CALLBACK
+from bot.adapters.slack.modals import ANSWER_CALLBACK, DAILY_CALLBACK
 from bot.adapters.slack.people import People
 from bot.adapters.slack.socket_mode import SocketModeHandler
 from bot.core import ids
@@ -77,6 +77,7 @@ def build_app(core: Core, parts: SlackParts, *, signing_secret: str) -> tuple[As
     app.command(SLASH_COMMAND)(SlashCommands(front))
     app.action(re.compile(ids.ANY_ID_PATTERN))(Buttons(front))
     app.view(ANSWER_CALLBACK)(AnswerModal(front))
+    app.view(DAILY_CALLBACK)(AnswerModal(front))
     app.event("message")(Messages(front))
     app.event("app_home_opened")(HomeTab(front))
     return app, front

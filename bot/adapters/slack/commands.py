@@ -40,13 +40,6 @@ class SlashCommands:
     async def work(self, body: dict[str, Any], respond: AsyncRespond) -> None:
         request = slash_request(body)
         actor, person = await self._front.people.actor(request.team_id, request.user_id)
-        if request.admins_only and not actor.is_admin:
-            locale = await self._front.core.locale_of(actor)
-            refusal = ErrorNotice(
-                locale=locale, code="admins_only", text=st(locale, "config.admins_only")
-            )
-            await ephemeral(respond, person, [refusal])
-            return
         if request.command_word in PLACED_COMMANDS:
             await self._begin(actor, person, request, respond)
             return

@@ -24,15 +24,16 @@ from bot.core.replies import Board, Reply, StatsView
 HOME_BLOCKS_MAX = 100  # Slack's limit for a Home tab
 
 
-def home_view(locale: str, replies: list[Reply], *, streak: int | None = None) -> dict[str, Any]:
+def home_view(locale: str, replies: list[Reply]) -> dict[str, Any]:
     blocks: list[Block] = [header(st(locale, "home.title"))]
     stats = next((r for r in replies if isinstance(r, StatsView)), None)
     board = next((r for r in replies if isinstance(r, Board)), None)
     if stats is not None:
         blocks.append(header(t(locale, "stats.header")))
         blocks += section("\n".join(stats_lines(stats)))
-        if streak is not None:
-            blocks.append(context(escape(st(locale, "home.streak", days=streak))))
+        if not stats.best_streak:  # stats_lines shows it once there is one
+            streak = t(locale, "stats.streak", current=0, best=0)
+            blocks.append(context("🔥 " + escape(streak)))
         if stats.reviews_due:
             blocks += section(escape(st(locale, "home.reviews_due", count=stats.reviews_due)))
             start = ids.encode(ids.ReviewAction())

@@ -19,8 +19,6 @@ from typing import Any
 from bot.core.commands import Place
 from bot.core.grammar import COMMAND_ALIASES
 
-# Commands only workspace admins and owners may use on Slack (the daily challenge's settings).
-ADMIN_WORDS = frozenset({"config", "配置", "设置"})
 HERE_WORDS = frozenset({"here", "这里", "此处", "本频道"})
 PLACED_COMMANDS = frozenset({"start", "review"})
 
@@ -41,10 +39,6 @@ class SlashRequest:
     @property
     def command_word(self) -> str:
         return COMMAND_ALIASES.get(self.first_word, "")
-
-    @property
-    def admins_only(self) -> bool:
-        return self.first_word in ADMIN_WORDS or self.command_word == "config"
 
 
 def slash_request(body: Mapping[str, Any]) -> SlashRequest:

@@ -17,6 +17,7 @@ from bot.adapters.slack.texts import st
 from bot.core.commands import Place
 
 ANSWER_CALLBACK = "iv_answer_modal"
+DAILY_CALLBACK = "iv_daily_modal"
 INPUT_BLOCK = "answer"
 INPUT_ACTION = "text"
 MODAL_MAX_CHARS = 3000  # Slack's plain_text_input limit

@@ -24,13 +24,18 @@ from bot.adapters.slack.blocks import (
     plain,
     section,
 )
+from bot.adapters.slack.render_daily import config, daily_card, daily_reveal, forget_confirm
 from bot.adapters.slack.texts import st
 from bot.core import ids
 from bot.core.i18n import format_duration, format_number, format_span, shorten, t
 from bot.core.replies import (
     Board,
+    ConfigView,
+    DailyCard,
+    DailyReveal,
     ErrorNotice,
     Feedback,
+    ForgetConfirm,
     HelpView,
     HintCard,
     Notice,
@@ -68,6 +73,14 @@ def render_one(reply: Reply, *, tz: tzinfo) -> SlackMessage:
             return topics(reply)
         case HelpView():
             return help_text(reply)
+        case DailyCard():
+            return daily_card(reply)
+        case DailyReveal():
+            return daily_reveal(reply)
+        case ConfigView():
+            return config(reply)
+        case ForgetConfirm():
+            return forget_confirm(reply)
         case Notice():
             return notice(reply)
         case ErrorNotice():
@@ -169,7 +182,7 @@ def feedback(view: Feedback) -> SlackMessage:
     loc = view.locale
     head = t(
         loc,
-        "feedback.header",
+        "feedback.header" if view.daily_post_id is None else "daily.feedback_header",
         position=view.position,
         total=view.total,
         score=format_number(view.score),
@@ -201,7 +214,7 @@ def feedback(view: Feedback) -> SlackMessage:
         notes.append(escape(t(loc, "feedback.judge_pending")))
     if notes:
         blocks.append(context(*notes))
-    if view.outcome == "answered" and not view.refined:
+    if view.outcome == "answered" and not view.refined and view.daily_post_id is None:
         blocks.append(_mark_buttons(view))
     return SlackMessage(text=plain(head), blocks=blocks)
 
@@ -314,6 +327,9 @@ def stats_lines(view: StatsView) -> list[str]:
                 )
             )
         )
+    if view.best_streak:
+        streak = t(loc, "stats.streak", current=view.current_streak, best=view.best_streak)
+        lines.append("🔥 " + escape(streak))
     if view.reviews_due:
         lines.append(escape(t(loc, "stats.reviews_due", count=view.reviews_due)))
     elif view.next_review_in_s is not None:

@@ -18,20 +18,27 @@ from bot.adapters.slack.messenger import SlackMessenger
 from bot.adapters.slack.people import Person
 from bot.adapters.slack.render import render
 from bot.core.commands import Actor, Place
-from bot.core.replies import Reply
+from bot.core.replies import Feedback, Reply
 
 log = structlog.get_logger(__name__)
 
 FLOW_KINDS = frozenset({"question", "hint", "feedback", "summary"})
 
 
+def _in_flow(reply: Reply) -> bool:
+    # A daily answer's feedback is the member's own: never posted into the channel.
+    return reply.kind in FLOW_KINDS and not (
+        isinstance(reply, Feedback) and reply.daily_post_id is not None
+    )
+
+
 def split_flow(replies: Sequence[Reply]) -> tuple[list[Reply], list[Reply]]:
     """(what belongs in the interview's place, what is said privately)."""
-    if not any(reply.kind in FLOW_KINDS for reply in replies):
+    if not any(_in_flow(reply) for reply in replies):
         return [], list(replies)
     return (
-        [reply for reply in replies if reply.kind != "error"],
-        [reply for reply in replies if reply.kind == "error"],
+        [reply for reply in replies if reply.kind != "error" and reply.kind != "daily_card"],
+        [reply for reply in replies if reply.kind == "error" or reply.kind == "daily_card"],
     )
 
 

@@ -28,6 +28,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "点「作答」填写答案，或直接在这里回复。",
         "Press Answer, or just reply here.",
     ),
+    "daily.how_to_answer": (
+        "点「作答」回答（也可以输入 `/interview daily 你的回答`）；反馈只有你能看到。",
+        "Press Answer (or type `/interview daily your answer`); only you see the feedback.",
+    ),
     "card.closed": ("本题已结束。", "This question is closed."),
     "modal.title": ("作答", "Your answer"),
     "modal.submit": ("提交", "Submit"),
@@ -75,7 +79,6 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Sorry, only workspace admins can change the daily challenge settings.",
     ),
     "home.title": ("模拟面试", "Mock interviews"),
-    "home.streak": ("连续打卡：{days} 天", "Streak: {days} day(s)"),
     "home.reviews_due": ("到期复习：{count} 道", "Reviews due: {count}"),
     "home.no_reviews": ("暂无到期复习。", "No reviews due."),
     "home.how_to_start": (
