@@ -1,0 +1,98 @@
+"""The daily challenge on Slack: an admin configures a channel, the card is posted with an
+Answer button, answers arrive through the modal (feedback only to the answerer), the count is
+kept up to date with chat.update, and the reveal lands in the post's thread."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from slack_fakes import default_user
+from slack_world import SlackWorld, block_text, good_answer
+
+# The fake clock starts on Monday 2026-01-05 09:00 UTC = 17:00 in Shanghai.
+SETUP = "config daily 17:05 tz=Asia/Shanghai window=2h"
+DUE = datetime(2026, 1, 5, 9, 5, tzinfo=UTC)
+
+
+async def _due(slack: SlackWorld, when: datetime) -> None:
+    slack.clock.set(max(when, slack.clock.now()))
+    poster = slack.services.core.daily_poster
+    async with asyncio.timeout(10):
+        await poster.tick()
+        await poster.wait_idle()
+
+
+async def _posted_card(slack: SlackWorld) -> dict:  # type: ignore[type-arg]
+    slack.fake.users["UADMIN"] = {**default_user("UADMIN"), "is_admin": True}
+    await slack.command(SETUP, user="UADMIN", channel="C1")
+    await slack.fake.wait_responses(1)
+    await _due(slack, DUE)
+    [card] = await slack.fake.wait_count("chat.postMessage", 1)
+    return card
+
+
+async def test_daily_post_answer_count_and_reveal(slack: SlackWorld) -> None:
+    card = await _posted_card(slack)
+    assert card["channel"] == "C1" and "每日一题" in card["text"]
+    assert "[作答]" in block_text(card["blocks"])
+    await slack.press(card, "iv:daily:", user="U2")
+    [opened] = await slack.fake.wait_count("views.open", 1)
+    assert opened["view"]["callback_id"] == "iv_daily_modal"
+    status, ack = await slack.submit(
+        opened["view"], good_answer(slack.services.bank, card), user="U2"
+    )
+    assert status == 200 and ack == {}
+    [feedback] = await slack.fake.wait_count("chat.postEphemeral", 1)
+    assert feedback["user"] == "U2" and feedback["channel"] == "C1"
+    assert "每日一题 · 得分" in feedback["text"] and "[评分偏低]" not in block_text(
+        feedback["blocks"]
+    )
+    await slack.services.core.daily_poster.wait_idle()
+    edits = await slack.fake.wait_count("chat.update", 1)
+    assert edits[-1]["ts"] == card["ts"] and "已有 1 人作答" in block_text(edits[-1]["blocks"])
+    # A second answer from the same member: refused in the modal, nothing changes.
+    _, again = await slack.submit(opened["view"], "再答一次", user="U2")
+    assert again["response_action"] == "errors"
+    # The window closes: the reveal goes into the post's thread, the card says closed.
+    await _due(slack, DUE + timedelta(hours=2, minutes=1))
+    await slack.fake.wait_for(lambda: any(p.get("thread_ts") == card["ts"] for p in slack.posts()))
+    reveal = next(p for p in slack.posts() if p.get("thread_ts") == card["ts"])
+    text = block_text(reveal["blocks"])
+    assert "揭晓" in text and "共 1 人作答" in text and "参考答案" in text
+    closed = slack.fake.of("chat.update")[-1]
+    assert "作答已截止" in block_text(closed["blocks"]) and "[作答]" not in block_text(
+        closed["blocks"]
+    )
+
+
+async def test_daily_command_and_typed_answer_stay_private(slack: SlackWorld) -> None:
+    card = await _posted_card(slack)
+    await slack.command("daily", user="U3", channel="C1")
+    responses = await slack.fake.wait_responses(2)
+    assert responses[-1]["response_type"] == "ephemeral" and "每日一题" in responses[-1]["text"]
+    await slack.command("daily " + good_answer(slack.services.bank, card), user="U3", channel="C1")
+    responses = await slack.fake.wait_responses(3)
+    assert responses[-1]["response_type"] == "ephemeral" and "得分" in responses[-1]["text"]
+    assert slack.fake.count("chat.postMessage") == 1  # nothing public but the card
+
+
+async def test_forget_me_asks_first_then_deletes(slack: SlackWorld) -> None:
+    await slack.command("start rag 1 5m")
+    await slack.wait_card(1)
+    await slack.command("stop")
+    await slack.fake.wait_for(lambda: any("提前结束" in p["text"] for p in slack.posts()))
+    await slack.command("forget-me")
+    responses = await slack.fake.wait_responses(2)
+    ask = responses[-1]
+    assert "[确认删除]" in block_text(ask["blocks"]) and "[取消]" in block_text(ask["blocks"])
+    message = {"channel": "C1", "ts": "1.1", "blocks": ask["blocks"], "text": ask["text"]}
+    await slack.press(message, "iv:forget:no")
+    cancelled = (await slack.fake.wait_responses(3))[-1]
+    assert "没有删除" in cancelled["text"]
+    await slack.press(message, "iv:forget:yes")
+    done = (await slack.fake.wait_responses(4))[-1]
+    assert "删除" in done["text"]
+    await slack.command("stats")
+    stats = (await slack.fake.wait_responses(5))[-1]
+    assert "还没有完成过题目" in block_text(stats["blocks"])
