@@ -84,7 +84,8 @@ def daily_reveal(view: DailyReveal) -> SlackMessage:
             t(loc, "reveal.band", low=band.low, high=band.high, count=band.count)
             for band in view.distribution
         )
-        lines.append(escape(f"{t(loc, 'reveal.distribution')} {bands}"))
+        space = " " if loc == "en" else ""  # Chinese runs on after its colon
+        lines.append(escape(f"{t(loc, 'reveal.distribution')}{space}{bands}"))
         lines.append(f"*{escape(t(loc, 'reveal.best'))}*")
         for rank, entry in enumerate(view.best, start=1):
             name = entry.name if entry.name is not None else t(loc, "reveal.anonymous")

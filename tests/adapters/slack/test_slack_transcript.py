@@ -67,3 +67,51 @@ async def test_a_members_run_reads_well(slack: SlackWorld) -> None:
     text = transcript(fake)
     keep("member.txt", text)
     assert "Traceback" not in text and "{" not in text.replace("{'", "")
+
+
+async def test_an_admins_run_reads_well(slack: SlackWorld) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from slack_fakes import default_user
+
+    fake = slack.fake
+    fake.users["UADMIN"] = {**default_user("UADMIN"), "is_admin": True}
+    poster = slack.services.core.daily_poster
+
+    async def due(when: datetime) -> None:
+        slack.clock.set(max(when, slack.clock.now()))
+        async with asyncio.timeout(10):
+            await poster.tick()
+            await poster.wait_idle()
+
+    await step(fake, "member: /interview config daily 17:05 (refused)")
+    await slack.command("config daily 17:05", user="U1")
+    await fake.wait_responses(1)
+    await step(fake, "admin: /interview config daily 17:05 tz=Asia/Shanghai window=2h")
+    await slack.command("config daily 17:05 tz=Asia/Shanghai window=2h", user="UADMIN")
+    await fake.wait_responses(2)
+    await step(fake, "admin: /interview config show")
+    await slack.command("config show", user="UADMIN")
+    await fake.wait_responses(3)
+    await step(fake, "17:05 Shanghai: the daily post")
+    due_at = datetime(2026, 1, 5, 9, 5, tzinfo=UTC)
+    await due(due_at)
+    [card] = await fake.wait_count("chat.postMessage", 1)
+    await step(fake, "member presses Answer and submits")
+    await slack.press(card, "iv:daily:", user="U2")
+    [opened] = await fake.wait_count("views.open", 1)
+    await slack.submit(opened["view"], good_answer(slack.services.bank, card), user="U2")
+    await fake.wait_count("chat.postEphemeral", 1)
+    await poster.wait_idle()
+    await step(fake, "another member: /interview daily")
+    await slack.command("daily", user="U3")
+    await fake.wait_responses(4)
+    await step(fake, "the window closes: reveal")
+    await due(due_at + timedelta(hours=2, minutes=1))
+    await fake.wait_for(lambda: any(p.get("thread_ts") == card["ts"] for p in slack.posts()))
+    await step(fake, "admin: /interview forget-me")
+    await slack.command("forget-me", user="UADMIN")
+    await fake.wait_responses(5)
+    text = transcript(fake)
+    keep("admin.txt", text)
+    assert "Traceback" not in text
