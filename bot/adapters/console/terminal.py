@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from bot.core.answer_text import clean_answer
+
 PROMPT = "> "
 
 
@@ -34,8 +36,9 @@ class Terminal:
             self._prompting = True
 
     def echo(self, line: str) -> None:
-        """A scripted input line, so a transcript reads like a conversation."""
-        self._write(f"{PROMPT}{line}\n")
+        """A scripted input line, so a transcript reads like a conversation (without escape
+        sequences or control characters: they would act on the terminal, not show)."""
+        self._write(f"{PROMPT}{clean_answer(line)}\n")
 
     def say(self, text: str) -> None:
         self._write(text + "\n")

@@ -72,3 +72,13 @@ async def test_stop_neither_scores_nor_counts_the_open_question(bot: BotProcess)
     assert summary.asked == 1 and summary.planned == 3
     assert [item.outcome for item in summary.items] == ["answered"]
     assert summary.total_possible == 100.0
+
+
+def test_a_scripted_line_is_echoed_without_its_escape_sequences() -> None:
+    import io
+
+    from bot.adapters.console.terminal import Terminal
+
+    out = io.StringIO()
+    Terminal(out, interactive=False).echo("\x1b[2J\x1b]0;pwned\x07RAG \x07答案")
+    assert out.getvalue() == "> RAG 答案\n"
