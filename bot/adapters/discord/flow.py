@@ -96,12 +96,12 @@ class InteractionFlow:
             replies = await self.core.handle(actor, here, command)
             await self.show(interaction, replies, thinking=True)
             return
-        locale = await self.core.locale_of(actor)
         place, in_dm = await open_session_place(interaction, self._thread_name(actor, command))
         if place is None:
-            await self._private(interaction, [d(locale, "thread.dm_closed")])
+            await self._private(interaction, [d(str(interaction.locale), "thread.dm_closed")])
             return
         replies = await self.core.handle(actor, place, command)
+        locale = replies[0].locale if replies else str(interaction.locale)
         if not any(isinstance(r, QuestionCard) for r in replies):
             await discard_thread(self._client, place)
             await self.show(interaction, replies, thinking=True)

@@ -119,6 +119,12 @@ class FakeDiscord:
     thread_members: list[tuple[int, int]] = field(default_factory=list)
     synced: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     no_threads_in: set[int] = field(default_factory=set)  # channels where threads are refused
+    # Like Discord, every answer says how much of its bucket is left (a bucket: one route on
+    # one channel/webhook/interaction), and going over it is a 429. Without these headers
+    # discord.py sends one request per bucket at a time.
+    bucket_limit: int = 50
+    bucket_window_s: float = 1.0
+    _buckets: dict[str, tuple[float, int]] = field(default_factory=dict)
     _throttles: list[_Throttle] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(730000000000000001))
     _original: dict[str, int] = field(default_factory=dict)  # interaction token → message id
@@ -204,34 +210,61 @@ class FakeDiscord:
         throttled = self._throttled(request.method, path)
         if throttled is not None:
             return throttled
+        # Buckets as Discord keys them: a route on one channel, or on one webhook + token.
+        parts = path.split("/")
+        major = 4 if parts[1] in ("webhooks", "interactions") else 3
+        bucket = f"{request.method} {'/'.join(parts[:major])}"
+        headers, over = self._count(bucket)
+        if over is not None:
+            return self._too_many(over)
         for method, pattern, handler in self._table():
             match = re.fullmatch(pattern, path)
             if match and method == request.method:
-                return handler(entry.body, *match.groups())
+                response = handler(entry.body, *match.groups())
+                response.headers.update(headers)
+                return response
         return _json({"message": "404: Not Found", "code": 0}, 404)
+
+    def _count(self, bucket: str) -> tuple[dict[str, str], float | None]:
+        now = time.monotonic()
+        opened, used = self._buckets.get(bucket, (now, 0))
+        if now - opened >= self.bucket_window_s:
+            opened, used = now, 0
+        reset_after = self.bucket_window_s - (now - opened)
+        if used >= self.bucket_limit:
+            return {}, reset_after
+        self._buckets[bucket] = (opened, used + 1)
+        headers = {
+            "X-RateLimit-Limit": str(self.bucket_limit),
+            "X-RateLimit-Remaining": str(self.bucket_limit - used - 1),
+            "X-RateLimit-Reset-After": f"{reset_after:.3f}",
+            "X-RateLimit-Bucket": bucket.replace(" ", ":"),
+        }
+        return headers, None
 
     def _throttled(self, method: str, path: str) -> web.Response | None:
         for rule in self._throttles:
             if rule.times > 0 and rule.method == method and rule.pattern.search(path):
                 rule.times -= 1
-                return _json(
-                    {
-                        "message": "You are being rate limited.",
-                        "retry_after": rule.retry_after,
-                        "global": False,
-                    },
-                    429,
-                    {
-                        "Retry-After": str(rule.retry_after),
-                        "Via": "1.1 google",
-                        "X-RateLimit-Remaining": "0",
-                        "X-RateLimit-Limit": "5",
-                        "X-RateLimit-Reset-After": str(rule.retry_after),
-                        "X-RateLimit-Bucket": "fake",
-                        "X-RateLimit-Scope": "user",
-                    },
-                )
+                return self._too_many(rule.retry_after)
         return None
+
+    @staticmethod
+    def _too_many(retry_after: float) -> web.Response:
+        body = {
+            "message": "You are being rate limited.",
+            "retry_after": retry_after,
+            "global": False,
+        }
+        headers = {
+            "Retry-After": f"{retry_after:.3f}",
+            "Via": "1.1 google",  # without it discord.py takes the 429 for a Cloudflare ban
+            "X-RateLimit-Limit": "1",
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset-After": f"{retry_after:.3f}",
+            "X-RateLimit-Scope": "user",
+        }
+        return _json(body, 429, headers)
 
     def _table(self) -> list[tuple[str, str, Callable[..., web.Response]]]:
         return [
