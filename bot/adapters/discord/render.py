@@ -105,7 +105,7 @@ def question_embed(reply: QuestionCard, style: Style, *, closed: bool = False) -
     )
     embed.add_field(name=d(loc, "card.max"), value=format_number(reply.max_score))
     if closed:
-        embed.add_field(name=d(loc, "card.deadline"), value=d(loc, "card.closed"))
+        embed.add_field(name=d(loc, "card.state"), value=d(loc, "card.closed"))
     else:
         embed.add_field(
             name=d(loc, "card.deadline"),

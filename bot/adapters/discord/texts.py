@@ -25,6 +25,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "modal.placeholder": ("写下你的思路和要点……", "Explain your reasoning and key points…"),
     # ---- cards -------------------------------------------------------------------------------
     "card.deadline": ("截止", "Due"),
+    "card.state": ("状态", "Status"),
     "card.max": ("本题最高分", "Max score"),
     "card.answer_how": (
         "点击「回答」按钮作答。",

@@ -335,7 +335,9 @@ class FakeDiscord:
         original = self.messages.get(self._original.get(token, 0))
         if original is not None and original.loading:  # as Discord: it replaces "thinking…"
             original.loading = False
-            return _json(self._update(original, body).payload())
+            self._update(original, body)
+            original.edits -= 1  # the answer itself, not an edit of it
+            return _json(original.payload())
         message = self._store(
             self._channel_of.get(token, 0),
             body,
