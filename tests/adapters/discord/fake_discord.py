@@ -132,6 +132,10 @@ class FakeDiscord:
     _source: dict[str, int] = field(default_factory=dict)  # token → the message clicked
     _changed: asyncio.Condition | None = None
     _runner: web.AppRunner | None = None
+    _socket: web.WebSocketResponse | None = None
+    _sequence: int = 0
+    _port: int = 0
+    identified: list[dict[str, Any]] = field(default_factory=list)  # IDENTIFY payloads
 
     # ---- lifecycle ----------------------------------------------------------------------
 
@@ -139,15 +143,19 @@ class FakeDiscord:
         """Serve on a free loopback port; the API base URL to give DISCORD_API_BASE."""
         self._changed = asyncio.Condition()
         app = web.Application(middlewares=[self._record])
+        app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", API + "/{tail:.*}", self._route)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._port = port
         return f"http://127.0.0.1:{port}{API}"
 
     async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -185,6 +193,51 @@ class FakeDiscord:
             while not (result := check()):
                 await self._changed.wait()
             return result
+
+    # ---- the gateway (a websocket: HELLO, IDENTIFY → READY, then the events tests send) ----
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        """Send a gateway event to the connected bot."""
+        assert self._socket is not None, "no bot is connected to the gateway"
+        self._sequence += 1
+        await self._socket.send_json({"op": 0, "t": event, "s": self._sequence, "d": data})
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._socket = socket
+        await socket.send_json({"op": 10, "d": {"heartbeat_interval": 45000}})
+        async for frame in socket:
+            message = json.loads(frame.data)
+            if message["op"] == 1:  # heartbeat
+                await socket.send_json({"op": 11})
+            elif message["op"] == 2:  # identify
+                await self._ready(socket, message["d"])
+        return socket
+
+    async def _ready(self, socket: web.WebSocketResponse, identify: dict[str, Any]) -> None:
+        self._sequence += 1
+        shard = identify.get("shard", [0, 1])
+        await socket.send_json(
+            {
+                "op": 0,
+                "t": "READY",
+                "s": self._sequence,
+                "d": {
+                    "v": 10,
+                    "user": BOT_USER,
+                    "guilds": [],
+                    "session_id": "fake-session",
+                    "resume_gateway_url": f"ws://127.0.0.1:{self._port}/gateway",
+                    "shard": shard,
+                    "application": {"id": str(APP_ID), "flags": 0},
+                },
+            }
+        )
+        self.identified.append(identify)
+        assert self._changed is not None
+        async with self._changed:
+            self._changed.notify_all()
 
     # ---- HTTP -----------------------------------------------------------------------------
 
@@ -269,6 +322,7 @@ class FakeDiscord:
     def _table(self) -> list[tuple[str, str, Callable[..., web.Response]]]:
         return [
             ("GET", r"/users/@me", lambda _b: _json(BOT_USER)),
+            ("GET", r"/gateway/bot", lambda _b: _json(self._gateway_info())),
             ("GET", r"/oauth2/applications/@me", lambda _b: _json(_application())),
             ("PUT", r"/applications/(\d+)/commands", self._sync),
             ("PUT", r"/applications/(\d+)/guilds/(\d+)/commands", self._sync),
@@ -290,6 +344,9 @@ class FakeDiscord:
         ]
 
     # ---- handlers -------------------------------------------------------------------------
+
+    def _gateway_info(self) -> dict[str, Any]:
+        return _gateway_info_for(self._port)
 
     def _sync(self, body: list[dict[str, Any]], *where: str) -> web.Response:
         key = "global" if len(where) == 1 else f"guild:{where[1]}"
@@ -493,6 +550,11 @@ class FakeDiscord:
         }
         self.channels[int(thread["id"])] = thread
         return thread
+
+
+def _gateway_info_for(port: int) -> dict[str, Any]:
+    limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+    return {"url": f"ws://127.0.0.1:{port}/gateway", "shards": 1, "session_start_limit": limit}
 
 
 def _application() -> dict[str, Any]:
