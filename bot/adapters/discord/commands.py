@@ -157,7 +157,7 @@ class InterviewGroup(app_commands.Group):
     async def _topics(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        english = str(interaction.locale).startswith("en")
+        english = (await self.flow.locale(interaction)) == "en"
         wanted = current.strip().casefold()
         choices = []
         for topic in self.flow.bank.topics.values():

@@ -42,6 +42,7 @@ from bot.core.commands import (
     Status,
     Stop,
 )
+from bot.core.i18n import normalize_locale
 from bot.core.ids import MarkAction, QuestionAction
 from bot.core.replies import QuestionCard, Reply
 from bot.core.service import Core
@@ -145,11 +146,7 @@ class InteractionFlow:
         if action.verb == "answer":
             # The modal must be the first response: no core call before it but the
             # (cached) language; whether the question is still open is checked on submit.
-            locale: str = str(interaction.locale)
-            if interaction.guild_id is not None:
-                locale = await self.core.locale_of(
-                    interaction_actor(interaction, str(interaction.guild_id))
-                )
+            locale = await self.locale(interaction)
             await open_modal(interaction, self._answer_modal(action, locale))
             return
         await interaction.response.defer()
@@ -276,6 +273,12 @@ class InteractionFlow:
         await interaction.followup.send("\n".join(lines), ephemeral=True)
 
     # ---- helpers --------------------------------------------------------------------------
+
+    async def locale(self, interaction: discord.Interaction[Any]) -> str:
+        """The member's language: chosen with `lang`, else their Discord client's."""
+        if interaction.guild_id is None:
+            return normalize_locale(str(interaction.locale))
+        return await self.core.locale_of(interaction_actor(interaction, str(interaction.guild_id)))
 
     async def _in_server(self, interaction: discord.Interaction[Any]) -> bool:
         if interaction.guild_id is not None:

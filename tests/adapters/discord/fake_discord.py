@@ -446,6 +446,9 @@ class FakeDiscord:
         return _json(self._thread(int(channel_id), body, body.get("type", 12)))
 
     def _thread_from_message(self, body: dict[str, Any], channel_id: str, mid: str) -> web.Response:
+        if int(mid) in self.channels:
+            body = {"message": "A thread has already been created for this message", "code": 160004}
+            return _json(body, 400)
         return _json(self._thread(int(channel_id), body, 11, thread_id=int(mid)))
 
     def _add_member(self, _body: Any, thread_id: str, user_id: str) -> web.Response:

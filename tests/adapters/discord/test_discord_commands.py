@@ -112,3 +112,11 @@ async def test_review_with_nothing_due_says_so(bot: DiscordBot) -> None:
     await bot.feed(payload)
     assert private_text(bot, payload)
     assert bot.fake.threads() == []
+
+
+async def test_autocomplete_follows_the_language_chosen_with_lang(bot: DiscordBot) -> None:
+    await bot.feed(bot.payloads.slash(BOB, "lang", locale="zh-CN"))
+    payload = bot.payloads.autocomplete(BOB, "start", "topic", "")
+    await bot.feed(payload)
+    names = [c["name"] for c in bot.fake.callbacks[int(payload["id"])]["data"]["choices"]]
+    assert names and all(" 题" in name for name in names)
