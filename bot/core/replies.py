@@ -151,6 +151,7 @@ class StatsView(_Reply):
     by_topic: list[TopicStatView]  # weakest first
     reviews_due: int = 0
     next_review_in_s: int | None = None  # when nothing is due yet but something is scheduled
+    of_member: str | None = None  # another member's name; None: the asker's own stats
 
 
 class TopicItem(BaseModel):

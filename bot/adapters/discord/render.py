@@ -260,8 +260,13 @@ def _board(reply: Board, style: Style) -> list[Outgoing]:
 @render.register
 def _stats(reply: StatsView, style: Style) -> list[Outgoing]:
     loc = reply.locale
+    header = (
+        t(loc, "stats.header_of", name=reply.of_member)
+        if reply.of_member
+        else t(loc, "stats.header")
+    )
     if reply.attempts == 0:
-        return _plain(t(loc, "stats.header"), t(loc, "stats.empty"), BLURPLE)
+        return _plain(header, t(loc, "stats.empty"), BLURPLE)
     lines = [
         t(
             loc,
@@ -288,7 +293,7 @@ def _stats(reply: StatsView, style: Style) -> list[Outgoing]:
         lines += ["", t(loc, "stats.reviews_due", count=reply.reviews_due)]
     elif reply.next_review_in_s is not None:
         lines += ["", t(loc, "stats.next_review", when=format_span(loc, reply.next_review_in_s))]
-    return _plain(t(loc, "stats.header"), "\n".join(lines), BLURPLE)
+    return _plain(header, "\n".join(lines), BLURPLE)
 
 
 @render.register

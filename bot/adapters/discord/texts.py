@@ -85,6 +85,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "opt.verdict": ("评分偏低还是偏高", "Was the grade too low or too high"),
     "opt.locale": ("语言", "Language"),
     "opt.command": ("命令名", "Command name"),
+    "opt.member": ("查看哪位成员（默认你自己）", "Whose stats (default: yours)"),
     "choice.week": ("本周", "This week"),
     "choice.month": ("本月", "This month"),
     "choice.all": ("全部", "All time"),

@@ -120,3 +120,13 @@ async def test_autocomplete_follows_the_language_chosen_with_lang(bot: DiscordBo
     await bot.feed(payload)
     names = [c["name"] for c in bot.fake.callbacks[int(payload["id"])]["data"]["choices"]]
     assert names and all(" 题" in name for name in names)
+
+
+async def test_stats_of_another_member(bot: DiscordBot) -> None:
+    thread = await start(bot, BOB, topic="rag", count=1)
+    card = bot.last_in(thread)
+    await bot.feed(bot.payloads.button(BOB, card, card.custom_ids()[2]))  # skip
+    payload = bot.payloads.slash(ALICE, "stats", member=BOB)
+    await bot.feed(payload)
+    text = private_text(bot, payload)
+    assert "bob 的战绩" in text and "完成 1 题" in text and "复习" not in text
