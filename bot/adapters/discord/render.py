@@ -313,9 +313,32 @@ def _topics(reply: TopicsView, style: Style) -> list[Outgoing]:
     return _plain(t(loc, "topics.header"), "\n".join(lines), BLURPLE)
 
 
+# The overview lists the slash commands as Discord shows them; one command's help is the
+# core's (its options, ranges and examples are the same everywhere).
+HELP_ORDER = (
+    "start",
+    "answer",
+    "hint",
+    "skip",
+    "stop",
+    "status",
+    "review",
+    "mark",
+    "topics",
+    "leaderboard",
+    "stats",
+    "lang",
+    "help",
+)
+
+
 @render.register
 def _help(reply: HelpView, style: Style) -> list[Outgoing]:
-    return _plain(None, f"```\n{reply.text}\n```", BLURPLE, private=True)
+    if reply.command is not None:
+        return _plain(None, f"```\n{reply.text}\n```", BLURPLE, private=True)
+    lines = [f"`/interview {name}` — {d(reply.locale, f'cmd.{name}')}" for name in HELP_ORDER]
+    lines += ["", d(reply.locale, "help.more")]
+    return _plain(d(reply.locale, "cmd.interview"), "\n".join(lines), BLURPLE, private=True)
 
 
 @render.register

@@ -77,6 +77,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "cmd.stats": ("作答统计", "Attempts and averages"),
     "cmd.lang": ("切换语言", "Switch language"),
     "cmd.help": ("命令说明", "How the commands work"),
+    "help.more": (
+        "某个命令的详细说明：`/interview help command:start`",
+        "Details of one command: `/interview help command:start`",
+    ),
     "opt.topic": ("主题（可搜索）", "Topic (type to search)"),
     "opt.count": ("题数 1–20", "Number of questions, 1–20"),
     "opt.time": ("每题秒数 30–1800", "Seconds per question, 30–1800"),

@@ -40,3 +40,19 @@ async def test_member_run_transcript(typing_bot: DiscordBot) -> None:  # noqa: F
     text = path.read_text(encoding="utf-8")
     readable(text)
     assert "面试结束" in text and "时间到" in text and "There is no topic" in text
+
+
+async def test_english_run_transcript(bot: DiscordBot) -> None:
+    await bot.feed(bot.payloads.slash(BOB, "help"))
+    thread = await start(bot, BOB, topic="rag", count=2, time=300)
+    card = bot.last_in(thread)
+    await bot.feed(bot.payloads.button(BOB, card, card.custom_ids()[1]))  # hint
+    await bot.feed(bot.payloads.button(BOB, card, card.custom_ids()[2]))  # skip: card 2 stays open
+    await bot.feed(
+        bot.payloads.button(ALICE, bot.last_in(thread), bot.last_in(thread).custom_ids()[1])
+    )
+    await bot.feed(bot.payloads.slash(BOB, "status"))
+    path = transcript.write("member_en", bot.fake, {GENERAL: "#general"})
+    text = path.read_text(encoding="utf-8")
+    readable(text)
+    assert "Question 2/2" in text and "别人的面试" in text and "/interview start" in text
