@@ -111,15 +111,28 @@ def console(
 def run(
     front_end: Annotated[
         str | None,
-        typer.Argument(help="console, discord or slack (default: whichever has tokens)."),
+        typer.Argument(help="console, slack or discord (default: whichever has tokens set)."),
+    ] = None,
+    http: Annotated[
+        bool,
+        typer.Option("--http", help="Slack: serve HTTP at /slack/events instead of Socket Mode."),
+    ] = False,
+    port: Annotated[
+        int | None, typer.Option("--port", help="Slack HTTP mode: the port (default SLACK_PORT).")
     ] = None,
 ) -> None:
-    """Run a front end: Discord or Slack if their tokens are set, else the console."""
+    """Run the configured front end: Discord or Slack if their tokens are set, else the console."""
     from bot.runtime import run_front_end
 
     settings = _settings()
-    _start(settings, console=(front_end or settings.front_end) == "console")
-    _until_done(lambda: run_front_end(settings, front_end))
+    if http or port is not None:
+        update: dict[str, object] = {"slack_mode": "http"}
+        if port is not None:
+            update["slack_port"] = port
+        settings = settings.model_copy(update=update)
+    chosen = front_end or settings.front_end
+    _start(settings, console=chosen == "console")
+    _until_done(lambda: run_front_end(settings, chosen))
 
 
 @app.command()

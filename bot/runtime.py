@@ -297,22 +297,53 @@ async def run_discord(settings: Settings) -> None:
             await client.connect()
 
 
+async def run_slack(settings: Settings) -> None:
+    """Slack: one AsyncApp, over Socket Mode (SLACK_APP_TOKEN) or HTTP (SLACK_MODE=http)."""
+    from bot.adapters.slack.app import build_app, build_parts, serve_http, serve_socket_mode
+    from bot.adapters.slack.people import PLATFORM as SLACK
+
+    token = settings.slack_bot_token
+    secret = settings.slack_signing_secret
+    if token is None or secret is None:
+        raise StartupError("Slack needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see README)")
+    if settings.slack_mode == "socket" and settings.slack_app_token is None:
+        raise StartupError(
+            "Socket Mode needs SLACK_APP_TOKEN (xapp-…); or run HTTP mode with --http --port N"
+        )
+    parts = build_parts(
+        token.get_secret_value(), settings.slack_api_url, default_tz=settings.timezone
+    )
+    async with open_services(settings, parts.messenger, platforms=frozenset({SLACK})) as services:
+        app, front = build_app(services.core, parts, signing_secret=secret.get_secret_value())
+        await start_watcher(services)
+        try:
+            if settings.slack_mode == "http":
+                await serve_http(app, host=settings.slack_host, port=settings.slack_port)
+            else:
+                assert settings.slack_app_token is not None
+                app_token = settings.slack_app_token.get_secret_value()
+                await serve_socket_mode(app, app_token=app_token, client=parts.client)
+        finally:
+            await front.drain()
+
+
 # `interview-bot run`: which coroutine runs each front end. Chat front ends are imported only
 # inside their own entry, so the console never pays for discord.py or slack-bolt.
 FRONT_ENDS: dict[str, Callable[[Settings], Coroutine[Any, Any, None]]] = {
     "console": _run_console_defaults,
     "discord": run_discord,
+    "slack": run_slack,
 }
 
 
-def run_front_end(settings: Settings, name: str | None = None) -> None:
-    """`interview-bot run [NAME]`: that front end, else the configured chat front end, or the
-    console with no tokens."""
-    name = name or settings.front_end
-    run = FRONT_ENDS.get(name)
+def run_front_end(settings: Settings, front_end: str | None = None) -> None:
+    """`interview-bot run [front end]`: the one named, else the configured chat front end, or
+    the console with no tokens."""
+    chosen = front_end or settings.front_end
+    run = FRONT_ENDS.get(chosen)
     if run is None:
         raise StartupError(
-            f"the {name} front end is not part of this build yet; "
+            f"the {chosen} front end is not part of this build yet; "
             "unset its tokens to use the console"
         )
     asyncio.run(run(settings))

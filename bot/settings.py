@@ -36,7 +36,13 @@ class Settings(BaseSettings):
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
+    # Slack's Web API base, ending in /api/ (set it for a proxy, GovSlack, or a test fake).
     slack_api_url: str | None = None
+    # socket: Socket Mode with SLACK_APP_TOKEN (no public URL); http: serve /slack/events on
+    # SLACK_PORT (`interview-bot run slack --http --port N` says the same).
+    slack_mode: Literal["socket", "http"] = "socket"
+    slack_host: str = "0.0.0.0"
+    slack_port: int = Field(default=3000, ge=1, le=65535)
 
     llm_judge_base_url: str | None = None
     llm_judge_model: str | None = None

@@ -26,6 +26,7 @@ from bot.core.commands import (
     Mark,
     ParseError,
     Place,
+    QuestionRef,
     Review,
     Skip,
     Start,
@@ -125,15 +126,6 @@ class Core:
         ctx = await self._context(actor, Place())
         return await self.interviews.has_active_session(ctx.member.id)
 
-    async def active_place(self, actor: Actor) -> Place | None:
-        """Where the member's open session lives (its thread), or None: a chat front end
-        takes a message typed there as an answer, and ignores one typed anywhere else."""
-        ctx = await self._context(actor, Place())
-        session = await self._store.active_session(ctx.member.id)
-        if session is None:
-            return None
-        return Place(channel_id=session.channel_id, thread_id=session.thread_id)
-
     async def workspace_of(
         self, *, session_id: str | None = None, attempt_id: int | None = None
     ) -> str | None:
@@ -151,6 +143,18 @@ class Core:
         return await self._guarded(
             actor, place, "explain", lambda ctx: _ready(self.parse_error_views(ctx, parsed))
         )
+
+    async def session_place(self, actor: Actor) -> Place | None:
+        """Where the member's open interview lives (the channel and thread it started in), or
+        None: chat front ends post its questions there whichever channel a command came from."""
+        ctx = await self._context(actor, Place())
+        return await self.interviews.session_place(ctx.member.id)
+
+    async def check_button(self, actor: Actor, at: QuestionRef) -> Reply | None:
+        """None while `at` is the actor's open question, else the "closed" / "not yours" reply;
+        changes nothing (an answer modal is opened only for an open question)."""
+        ctx = await self._context(actor, Place())
+        return await self.interviews.check_button(ctx, at)
 
     async def aclose(self) -> None:
         """Shutdown: queued review writes land, judge calls under way finish briefly (their

@@ -17,6 +17,11 @@ from pathlib import Path
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "slack"))
+
+from slack_fakes import FakeSlack  # noqa: E402
+from slack_world import SlackWorld, block_text, slack_bot  # noqa: E402
+
 from bot.adapters.console.app import ConsoleApp
 from bot.adapters.console.inbound import console_actor
 from bot.adapters.console.messenger import ConsoleMessenger
@@ -200,3 +205,60 @@ async def discord_driver(db_url: str, bank: Bank) -> AsyncIterator[DiscordDriver
         await bot.close()
         use_api_base(previous)
         await fake.stop()
+
+
+class SlackDriver:
+    """The real AsyncApp over signed HTTP; what the member saw is every message, ephemeral
+    reply and card update the fake Slack received, flattened to text."""
+
+    def __init__(self, world: SlackWorld) -> None:
+        self._world = world
+        self._seen = 0
+
+    async def start(self, topic: str, count: int, time_s: int) -> str:
+        await self._world.command(f"start {topic} {count} {time_s}")
+        await self._world.wait_card(1)
+        return self._new()
+
+    async def answer(self, text: str) -> str:
+        cards = len(self._world.cards())
+        await self._world.say(text)
+        await self._world.wait_card(cards + 1)
+        return self._new()
+
+    async def hint(self) -> str:
+        await self._world.command("hint")
+        fake = self._world.fake
+        await fake.wait_for(lambda: any("提示" in p["text"] for p in self._world.posts()))
+        return self._new()
+
+    async def advance(self, seconds: float) -> str:
+        watcher = self._world.services.watcher
+        async with asyncio.timeout(WAIT_S):
+            await watcher.wait_idle()
+            self._world.clock.advance(seconds)
+            await watcher.wait_idle()
+        await self._world.fake.wait_for(
+            lambda: any(
+                b.get("type") == "header" and "结束" in b["text"]["text"]
+                for p in self._world.posts()
+                for b in p.get("blocks") or []
+            )
+        )
+        return self._new()
+
+    def _new(self) -> str:
+        calls = self._world.fake.calls
+        new, self._seen = calls[self._seen :], len(calls)
+        return "\n".join(block_text(c.params.get("blocks") or []) for c in new)
+
+
+@asynccontextmanager
+async def slack_driver(db_url: str, bank: Bank) -> AsyncIterator[SlackDriver]:
+    fake = FakeSlack()
+    await fake.start()
+    try:
+        async with slack_bot(db_url, bank, FakeClock(), fake) as world:
+            yield SlackDriver(world)
+    finally:
+        await fake.close()

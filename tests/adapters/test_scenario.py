@@ -11,7 +11,7 @@ from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 
 import pytest
-from drivers import Driver, console_driver, discord_driver
+from drivers import Driver, console_driver, discord_driver, slack_driver
 
 from bot.core.i18n import t
 from content.loader import Bank, load_bank
@@ -21,6 +21,7 @@ FIXTURE_BANK = Path(__file__).parents[1] / "unit" / "core" / "fixtures" / "bank"
 DRIVERS: dict[str, Callable[[str, Bank], AbstractAsyncContextManager[Driver]]] = {
     "console": console_driver,
     "discord": discord_driver,
+    "slack": slack_driver,
 }
 
 

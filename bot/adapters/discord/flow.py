@@ -226,7 +226,7 @@ class InteractionFlow:
             user_id=str(message.author.id),
             display_name=message.author.display_name,
         )
-        place = await self.core.active_place(actor)
+        place = await self.core.session_place(actor)
         if place is None or place.thread_id != str(channel.id):
             return
         replies = await self.core.handle(actor, place, Answer(text=message.content))

@@ -9,16 +9,6 @@ from bot.core.commands import ParseError, Place, Stats
 from bot.core.replies import ErrorNotice, Feedback, QuestionCard, StatsView
 
 
-async def test_active_place_is_the_sessions_thread_until_it_ends(bot: BotProcess) -> None:
-    bot.place = Place(channel_id="c1", thread_id="t1")
-    assert await bot.core.active_place(actor("alice")) is None
-    await bot.say("start rag 1 5m")
-    assert await bot.core.active_place(actor("alice")) == Place(channel_id="c1", thread_id="t1")
-    assert await bot.core.active_place(actor("bob")) is None
-    await bot.say("skip")
-    assert await bot.core.active_place(actor("alice")) is None
-
-
 async def test_workspace_of_a_session_and_of_an_attempt(bot: BotProcess) -> None:
     card = only(await bot.say("start rag 2 5m"), QuestionCard)
     feedback = only(await bot.say("skip"), Feedback)
