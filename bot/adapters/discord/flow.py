@@ -144,10 +144,7 @@ class InteractionFlow:
     ) -> None:
         at = QuestionRef(session_id=action.session_id, position=action.position)
         if action.verb == "answer":
-            # The modal must be the first response: no core call before it but the
-            # (cached) language; whether the question is still open is checked on submit.
-            locale = await self.locale(interaction)
-            await open_modal(interaction, self._answer_modal(action, locale))
+            await self._open_answer(interaction, action, at)
             return
         await interaction.response.defer()
         actor = await self._button_actor(interaction, session_id=action.session_id)
@@ -162,6 +159,29 @@ class InteractionFlow:
         )
         replies = await self.core.handle(actor, place_of(interaction.channel), command)
         await self.show(interaction, replies, thinking=False)
+
+    async def _open_answer(
+        self, interaction: discord.Interaction[Any], action: QuestionAction, at: QuestionRef
+    ) -> None:
+        """The modal must be the first response: only quick reads before it (whose server,
+        is the question still open and theirs, which language)."""
+        workspace = (
+            str(interaction.guild_id)
+            if interaction.guild_id is not None
+            else await self.core.workspace_of(session_id=action.session_id)
+        )
+        if workspace is None:
+            text = d(str(interaction.locale), "error.unknown_button")
+            await interaction.response.send_message(text, ephemeral=True)
+            return
+        actor = interaction_actor(interaction, workspace)
+        refusal = await self.core.check_button(actor, at)
+        if refusal is not None:  # closed, or someone else's: say so instead of a modal
+            [out, *_] = render_all([refusal], self.poster.style)
+            await interaction.response.send_message(embeds=out.embeds, ephemeral=True)
+            return
+        locale = await self.core.locale_of(actor)
+        await open_modal(interaction, self._answer_modal(action, locale))
 
     async def mark_button(self, interaction: discord.Interaction[Any], action: MarkAction) -> None:
         await interaction.response.defer()
