@@ -35,6 +35,7 @@ from bot.core.commands import (
     Hint,
     Mark,
     ParseError,
+    Place,
     QuestionRef,
     Review,
     Skip,
@@ -51,6 +52,9 @@ from content.loader import Bank
 log = structlog.get_logger(__name__)
 
 SESSION_KINDS = frozenset({"question", "hint", "feedback", "summary"})
+# Commands whose replies belong in the session's thread wherever they are typed (status is
+# only a look: it stays ephemeral).
+SESSION_COMMANDS = frozenset({"hint", "skip", "stop"})
 
 
 class InteractionFlow:
@@ -68,8 +72,9 @@ class InteractionFlow:
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         actor = interaction_actor(interaction, str(interaction.guild_id))
+        session = await self.core.session_place(actor) if command.kind in SESSION_COMMANDS else None
         replies = await self.core.handle(actor, place_of(interaction.channel), command)
-        await self.show(interaction, replies, thinking=True)
+        await self.show(interaction, replies, thinking=True, session=session)
 
     async def refuse(self, interaction: discord.Interaction[Any], parsed: ParseError) -> None:
         """An option out of range: the core's words for it, nothing changed."""
@@ -258,21 +263,32 @@ class InteractionFlow:
     # ---- showing replies ------------------------------------------------------------------
 
     async def show(
-        self, interaction: discord.Interaction[Any], replies: Sequence[Reply], *, thinking: bool
+        self,
+        interaction: discord.Interaction[Any],
+        replies: Sequence[Reply],
+        *,
+        thinking: bool,
+        session: Place | None = None,
     ) -> None:
-        """Session replies into the session's thread when the interaction is there; all else
-        (and everything elsewhere) ephemeral to the member."""
+        """A session's cards, hints, feedback and summary go into its thread (or DM): where
+        the interaction is, else to the `session` place given; all else is ephemeral."""
         here = is_session_channel(interaction.channel) and interaction.channel_id is not None
-        public = [r for r in replies if here and r.kind in SESSION_KINDS]
-        private = [r for r in replies if not (here and r.kind in SESSION_KINDS)]
-        if public and interaction.channel_id is not None:
-            thread = (
-                getattr(interaction.channel, "type", None) == discord.ChannelType.private_thread
-            )
-            await self.poster.send(interaction.channel_id, public, thread=thread)
+        target = interaction.channel_id if here else channel_id_of(session) if session else None
+        public = [r for r in replies if target is not None and r.kind in SESSION_KINDS]
+        private = [r for r in replies if r not in public]
+        if public and target is not None:
+            if here:
+                kind = getattr(interaction.channel, "type", None)
+                thread = kind == discord.ChannelType.private_thread
+            else:
+                thread = session is not None and session.thread_id is not None
+            await self.poster.send(target, public, thread=thread)
         else:
             await self.poster.close_finished(replies)
         outs = render_all(private, self.poster.style)
+        if public and not here and target is not None:
+            note = d(replies[0].locale, "thread.posted", thread=f"<#{target}>")
+            outs.append(Outgoing(content=note, private=True))
         for out in outs:
             await self._followup(interaction, out)
         if thinking and not outs:

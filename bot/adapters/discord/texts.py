@@ -41,6 +41,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "thread.name": ("{name} 的面试 · {topic}", "{name}'s interview · {topic}"),
     "thread.any_topic": ("综合", "mixed"),
     "thread.here": ("你的面试在这里：{thread}", "Your interview is here: {thread}"),
+    "thread.posted": ("已发到你的面试里：{thread}", "Posted in your interview: {thread}"),
     "thread.dm_fallback": (
         "我不能在这个频道开私密子区，所以面试改在私信里进行，请查看私信。",
         "I can't open a private thread in this channel, so your interview is in your DMs.",

@@ -130,3 +130,11 @@ async def test_stats_of_another_member(bot: DiscordBot) -> None:
     await bot.feed(payload)
     text = private_text(bot, payload)
     assert "bob 的战绩" in text and "完成 1 题" in text and "复习" not in text
+
+
+async def test_hint_typed_in_the_channel_lands_in_the_thread(bot: DiscordBot) -> None:
+    thread = await start(bot, topic="rag", count=1)
+    payload = bot.payloads.slash(ALICE, "hint")  # in #general
+    await bot.feed(payload)
+    assert "提示 1/" in bot.last_in(thread).text()
+    assert f"<#{thread}>" in private_text(bot, payload)
