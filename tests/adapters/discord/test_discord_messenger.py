@@ -8,6 +8,7 @@ from harness import DiscordBot
 from payloads import GENERAL
 
 from bot.adapters.discord.messenger import DiscordMessenger
+from bot.core.commands import Actor, Place
 from bot.core.messenger import ChannelRef, DeliveryError
 from bot.core.replies import Notice
 
@@ -40,3 +41,20 @@ async def test_refusals_become_delivery_errors(bot: DiscordBot) -> None:
     with pytest.raises(DeliveryError) as missing:
         await port.edit(channel(GENERAL), "123", [NOTICE])
     assert missing.value.permanent
+
+
+async def test_deliver_with_no_place_goes_to_the_members_dms(bot: DiscordBot) -> None:
+    port = DiscordMessenger()
+    port.attach(bot.client, bot.client.poster)
+    actor = Actor(platform="discord", workspace_id="1", user_id="750000000000000005")
+    await port.deliver(actor, Place(), [NOTICE])
+    [dm] = [cid for cid, c in bot.fake.channels.items() if c["type"] == 1]
+    assert "今天的题目来了" in bot.last_in(dm).text()
+
+
+async def test_deliver_never_raises_when_discord_refuses(bot: DiscordBot) -> None:
+    port = DiscordMessenger()
+    port.attach(bot.client, bot.client.poster)
+    bot.fake.channels[123] = {"id": "123", "type": 12, "_deleted": True}
+    actor = Actor(platform="discord", workspace_id="1", user_id="1")
+    await port.deliver(actor, Place(channel_id="9", thread_id="123"), [NOTICE])  # logged only
