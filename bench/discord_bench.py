@@ -37,6 +37,7 @@ from payloads import Member  # noqa: E402
 
 from bot.adapters.discord.app import use_api_base  # noqa: E402
 from bot.core.clock import FakeClock  # noqa: E402
+from bot.runtime import configure_logging  # noqa: E402
 from content.loader import load_bank  # noqa: E402
 
 TARGET_FIRST_MS = 300.0
@@ -180,6 +181,7 @@ def main() -> None:
     parser.add_argument("--channels", type=int, default=20)
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     args = parser.parse_args()
+    configure_logging("WARNING")  # to stderr: stdout is the JSON
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
         result = asyncio.run(run(args.interactions, args.channels, url))
