@@ -110,6 +110,10 @@ class Leaderboard(_Frozen):
 
 class Stats(_Frozen):
     kind: Literal["stats"] = "stats"
+    # Another member of the same workspace (a chat front end's member picker); None: yourself.
+    # Their review schedule stays theirs: only attempts and averages are shown.
+    user_id: str | None = None
+    display_name: str | None = None
 
 
 class Lang(_Frozen):

@@ -257,6 +257,7 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "Nobody has scored in this period yet. Send start to begin an interview!",
     ),
     "stats.header": ("你的战绩", "Your stats"),
+    "stats.header_of": ("{name} 的战绩", "{name}'s stats"),
     "stats.totals": (
         "完成 {attempts} 题（作答 {answered} 题），平均分 {average}，积分 {points}",
         "{attempts} questions finished ({answered} answered), average {average}, {points} points",

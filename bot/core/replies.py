@@ -159,6 +159,7 @@ class StatsView(_Reply):
     # Daily challenge: consecutive scheduled days answered with at least STREAK_MIN_SCORE.
     current_streak: int = 0
     best_streak: int = 0
+    of_member: str | None = None  # another member's name; None: the asker's own stats
 
 
 class TopicItem(BaseModel):

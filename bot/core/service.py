@@ -257,6 +257,8 @@ class Core:
                 return [self.standings.topics(ctx.locale)]
             case Leaderboard(period=period):
                 return list(await self.standings.leaderboard(ctx, period, self._clock.now()))
+            case Stats(user_id=str() as user_id, display_name=name) if user_id != ctx.actor.user_id:
+                return list(await self._stats_of(ctx, user_id, name))
             case Stats():
                 return list(await self.standings.stats(ctx, self._clock.now()))
             case Lang(locale=locale):
@@ -279,6 +281,21 @@ class Core:
             case Help(command=name):
                 return [help_view(ctx.locale, name)]
         raise TypeError(f"unhandled command {command!r}")  # pragma: no cover - exhaustive
+
+    async def _stats_of(self, ctx: MemberContext, user_id: str, name: str | None) -> list[Reply]:
+        """Another member's attempts and averages (not their review schedule), in the asker's
+        language."""
+        key = MemberKey(
+            platform=ctx.actor.platform, workspace_id=ctx.actor.workspace_id, user_id=user_id
+        )
+        member = await self._store.get_or_create_member(key, name)
+        other = MemberContext(actor=ctx.actor, place=ctx.place, member=member, locale=ctx.locale)
+        views = await self.standings.stats(other, self._clock.now())
+        label = name or member.display_name or user_id
+        return [
+            v.model_copy(update={"reviews_due": 0, "next_review_in_s": None, "of_member": label})
+            for v in views
+        ]
 
     async def _set_language(self, ctx: MemberContext, locale: Locale) -> list[Reply]:
         views = await self.standings.set_language(ctx, locale)

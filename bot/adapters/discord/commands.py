@@ -134,8 +134,13 @@ class InterviewGroup(app_commands.Group):
         await self.flow.command(interaction, Leaderboard(period=period))
 
     @app_commands.command(description=text("cmd.stats"))
-    async def stats(self, interaction: Interaction) -> None:
-        await self.flow.command(interaction, Stats())
+    @app_commands.describe(member=text("opt.member"))
+    async def stats(self, interaction: Interaction, member: discord.Member | None = None) -> None:
+        if member is None:
+            await self.flow.command(interaction, Stats())
+        else:
+            command = Stats(user_id=str(member.id), display_name=member.display_name)
+            await self.flow.command(interaction, command)
 
     @app_commands.command(description=text("cmd.lang"))
     @app_commands.describe(locale=text("opt.locale"))
@@ -157,7 +162,7 @@ class InterviewGroup(app_commands.Group):
     async def _topics(
         self, interaction: Interaction, current: str
     ) -> list[app_commands.Choice[str]]:
-        english = str(interaction.locale).startswith("en")
+        english = (await self.flow.locale(interaction)) == "en"
         wanted = current.strip().casefold()
         choices = []
         for topic in self.flow.bank.topics.values():

@@ -35,6 +35,7 @@ from bot.core.commands import (
     Hint,
     Mark,
     ParseError,
+    Place,
     QuestionRef,
     Review,
     Skip,
@@ -42,6 +43,7 @@ from bot.core.commands import (
     Status,
     Stop,
 )
+from bot.core.i18n import normalize_locale
 from bot.core.ids import MarkAction, QuestionAction
 from bot.core.replies import QuestionCard, Reply
 from bot.core.service import Core
@@ -50,6 +52,9 @@ from content.loader import Bank
 log = structlog.get_logger(__name__)
 
 SESSION_KINDS = frozenset({"question", "hint", "feedback", "summary"})
+# Commands whose replies belong in the session's thread wherever they are typed (status is
+# only a look: it stays ephemeral).
+SESSION_COMMANDS = frozenset({"hint", "skip", "stop"})
 
 
 class InteractionFlow:
@@ -67,8 +72,9 @@ class InteractionFlow:
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         actor = interaction_actor(interaction, str(interaction.guild_id))
+        session = await self.core.session_place(actor) if command.kind in SESSION_COMMANDS else None
         replies = await self.core.handle(actor, place_of(interaction.channel), command)
-        await self.show(interaction, replies, thinking=True)
+        await self.show(interaction, replies, thinking=True, session=session)
 
     async def refuse(self, interaction: discord.Interaction[Any], parsed: ParseError) -> None:
         """An option out of range: the core's words for it, nothing changed."""
@@ -96,12 +102,12 @@ class InteractionFlow:
             replies = await self.core.handle(actor, here, command)
             await self.show(interaction, replies, thinking=True)
             return
-        locale = await self.core.locale_of(actor)
         place, in_dm = await open_session_place(interaction, self._thread_name(actor, command))
         if place is None:
-            await self._private(interaction, [d(locale, "thread.dm_closed")])
+            await self._private(interaction, [d(str(interaction.locale), "thread.dm_closed")])
             return
         replies = await self.core.handle(actor, place, command)
+        locale = replies[0].locale if replies else str(interaction.locale)
         if not any(isinstance(r, QuestionCard) for r in replies):
             await discard_thread(self._client, place)
             await self.show(interaction, replies, thinking=True)
@@ -143,14 +149,7 @@ class InteractionFlow:
     ) -> None:
         at = QuestionRef(session_id=action.session_id, position=action.position)
         if action.verb == "answer":
-            # The modal must be the first response: no core call before it but the
-            # (cached) language; whether the question is still open is checked on submit.
-            locale: str = str(interaction.locale)
-            if interaction.guild_id is not None:
-                locale = await self.core.locale_of(
-                    interaction_actor(interaction, str(interaction.guild_id))
-                )
-            await open_modal(interaction, self._answer_modal(action, locale))
+            await self._open_answer(interaction, action, at)
             return
         await interaction.response.defer()
         actor = await self._button_actor(interaction, session_id=action.session_id)
@@ -165,6 +164,29 @@ class InteractionFlow:
         )
         replies = await self.core.handle(actor, place_of(interaction.channel), command)
         await self.show(interaction, replies, thinking=False)
+
+    async def _open_answer(
+        self, interaction: discord.Interaction[Any], action: QuestionAction, at: QuestionRef
+    ) -> None:
+        """The modal must be the first response: only quick reads before it (whose server,
+        is the question still open and theirs, which language)."""
+        workspace = (
+            str(interaction.guild_id)
+            if interaction.guild_id is not None
+            else await self.core.workspace_of(session_id=action.session_id)
+        )
+        if workspace is None:
+            text = d(str(interaction.locale), "error.unknown_button")
+            await interaction.response.send_message(text, ephemeral=True)
+            return
+        actor = interaction_actor(interaction, workspace)
+        refusal = await self.core.check_button(actor, at)
+        if refusal is not None:  # closed, or someone else's: say so instead of a modal
+            [out, *_] = render_all([refusal], self.poster.style)
+            await interaction.response.send_message(embeds=out.embeds, ephemeral=True)
+            return
+        locale = await self.core.locale_of(actor)
+        await open_modal(interaction, self._answer_modal(action, locale))
 
     async def mark_button(self, interaction: discord.Interaction[Any], action: MarkAction) -> None:
         await interaction.response.defer()
@@ -241,21 +263,32 @@ class InteractionFlow:
     # ---- showing replies ------------------------------------------------------------------
 
     async def show(
-        self, interaction: discord.Interaction[Any], replies: Sequence[Reply], *, thinking: bool
+        self,
+        interaction: discord.Interaction[Any],
+        replies: Sequence[Reply],
+        *,
+        thinking: bool,
+        session: Place | None = None,
     ) -> None:
-        """Session replies into the session's thread when the interaction is there; all else
-        (and everything elsewhere) ephemeral to the member."""
+        """A session's cards, hints, feedback and summary go into its thread (or DM): where
+        the interaction is, else to the `session` place given; all else is ephemeral."""
         here = is_session_channel(interaction.channel) and interaction.channel_id is not None
-        public = [r for r in replies if here and r.kind in SESSION_KINDS]
-        private = [r for r in replies if not (here and r.kind in SESSION_KINDS)]
-        if public and interaction.channel_id is not None:
-            thread = (
-                getattr(interaction.channel, "type", None) == discord.ChannelType.private_thread
-            )
-            await self.poster.send(interaction.channel_id, public, thread=thread)
+        target = interaction.channel_id if here else channel_id_of(session) if session else None
+        public = [r for r in replies if target is not None and r.kind in SESSION_KINDS]
+        private = [r for r in replies if r not in public]
+        if public and target is not None:
+            if here:
+                kind = getattr(interaction.channel, "type", None)
+                thread = kind == discord.ChannelType.private_thread
+            else:
+                thread = session is not None and session.thread_id is not None
+            await self.poster.send(target, public, thread=thread)
         else:
             await self.poster.close_finished(replies)
         outs = render_all(private, self.poster.style)
+        if public and not here and target is not None:
+            note = d(replies[0].locale, "thread.posted", thread=f"<#{target}>")
+            outs.append(Outgoing(content=note, private=True))
         for out in outs:
             await self._followup(interaction, out)
         if thinking and not outs:
@@ -276,6 +309,12 @@ class InteractionFlow:
         await interaction.followup.send("\n".join(lines), ephemeral=True)
 
     # ---- helpers --------------------------------------------------------------------------
+
+    async def locale(self, interaction: discord.Interaction[Any]) -> str:
+        """The member's language: chosen with `lang`, else their Discord client's."""
+        if interaction.guild_id is None:
+            return normalize_locale(str(interaction.locale))
+        return await self.core.locale_of(interaction_actor(interaction, str(interaction.guild_id)))
 
     async def _in_server(self, interaction: discord.Interaction[Any]) -> bool:
         if interaction.guild_id is not None:

@@ -33,22 +33,18 @@ from bot.core.commands import (
 SESSION_CHANNEL_TYPES = (discord.ChannelType.private_thread, discord.ChannelType.private)
 
 
-def actor_of(
-    user: discord.User | discord.Member, workspace_id: str, locale: discord.Locale | None
-) -> Actor:
-    permissions = getattr(user, "guild_permissions", None)
+def interaction_actor(interaction: discord.Interaction[Any], workspace_id: str) -> Actor:
+    """The member behind an interaction. Admin: Discord's resolved permissions for them in this
+    interaction say Manage Server (read every time, never cached)."""
+    in_server = interaction.guild_id is not None
     return Actor(
         platform=PLATFORM,
         workspace_id=workspace_id,
-        user_id=str(user.id),
-        display_name=user.display_name,
-        is_admin=bool(permissions is not None and permissions.manage_guild),
-        locale_hint=str(locale) if locale is not None else None,
+        user_id=str(interaction.user.id),
+        display_name=interaction.user.display_name,
+        is_admin=in_server and interaction.permissions.manage_guild,
+        locale_hint=str(interaction.locale),
     )
-
-
-def interaction_actor(interaction: discord.Interaction[Any], workspace_id: str) -> Actor:
-    return actor_of(interaction.user, workspace_id, interaction.locale)
 
 
 def place_of(channel: Any) -> Place:

@@ -1,14 +1,12 @@
 """Replies → Discord messages: embeds and buttons, one function per reply kind.
 
-Discord's limits are kept here and nowhere else: 4,096 characters per embed description,
-6,000 per message's embeds together, 10 embeds per message, 256 per title, 1,024 per field.
-Long text (a reference answer) is split at line boundaries into as many embeds, and embeds
-into as many messages, as it takes; nothing is cut.
+Sizes are kept within Discord's limits by `limits.py`: long text becomes several embeds, and
+embeds several messages; nothing is cut.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import singledispatch
 
@@ -20,6 +18,7 @@ from bot.adapters.discord.components import (
     MarkButton,
     QuestionButton,
 )
+from bot.adapters.discord.limits import DESCRIPTION_MAX, TITLE_MAX, long_embeds, pack
 from bot.adapters.discord.texts import d
 from bot.core.i18n import format_duration, format_number, format_span, shorten, t
 from bot.core.ids import MarkAction, QuestionAction
@@ -36,11 +35,6 @@ from bot.core.replies import (
     Summary,
     TopicsView,
 )
-
-DESCRIPTION_MAX = 4096
-MESSAGE_EMBEDS_MAX_CHARS = 6000
-EMBEDS_PER_MESSAGE = 10
-TITLE_MAX = 256
 
 BLURPLE, GREEN, AMBER, RED, GREY, GOLD = 0x5865F2, 0x57F287, 0xFEE75C, 0xED4245, 0x99AAB5, 0xF1C40F
 
@@ -105,7 +99,7 @@ def question_embed(reply: QuestionCard, style: Style, *, closed: bool = False) -
     )
     embed.add_field(name=d(loc, "card.max"), value=format_number(reply.max_score))
     if closed:
-        embed.add_field(name=d(loc, "card.deadline"), value=d(loc, "card.closed"))
+        embed.add_field(name=d(loc, "card.state"), value=d(loc, "card.closed"))
     else:
         embed.add_field(
             name=d(loc, "card.deadline"),
@@ -181,8 +175,8 @@ def _feedback(reply: Feedback, style: Style) -> list[Outgoing]:
     if reply.judge_pending:
         lines += ["", t(loc, "feedback.judge_pending")]
     colour = GREEN if reply.score >= 70 else AMBER if reply.score >= 40 else RED
-    embeds = _long_embeds(header, "\n".join(lines), colour)
-    reference = _long_embeds(
+    embeds = long_embeds(header, "\n".join(lines), colour)
+    reference = long_embeds(
         t(loc, "feedback.reference").rstrip("：:"),
         reply.reference_answer.rstrip(),
         GREY,
@@ -239,7 +233,7 @@ def _summary(reply: Summary, style: Style) -> list[Outgoing]:
         lines.append(t(loc, "summary.weakest", topics=", ".join(reply.weakest_topics)))
     else:
         lines.append(t(loc, "summary.no_weak"))
-    embeds = _long_embeds(t(loc, f"summary.{reply.ended}").rstrip("：:"), "\n".join(lines), GOLD)
+    embeds = long_embeds(t(loc, f"summary.{reply.ended}").rstrip("：:"), "\n".join(lines), GOLD)
     return [Outgoing(chunk) for chunk in pack(embeds)]
 
 
@@ -266,8 +260,13 @@ def _board(reply: Board, style: Style) -> list[Outgoing]:
 @render.register
 def _stats(reply: StatsView, style: Style) -> list[Outgoing]:
     loc = reply.locale
+    header = (
+        t(loc, "stats.header_of", name=reply.of_member)
+        if reply.of_member
+        else t(loc, "stats.header")
+    )
     if reply.attempts == 0:
-        return _plain(t(loc, "stats.header"), t(loc, "stats.empty"), BLURPLE)
+        return _plain(header, t(loc, "stats.empty"), BLURPLE)
     lines = [
         t(
             loc,
@@ -294,7 +293,7 @@ def _stats(reply: StatsView, style: Style) -> list[Outgoing]:
         lines += ["", t(loc, "stats.reviews_due", count=reply.reviews_due)]
     elif reply.next_review_in_s is not None:
         lines += ["", t(loc, "stats.next_review", when=format_span(loc, reply.next_review_in_s))]
-    return _plain(t(loc, "stats.header"), "\n".join(lines), BLURPLE)
+    return _plain(header, "\n".join(lines), BLURPLE)
 
 
 @render.register
@@ -314,9 +313,32 @@ def _topics(reply: TopicsView, style: Style) -> list[Outgoing]:
     return _plain(t(loc, "topics.header"), "\n".join(lines), BLURPLE)
 
 
+# The overview lists the slash commands as Discord shows them; one command's help is the
+# core's (its options, ranges and examples are the same everywhere).
+HELP_ORDER = (
+    "start",
+    "answer",
+    "hint",
+    "skip",
+    "stop",
+    "status",
+    "review",
+    "mark",
+    "topics",
+    "leaderboard",
+    "stats",
+    "lang",
+    "help",
+)
+
+
 @render.register
 def _help(reply: HelpView, style: Style) -> list[Outgoing]:
-    return _plain(None, f"```\n{reply.text}\n```", BLURPLE, private=True)
+    if reply.command is not None:
+        return _plain(None, f"```\n{reply.text}\n```", BLURPLE, private=True)
+    lines = [f"`/interview {name}` — {d(reply.locale, f'cmd.{name}')}" for name in HELP_ORDER]
+    lines += ["", d(reply.locale, "help.more")]
+    return _plain(d(reply.locale, "cmd.interview"), "\n".join(lines), BLURPLE, private=True)
 
 
 @render.register
@@ -340,67 +362,8 @@ def forget_buttons(locale: str) -> discord.ui.View:
     return view
 
 
-# ---- Discord's size limits ----------------------------------------------------------------
-
-
-def split_lines(text: str, limit: int) -> list[str]:
-    """`text` in pieces of at most `limit` characters, cut between lines (within a line only
-    when one line alone is longer than `limit`)."""
-    pieces: list[str] = []
-    current = ""
-    for line in text.split("\n"):
-        while len(line) > limit:
-            if current:
-                pieces.append(current)
-                current = ""
-            pieces.append(line[:limit])
-            line = line[limit:]
-        candidate = f"{current}\n{line}" if current else line
-        if len(candidate) > limit:
-            pieces.append(current)
-            current = line
-        else:
-            current = candidate
-    if current or not pieces:
-        pieces.append(current)
-    return pieces
-
-
-def pack(embeds: Sequence[discord.Embed]) -> list[list[discord.Embed]]:
-    """Embeds grouped into messages: at most 10 and 6,000 characters per message."""
-    messages: list[list[discord.Embed]] = [[]]
-    size = 0
-    for embed in embeds:
-        length = len(embed)
-        if messages[-1] and (
-            size + length > MESSAGE_EMBEDS_MAX_CHARS or len(messages[-1]) >= EMBEDS_PER_MESSAGE
-        ):
-            messages.append([])
-            size = 0
-        messages[-1].append(embed)
-        size += length
-    return messages
-
-
-def _long_embeds(
-    title: str | None, text: str, colour: int, *, continued: str | None = None
-) -> list[discord.Embed]:
-    # Room for the title and a footer in the same message: descriptions stop well short of
-    # 6,000 together with them.
-    limit = DESCRIPTION_MAX - 200
-    embeds = []
-    for number, piece in enumerate(split_lines(text, limit)):
-        heading = title if number == 0 else (continued or title)
-        embeds.append(
-            discord.Embed(
-                title=heading[:TITLE_MAX] if heading else None, description=piece, colour=colour
-            )
-        )
-    return embeds
-
-
 def _plain(title: str | None, text: str, colour: int, *, private: bool = False) -> list[Outgoing]:
-    embeds = _long_embeds(title, text, colour)
+    embeds = long_embeds(title, text, colour)
     return [Outgoing(chunk, private=private) for chunk in pack(embeds)]
 
 

@@ -25,6 +25,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "modal.placeholder": ("写下你的思路和要点……", "Explain your reasoning and key points…"),
     # ---- cards -------------------------------------------------------------------------------
     "card.deadline": ("截止", "Due"),
+    "card.state": ("状态", "Status"),
     "card.max": ("本题最高分", "Max score"),
     "card.answer_how": (
         "点击「回答」按钮作答。",
@@ -40,6 +41,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "thread.name": ("{name} 的面试 · {topic}", "{name}'s interview · {topic}"),
     "thread.any_topic": ("综合", "mixed"),
     "thread.here": ("你的面试在这里：{thread}", "Your interview is here: {thread}"),
+    "thread.posted": ("已发到你的面试里：{thread}", "Posted in your interview: {thread}"),
     "thread.dm_fallback": (
         "我不能在这个频道开私密子区，所以面试改在私信里进行，请查看私信。",
         "I can't open a private thread in this channel, so your interview is in your DMs.",
@@ -76,6 +78,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "cmd.stats": ("作答统计", "Attempts and averages"),
     "cmd.lang": ("切换语言", "Switch language"),
     "cmd.help": ("命令说明", "How the commands work"),
+    "help.more": (
+        "某个命令的详细说明：`/interview help command:start`",
+        "Details of one command: `/interview help command:start`",
+    ),
     "opt.topic": ("主题（可搜索）", "Topic (type to search)"),
     "opt.count": ("题数 1–20", "Number of questions, 1–20"),
     "opt.time": ("每题秒数 30–1800", "Seconds per question, 30–1800"),
@@ -84,6 +90,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "opt.verdict": ("评分偏低还是偏高", "Was the grade too low or too high"),
     "opt.locale": ("语言", "Language"),
     "opt.command": ("命令名", "Command name"),
+    "opt.member": ("查看哪位成员（默认你自己）", "Whose stats (default: yours)"),
     "choice.week": ("本周", "This week"),
     "choice.month": ("本月", "This month"),
     "choice.all": ("全部", "All time"),

@@ -21,20 +21,32 @@ AUTO_ARCHIVE_MINUTES: Literal[60] = 60
 async def open_session_place(
     interaction: discord.Interaction[Any], name: str
 ) -> tuple[Place | None, bool]:
-    """(the place, whether it is the DM fallback); (None, False) if neither works."""
+    """(the place, whether it is the DM fallback); (None, False) if neither works.
+
+    Started inside a (public) thread, the private thread opens in that thread's channel."""
     channel = interaction.channel
-    if isinstance(channel, discord.TextChannel):
+    parent_id = (
+        channel.id
+        if isinstance(channel, discord.TextChannel)
+        else channel.parent_id
+        if isinstance(channel, discord.Thread)
+        and channel.type != discord.ChannelType.private_thread
+        else None
+    )
+    if parent_id is not None:
+        http = interaction.client.http
         try:
-            thread = await channel.create_thread(
+            thread = await http.start_thread_without_message(
+                parent_id,
                 name=name[:THREAD_NAME_MAX],
-                type=discord.ChannelType.private_thread,
-                invitable=False,
                 auto_archive_duration=AUTO_ARCHIVE_MINUTES,
+                type=discord.ChannelType.private_thread.value,
+                invitable=False,
             )
-            await thread.add_user(interaction.user)
-            return Place(channel_id=str(channel.id), thread_id=str(thread.id)), False
+            await http.add_user_to_thread(thread["id"], interaction.user.id)
+            return Place(channel_id=str(parent_id), thread_id=str(thread["id"])), False
         except discord.HTTPException as exc:
-            log.info("discord.thread_refused", channel_id=channel.id, status=exc.status)
+            log.info("discord.thread_refused", channel_id=parent_id, status=exc.status)
     try:
         dm = await interaction.user.create_dm()
     except discord.HTTPException as exc:

@@ -119,6 +119,12 @@ class FakeDiscord:
     thread_members: list[tuple[int, int]] = field(default_factory=list)
     synced: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     no_threads_in: set[int] = field(default_factory=set)  # channels where threads are refused
+    # Like Discord, every answer says how much of its bucket is left (a bucket: one route on
+    # one channel/webhook/interaction), and going over it is a 429. Without these headers
+    # discord.py sends one request per bucket at a time.
+    bucket_limit: int = 50
+    bucket_window_s: float = 1.0
+    _buckets: dict[str, tuple[float, int]] = field(default_factory=dict)
     _throttles: list[_Throttle] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(730000000000000001))
     _original: dict[str, int] = field(default_factory=dict)  # interaction token → message id
@@ -126,6 +132,10 @@ class FakeDiscord:
     _source: dict[str, int] = field(default_factory=dict)  # token → the message clicked
     _changed: asyncio.Condition | None = None
     _runner: web.AppRunner | None = None
+    _socket: web.WebSocketResponse | None = None
+    _sequence: int = 0
+    _port: int = 0
+    identified: list[dict[str, Any]] = field(default_factory=list)  # IDENTIFY payloads
 
     # ---- lifecycle ----------------------------------------------------------------------
 
@@ -133,15 +143,19 @@ class FakeDiscord:
         """Serve on a free loopback port; the API base URL to give DISCORD_API_BASE."""
         self._changed = asyncio.Condition()
         app = web.Application(middlewares=[self._record])
+        app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", API + "/{tail:.*}", self._route)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self._port = port
         return f"http://127.0.0.1:{port}{API}"
 
     async def stop(self) -> None:
+        if self._socket is not None:
+            await self._socket.close()
         if self._runner is not None:
             await self._runner.cleanup()
 
@@ -180,6 +194,51 @@ class FakeDiscord:
                 await self._changed.wait()
             return result
 
+    # ---- the gateway (a websocket: HELLO, IDENTIFY → READY, then the events tests send) ----
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        """Send a gateway event to the connected bot."""
+        assert self._socket is not None, "no bot is connected to the gateway"
+        self._sequence += 1
+        await self._socket.send_json({"op": 0, "t": event, "s": self._sequence, "d": data})
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._socket = socket
+        await socket.send_json({"op": 10, "d": {"heartbeat_interval": 45000}})
+        async for frame in socket:
+            message = json.loads(frame.data)
+            if message["op"] == 1:  # heartbeat
+                await socket.send_json({"op": 11})
+            elif message["op"] == 2:  # identify
+                await self._ready(socket, message["d"])
+        return socket
+
+    async def _ready(self, socket: web.WebSocketResponse, identify: dict[str, Any]) -> None:
+        self._sequence += 1
+        shard = identify.get("shard", [0, 1])
+        await socket.send_json(
+            {
+                "op": 0,
+                "t": "READY",
+                "s": self._sequence,
+                "d": {
+                    "v": 10,
+                    "user": BOT_USER,
+                    "guilds": [],
+                    "session_id": "fake-session",
+                    "resume_gateway_url": f"ws://127.0.0.1:{self._port}/gateway",
+                    "shard": shard,
+                    "application": {"id": str(APP_ID), "flags": 0},
+                },
+            }
+        )
+        self.identified.append(identify)
+        assert self._changed is not None
+        async with self._changed:
+            self._changed.notify_all()
+
     # ---- HTTP -----------------------------------------------------------------------------
 
     @web.middleware
@@ -204,38 +263,66 @@ class FakeDiscord:
         throttled = self._throttled(request.method, path)
         if throttled is not None:
             return throttled
+        # Buckets as Discord keys them: a route on one channel, or on one webhook + token.
+        parts = path.split("/")
+        major = 4 if parts[1] in ("webhooks", "interactions") else 3
+        bucket = f"{request.method} {'/'.join(parts[:major])}"
+        headers, over = self._count(bucket)
+        if over is not None:
+            return self._too_many(over)
         for method, pattern, handler in self._table():
             match = re.fullmatch(pattern, path)
             if match and method == request.method:
-                return handler(entry.body, *match.groups())
+                response = handler(entry.body, *match.groups())
+                response.headers.update(headers)
+                return response
         return _json({"message": "404: Not Found", "code": 0}, 404)
+
+    def _count(self, bucket: str) -> tuple[dict[str, str], float | None]:
+        now = time.monotonic()
+        opened, used = self._buckets.get(bucket, (now, 0))
+        if now - opened >= self.bucket_window_s:
+            opened, used = now, 0
+        reset_after = self.bucket_window_s - (now - opened)
+        if used >= self.bucket_limit:
+            return {}, reset_after
+        self._buckets[bucket] = (opened, used + 1)
+        headers = {
+            "X-RateLimit-Limit": str(self.bucket_limit),
+            "X-RateLimit-Remaining": str(self.bucket_limit - used - 1),
+            "X-RateLimit-Reset-After": f"{reset_after:.3f}",
+            "X-RateLimit-Bucket": bucket.replace(" ", ":"),
+        }
+        return headers, None
 
     def _throttled(self, method: str, path: str) -> web.Response | None:
         for rule in self._throttles:
             if rule.times > 0 and rule.method == method and rule.pattern.search(path):
                 rule.times -= 1
-                return _json(
-                    {
-                        "message": "You are being rate limited.",
-                        "retry_after": rule.retry_after,
-                        "global": False,
-                    },
-                    429,
-                    {
-                        "Retry-After": str(rule.retry_after),
-                        "Via": "1.1 google",
-                        "X-RateLimit-Remaining": "0",
-                        "X-RateLimit-Limit": "5",
-                        "X-RateLimit-Reset-After": str(rule.retry_after),
-                        "X-RateLimit-Bucket": "fake",
-                        "X-RateLimit-Scope": "user",
-                    },
-                )
+                return self._too_many(rule.retry_after)
         return None
+
+    @staticmethod
+    def _too_many(retry_after: float) -> web.Response:
+        body = {
+            "message": "You are being rate limited.",
+            "retry_after": retry_after,
+            "global": False,
+        }
+        headers = {
+            "Retry-After": f"{retry_after:.3f}",
+            "Via": "1.1 google",  # without it discord.py takes the 429 for a Cloudflare ban
+            "X-RateLimit-Limit": "1",
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset-After": f"{retry_after:.3f}",
+            "X-RateLimit-Scope": "user",
+        }
+        return _json(body, 429, headers)
 
     def _table(self) -> list[tuple[str, str, Callable[..., web.Response]]]:
         return [
             ("GET", r"/users/@me", lambda _b: _json(BOT_USER)),
+            ("GET", r"/gateway/bot", lambda _b: _json(self._gateway_info())),
             ("GET", r"/oauth2/applications/@me", lambda _b: _json(_application())),
             ("PUT", r"/applications/(\d+)/commands", self._sync),
             ("PUT", r"/applications/(\d+)/guilds/(\d+)/commands", self._sync),
@@ -257,6 +344,9 @@ class FakeDiscord:
         ]
 
     # ---- handlers -------------------------------------------------------------------------
+
+    def _gateway_info(self) -> dict[str, Any]:
+        return _gateway_info_for(self._port)
 
     def _sync(self, body: list[dict[str, Any]], *where: str) -> web.Response:
         key = "global" if len(where) == 1 else f"guild:{where[1]}"
@@ -302,7 +392,9 @@ class FakeDiscord:
         original = self.messages.get(self._original.get(token, 0))
         if original is not None and original.loading:  # as Discord: it replaces "thinking…"
             original.loading = False
-            return _json(self._update(original, body).payload())
+            self._update(original, body)
+            original.edits -= 1  # the answer itself, not an edit of it
+            return _json(original.payload())
         message = self._store(
             self._channel_of.get(token, 0),
             body,
@@ -354,6 +446,9 @@ class FakeDiscord:
         return _json(self._thread(int(channel_id), body, body.get("type", 12)))
 
     def _thread_from_message(self, body: dict[str, Any], channel_id: str, mid: str) -> web.Response:
+        if int(mid) in self.channels:
+            body = {"message": "A thread has already been created for this message", "code": 160004}
+            return _json(body, 400)
         return _json(self._thread(int(channel_id), body, 11, thread_id=int(mid)))
 
     def _add_member(self, _body: Any, thread_id: str, user_id: str) -> web.Response:
@@ -458,6 +553,11 @@ class FakeDiscord:
         }
         self.channels[int(thread["id"])] = thread
         return thread
+
+
+def _gateway_info_for(port: int) -> dict[str, Any]:
+    limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": 1}
+    return {"url": f"ws://127.0.0.1:{port}/gateway", "shards": 1, "session_start_limit": limit}
 
 
 def _application() -> dict[str, Any]:

@@ -79,10 +79,12 @@ class DiscordBot:
             self.clock.advance(seconds)
             await self.watcher.wait_idle()
 
-    async def _run(self, parse: Any) -> None:
+    async def _run(self, parse: Any, deadline_s: float = DRAIN_TIMEOUT_S) -> None:
         before = {t for t in asyncio.all_tasks() if _ours(t)}
-        parse()
-        async with asyncio.timeout(DRAIN_TIMEOUT_S):
+        parsed = parse()
+        if asyncio.iscoroutine(parsed):
+            await parsed
+        async with asyncio.timeout(deadline_s):
             while True:
                 new = {t for t in asyncio.all_tasks() if _ours(t)} - before
                 if not new:

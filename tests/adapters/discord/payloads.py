@@ -92,6 +92,7 @@ class Payloads:
         self,
         member: Member,
         sub: str,
+        /,
         *,
         channel_id: int = GENERAL,
         in_dm: bool = False,
@@ -105,6 +106,14 @@ class Payloads:
             "type": 1,
             "options": [{"type": 1, "name": sub, "options": _options(options)}],
         }
+        picked = [v for v in options.values() if isinstance(v, Member)]
+        if picked:  # a member option: Discord sends the member in `resolved`
+            payload["data"]["resolved"] = {
+                "users": {str(m.id): user_payload(m.id, m.name) for m in picked},
+                "members": {
+                    str(m.id): {k: v for k, v in m.payload().items() if k != "user"} for m in picked
+                },
+            }
         return payload
 
     def autocomplete(
@@ -174,6 +183,9 @@ def _options(options: dict[str, Any]) -> list[dict[str, Any]]:
     out = []
     for name, value in options.items():
         if value is None:
+            continue
+        if isinstance(value, Member):
+            out.append({"type": 6, "name": name, "value": str(value.id)})
             continue
         kind = 5 if isinstance(value, bool) else 4 if isinstance(value, int) else 3
         out.append({"type": kind, "name": name, "value": value})

@@ -112,3 +112,29 @@ async def test_review_with_nothing_due_says_so(bot: DiscordBot) -> None:
     await bot.feed(payload)
     assert private_text(bot, payload)
     assert bot.fake.threads() == []
+
+
+async def test_autocomplete_follows_the_language_chosen_with_lang(bot: DiscordBot) -> None:
+    await bot.feed(bot.payloads.slash(BOB, "lang", locale="zh-CN"))
+    payload = bot.payloads.autocomplete(BOB, "start", "topic", "")
+    await bot.feed(payload)
+    names = [c["name"] for c in bot.fake.callbacks[int(payload["id"])]["data"]["choices"]]
+    assert names and all(" 题" in name for name in names)
+
+
+async def test_stats_of_another_member(bot: DiscordBot) -> None:
+    thread = await start(bot, BOB, topic="rag", count=1)
+    card = bot.last_in(thread)
+    await bot.feed(bot.payloads.button(BOB, card, card.custom_ids()[2]))  # skip
+    payload = bot.payloads.slash(ALICE, "stats", member=BOB)
+    await bot.feed(payload)
+    text = private_text(bot, payload)
+    assert "bob 的战绩" in text and "完成 1 题" in text and "复习" not in text
+
+
+async def test_hint_typed_in_the_channel_lands_in_the_thread(bot: DiscordBot) -> None:
+    thread = await start(bot, topic="rag", count=1)
+    payload = bot.payloads.slash(ALICE, "hint")  # in #general
+    await bot.feed(payload)
+    assert "提示 1/" in bot.last_in(thread).text()
+    assert f"<#{thread}>" in private_text(bot, payload)

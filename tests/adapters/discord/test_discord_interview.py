@@ -104,3 +104,13 @@ async def test_slash_answer_opens_the_modal_for_the_current_question(bot: Discor
     )
     await bot.feed(submit)
     assert "面试结束" in bot.last_in(thread).text()
+
+
+async def test_started_inside_a_public_thread_opens_beside_it(bot: DiscordBot) -> None:
+    public = bot.fake._thread(GENERAL, {"name": "讨论"}, 11)
+    await bot.feed(
+        bot.payloads.slash(ALICE, "start", channel_id=int(public["id"]), topic="rag", count=2)
+    )
+    private = bot.fake.threads()[-1]
+    assert private["type"] == 12 and private["parent_id"] == str(GENERAL)
+    assert "第 1/2 题" in bot.last_in(int(private["id"])).embeds[0]["title"]

@@ -12,13 +12,13 @@ from harness import DiscordBot
 from test_discord_interview import start
 
 from bot.adapters.discord.cli import SCOPES, bot_permissions, client_id_from_token, invite_url
-from bot.adapters.discord.render import (
+from bot.adapters.discord.limits import (
     DESCRIPTION_MAX,
     EMBEDS_PER_MESSAGE,
     MESSAGE_EMBEDS_MAX_CHARS,
-    render_all,
     split_lines,
 )
+from bot.adapters.discord.render import render_all
 from bot.core.replies import Feedback
 
 

@@ -124,3 +124,20 @@ def _dm_of(fake: FakeDiscord, member: Member) -> int:
         for cid, channel in fake.channels.items()
         if channel["type"] == 1 and channel["recipients"][0]["id"] == str(member.id)
     )
+
+
+async def test_answer_button_of_a_closed_or_foreign_question_opens_no_modal(
+    bot: DiscordBot,
+) -> None:
+    thread = await start(bot, topic="rag", count=2)
+    card = bot.last_in(thread)
+    answer_id, _, skip_id, _ = card.custom_ids()
+    foreign = bot.payloads.button(BOB, card, answer_id)
+    await bot.feed(foreign)
+    assert bot.fake.callbacks[int(foreign["id"])]["type"] == 4  # a message, not a modal
+    assert "someone else's interview" in private_text(bot, foreign)
+    late = bot.payloads.button(ALICE, card, answer_id)  # a client still showing the old card
+    await bot.feed(bot.payloads.button(ALICE, card, skip_id))
+    await bot.feed(late)
+    assert bot.fake.callbacks[int(late["id"])]["type"] == 4
+    assert "已经结束" in private_text(bot, late)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from core_harness import BotProcess, actor, only
 
-from bot.core.commands import ParseError, Place
-from bot.core.replies import ErrorNotice, Feedback, QuestionCard
+from bot.core.commands import ParseError, Place, Stats
+from bot.core.replies import ErrorNotice, Feedback, QuestionCard, StatsView
 
 
 async def test_workspace_of_a_session_and_of_an_attempt(bot: BotProcess) -> None:
@@ -28,3 +28,20 @@ async def test_explain_words_an_option_error_in_the_members_language(bot: BotPro
     error = only(replies, ErrorNotice)
     assert error.code == "count_range" and error.locale == "en"
     assert "99" in error.text and "20" in error.text
+
+
+async def test_stats_of_another_member_shows_their_totals_not_their_reviews(
+    bot: BotProcess,
+) -> None:
+    await bot.say("start rag 1 5m", user="bob")
+    await bot.say("skip", user="bob")
+    replies = await bot.send(Stats(user_id="bob", display_name="bob"))
+    view = only(replies, StatsView)
+    assert (view.of_member, view.attempts, view.reviews_due, view.next_review_in_s) == (
+        "bob",
+        1,
+        0,
+        None,
+    )
+    mine = only(await bot.send(Stats(user_id="alice")), StatsView)  # yourself: your own view
+    assert mine.of_member is None and mine.attempts == 0

@@ -1,0 +1,60 @@
+"""The core's Messenger on Discord: posts into a channel, a thread under a post, edits, and
+refusals as DeliveryError (what the daily poster records)."""
+
+from __future__ import annotations
+
+import pytest
+from harness import DiscordBot
+from payloads import GENERAL
+
+from bot.adapters.discord.messenger import DiscordMessenger
+from bot.core.commands import Actor, Place
+from bot.core.messenger import ChannelRef, DeliveryError
+from bot.core.replies import Notice
+
+NOTICE = Notice(locale="zh-CN", code="x", text="今天的题目来了")
+
+
+def channel(channel_id: int) -> ChannelRef:
+    return ChannelRef(platform="discord", workspace_id="1", channel_id=str(channel_id))
+
+
+async def test_post_edit_and_a_thread_under_the_post(bot: DiscordBot) -> None:
+    port = DiscordMessenger()
+    port.attach(bot.client, bot.client.poster)
+    post_id = await port.post(channel(GENERAL), [NOTICE])
+    assert "今天的题目来了" in bot.fake.messages[int(post_id)].text()
+    await port.edit(channel(GENERAL), post_id, [NOTICE.model_copy(update={"text": "已截止"})])
+    assert "已截止" in bot.fake.messages[int(post_id)].text()
+    reveal = await port.post(channel(GENERAL), [NOTICE], thread_of=post_id)
+    assert bot.fake.messages[int(reveal)].channel_id == int(post_id)  # in the post's thread
+    assert bot.fake.channels[int(post_id)]["type"] == 11
+    again = await port.post(channel(GENERAL), [NOTICE], thread_of=post_id)  # thread exists
+    assert bot.fake.messages[int(again)].channel_id == int(post_id)
+
+
+async def test_refusals_become_delivery_errors(bot: DiscordBot) -> None:
+    port = DiscordMessenger()
+    with pytest.raises(DeliveryError):  # not attached to a running client yet
+        await port.post(channel(GENERAL), [NOTICE])
+    port.attach(bot.client, bot.client.poster)
+    with pytest.raises(DeliveryError) as missing:
+        await port.edit(channel(GENERAL), "123", [NOTICE])
+    assert missing.value.permanent
+
+
+async def test_deliver_with_no_place_goes_to_the_members_dms(bot: DiscordBot) -> None:
+    port = DiscordMessenger()
+    port.attach(bot.client, bot.client.poster)
+    actor = Actor(platform="discord", workspace_id="1", user_id="750000000000000005")
+    await port.deliver(actor, Place(), [NOTICE])
+    [dm] = [cid for cid, c in bot.fake.channels.items() if c["type"] == 1]
+    assert "今天的题目来了" in bot.last_in(dm).text()
+
+
+async def test_deliver_never_raises_when_discord_refuses(bot: DiscordBot) -> None:
+    port = DiscordMessenger()
+    port.attach(bot.client, bot.client.poster)
+    bot.fake.channels[123] = {"id": "123", "type": 12, "_deleted": True}
+    actor = Actor(platform="discord", workspace_id="1", user_id="1")
+    await port.deliver(actor, Place(channel_id="9", thread_id="123"), [NOTICE])  # logged only
