@@ -5,10 +5,12 @@ answer racing its own timeout can never score twice.
 """
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
 
 from storage.base import (
@@ -31,6 +33,110 @@ from storage.models import (
     SessionRecord,
 )
 from storage.tables import ONE_ACTIVE_SESSION_INDEX, attempts, sessions
+
+R = TypeVar("R")
+
+# The hot paths' statements, built once: building a statement and its cache key costs more
+# than running it. Parameters whose names would clash with a column's are prefixed "b_".
+_SESSION = sa.select(sessions).where(sessions.c.id == sa.bindparam("session_id"))
+_ACTIVE_SESSION = sa.select(sessions).where(
+    (sessions.c.member_id == sa.bindparam("member_id")) & (sessions.c.state == "active")
+)
+_OPEN = (
+    sa.select(sessions, attempts)
+    .join_from(
+        sessions,
+        attempts,
+        (attempts.c.session_id == sessions.c.id) & (attempts.c.state == "asking"),
+        isouter=True,
+    )
+    .where((sessions.c.member_id == sa.bindparam("member_id")) & (sessions.c.state == "active"))
+    .order_by(attempts.c.position.desc())
+    .limit(1)
+    .set_label_style(sa.LABEL_STYLE_TABLENAME_PLUS_COL)
+)
+_END_SESSION = (
+    sa.update(sessions)
+    .where((sessions.c.id == sa.bindparam("b_id")) & (sessions.c.state == "active"))
+    .values(state=sa.bindparam("b_state"), ended_at=sa.bindparam("b_now"))
+)
+_ADVANCE = (
+    sa.update(sessions)
+    .where((sessions.c.id == sa.bindparam("b_session")) & (sessions.c.state == "active"))
+    .values(current_index=sa.bindparam("b_position"))
+    .returning(sessions.c.member_id)
+)
+_ASK = (
+    sa.insert(attempts)
+    .values(
+        session_id=sa.bindparam("b_session"),
+        member_id=sa.bindparam("b_member"),
+        position=sa.bindparam("b_position"),
+        state="asking",
+        max_score=DEFAULT_MAX_SCORE,
+        hints_used=0,
+        points=0.0,
+    )
+    .returning(*attempts.c)
+)
+_ATTEMPT = sa.select(attempts).where(attempts.c.id == sa.bindparam("attempt_id"))
+_CURRENT_ATTEMPT = (
+    sa.select(attempts)
+    .where((attempts.c.session_id == sa.bindparam("session_id")) & (attempts.c.state == "asking"))
+    .order_by(attempts.c.position.desc())
+    .limit(1)
+)
+_SESSION_ATTEMPTS = (
+    sa.select(attempts)
+    .where(attempts.c.session_id == sa.bindparam("session_id"))
+    .order_by(attempts.c.position)
+)
+_FINISH_VALUES: dict[str, Any] = {
+    "state": sa.bindparam("b_state"),
+    "finished_at": sa.bindparam("b_now"),
+    "answer": sa.bindparam("b_answer"),
+    "score": sa.bindparam("b_score"),
+    "points": sa.bindparam("b_points"),
+    "grade": sa.bindparam("b_grade"),
+}
+_ASKING = (attempts.c.id == sa.bindparam("b_id")) & (attempts.c.state == "asking")
+_FINISH_ATTEMPT = sa.update(attempts).where(_ASKING).values(**_FINISH_VALUES).returning(*attempts.c)
+_EXPIRE_ATTEMPT = (
+    sa.update(attempts)
+    .where(_ASKING & (attempts.c.deadline_at <= sa.bindparam("b_now")))
+    .values(**_FINISH_VALUES)
+    .returning(*attempts.c)
+)
+_EARNED = sa.select(sa.func.sum(attempts.c.points)).where(
+    (attempts.c.member_id == sa.bindparam("member_id"))
+    & (attempts.c.question_id == sa.bindparam("question_id"))
+    & (attempts.c.id != sa.bindparam("excluding"))
+)
+
+
+def _first(
+    statement: sa.Executable, record: Callable[[RowMapping], R], **params: Any
+) -> Callable[[sa.Connection], R | None]:
+    """A job: run `statement`, turn its first row (if any) into a record."""
+
+    def job(conn: sa.Connection) -> R | None:
+        row = conn.execute(statement, params).mappings().first()
+        return None if row is None else record(row)
+
+    return job
+
+
+def ask_in(conn: sa.Connection, values: dict[str, Any]) -> AttemptRecord:
+    """Within a write job: move the session to `b_position` and ask that question.
+
+    Raises SessionNotActive if the session is missing or over; the unique key on (session,
+    position) raises IntegrityError if that position was asked already.
+    """
+    member_id = conn.execute(_ADVANCE, values).scalar_one_or_none()
+    if member_id is None:
+        raise SessionNotActive(values["b_session"])
+    row = conn.execute(_ASK, {**values, "b_member": member_id}).mappings().one()
+    return attempt_record(row)
 
 
 class SessionStore(StoreBase):
@@ -73,55 +179,39 @@ class SessionStore(StoreBase):
             )
             .returning(*sessions.c)
         )
+
+        def job(conn: sa.Connection) -> SessionRecord:
+            return session_record(conn.execute(insert).mappings().one())
+
         try:
-            async with self._write() as conn:
-                row = (await conn.execute(insert)).mappings().one()
+            return await self._run.write(job)
         except IntegrityError as error:
             if violates(error, ONE_ACTIVE_SESSION_INDEX, "sessions.member_id"):
                 raise ActiveSessionExists(member_id) from error
             raise
-        return session_record(row)
 
     async def get_session(self, session_id: str) -> SessionRecord | None:
-        async with self._one.connect() as conn:
-            query = sa.select(sessions).where(sessions.c.id == session_id)
-            row = (await conn.execute(query)).mappings().first()
-        return None if row is None else session_record(row)
+        return await self._run.read(_first(_SESSION, session_record, session_id=session_id))
 
     async def active_session(self, member_id: int) -> SessionRecord | None:
-        query = sa.select(sessions).where(
-            (sessions.c.member_id == member_id) & (sessions.c.state == "active")
-        )
-        async with self._one.connect() as conn:
-            row = (await conn.execute(query)).mappings().first()
-        return None if row is None else session_record(row)
+        return await self._run.read(_first(_ACTIVE_SESSION, session_record, member_id=member_id))
 
     async def active_session_and_attempt(
         self, member_id: int
     ) -> tuple[SessionRecord, AttemptRecord | None] | None:
         """The member's active session and its attempt waiting for an answer, in one query
         (every answer, hint, skip and status starts here)."""
-        query = (
-            sa.select(sessions, attempts)
-            .join_from(
-                sessions,
-                attempts,
-                (attempts.c.session_id == sessions.c.id) & (attempts.c.state == "asking"),
-                isouter=True,
-            )
-            .where((sessions.c.member_id == member_id) & (sessions.c.state == "active"))
-            .order_by(attempts.c.position.desc())
-            .limit(1)
-            .set_label_style(sa.LABEL_STYLE_TABLENAME_PLUS_COL)
-        )
-        async with self._one.connect() as conn:
-            row = (await conn.execute(query)).mappings().first()
-        if row is None:
-            return None
-        session = SessionRecord.model_validate(table_columns(row, sessions))
-        if row["attempts_id"] is None:
-            return session, None
-        return session, AttemptRecord.model_validate(table_columns(row, attempts))
+
+        def job(conn: sa.Connection) -> tuple[SessionRecord, AttemptRecord | None] | None:
+            row = conn.execute(_OPEN, {"member_id": member_id}).mappings().first()
+            if row is None:
+                return None
+            session = SessionRecord.model_validate(table_columns(row, sessions))
+            if row["attempts_id"] is None:
+                return session, None
+            return session, AttemptRecord.model_validate(table_columns(row, attempts))
+
+        return await self._run.read(job)
 
     async def end_session(
         self, session_id: str, *, state: EndedSessionState, now: datetime
@@ -129,14 +219,12 @@ class SessionStore(StoreBase):
         """Finish or stop an active session. True if this call ended it."""
         if state not in ENDED_STATES:
             raise ValueError(f"a session ends as one of {sorted(ENDED_STATES)}, not {state!r}")
-        update = (
-            sa.update(sessions)
-            .where((sessions.c.id == session_id) & (sessions.c.state == "active"))
-            .values(state=state, ended_at=aware_utc(now, "now"))
-        )
-        async with self._write() as conn:
-            result = await conn.execute(update)
-        return result.rowcount == 1
+        params = {"b_id": session_id, "b_state": state, "b_now": aware_utc(now, "now")}
+
+        def job(conn: sa.Connection) -> bool:
+            return conn.execute(_END_SESSION, params).rowcount == 1
+
+        return await self._run.write(job)
 
     async def ask(
         self,
@@ -154,69 +242,39 @@ class SessionStore(StoreBase):
         Raises SessionNotActive if the session is missing or over, and AttemptPositionTaken if
         that position was already asked (e.g. by another process).
         """
-        advance = (
-            sa.update(sessions)
-            .where((sessions.c.id == session_id) & (sessions.c.state == "active"))
-            .values(current_index=position)
-            .returning(sessions.c.member_id)
-        )
+        values = {
+            "b_session": session_id,
+            "b_position": position,
+            "question_id": question_id,
+            "topic": topic,
+            "difficulty": difficulty,
+            "asked_at": aware_utc(asked_at, "asked_at"),
+            "deadline_at": aware_utc(deadline_at, "deadline_at"),
+        }
+
+        def job(conn: sa.Connection) -> AttemptRecord:
+            return ask_in(conn, values)
+
         try:
-            async with self._write(self._engine) as conn:
-                member_id = (await conn.execute(advance)).scalar_one_or_none()
-                if member_id is None:
-                    raise SessionNotActive(session_id)
-                insert = (
-                    sa.insert(attempts)
-                    .values(
-                        session_id=session_id,
-                        member_id=member_id,
-                        question_id=question_id,
-                        topic=topic,
-                        difficulty=difficulty,
-                        position=position,
-                        state="asking",
-                        asked_at=aware_utc(asked_at, "asked_at"),
-                        deadline_at=aware_utc(deadline_at, "deadline_at"),
-                        max_score=DEFAULT_MAX_SCORE,
-                        hints_used=0,
-                        points=0.0,
-                    )
-                    .returning(*attempts.c)
-                )
-                row = (await conn.execute(insert)).mappings().one()
+            return await self._run.write(job)
         except IntegrityError as error:
             if violates(error, "uq_attempts_session_id_position", "attempts.session_id"):
                 raise AttemptPositionTaken(session_id, position) from error
             raise
-        return attempt_record(row)
 
     async def current_attempt(self, session_id: str) -> AttemptRecord | None:
         """The session's attempt still waiting for an answer, if any."""
-        query = (
-            sa.select(attempts)
-            .where((attempts.c.session_id == session_id) & (attempts.c.state == "asking"))
-            .order_by(attempts.c.position.desc())
-            .limit(1)
-        )
-        async with self._one.connect() as conn:
-            row = (await conn.execute(query)).mappings().first()
-        return None if row is None else attempt_record(row)
+        return await self._run.read(_first(_CURRENT_ATTEMPT, attempt_record, session_id=session_id))
 
     async def get_attempt(self, attempt_id: int) -> AttemptRecord | None:
-        query = sa.select(attempts).where(attempts.c.id == attempt_id)
-        async with self._one.connect() as conn:
-            row = (await conn.execute(query)).mappings().first()
-        return None if row is None else attempt_record(row)
+        return await self._run.read(_first(_ATTEMPT, attempt_record, attempt_id=attempt_id))
 
     async def session_attempts(self, session_id: str) -> list[AttemptRecord]:
-        query = (
-            sa.select(attempts)
-            .where(attempts.c.session_id == session_id)
-            .order_by(attempts.c.position)
-        )
-        async with self._one.connect() as conn:
-            rows = (await conn.execute(query)).mappings().all()
-        return [attempt_record(row) for row in rows]
+        def job(conn: sa.Connection) -> list[AttemptRecord]:
+            rows = conn.execute(_SESSION_ATTEMPTS, {"session_id": session_id}).mappings()
+            return [attempt_record(row) for row in rows]
+
+        return await self._run.read(job)
 
     async def use_hint(self, attempt_id: int, *, max_score: float) -> AttemptRecord | None:
         """Count a hint and lower the attainable score; None once the attempt is finished."""
@@ -226,9 +284,7 @@ class SessionStore(StoreBase):
             .values(hints_used=attempts.c.hints_used + 1, max_score=max_score)
             .returning(*attempts.c)
         )
-        async with self._write() as conn:
-            row = (await conn.execute(update)).mappings().first()
-        return None if row is None else attempt_record(row)
+        return await self._run.write(_first(update, attempt_record))
 
     async def finish_attempt(
         self,
@@ -247,26 +303,17 @@ class SessionStore(StoreBase):
         """
         if state not in FINISHED_STATES:
             raise ValueError(f"an attempt finishes as one of {sorted(FINISHED_STATES)}")
-        now = aware_utc(now, "now")
-        condition = (attempts.c.id == attempt_id) & (attempts.c.state == "asking")
-        if only_if_expired:
-            condition = condition & (attempts.c.deadline_at <= now)
-        update = (
-            sa.update(attempts)
-            .where(condition)
-            .values(
-                state=state,
-                finished_at=now,
-                answer=answer,
-                score=score,
-                points=points,
-                grade=grade,
-            )
-            .returning(*attempts.c)
-        )
-        async with self._write() as conn:
-            row = (await conn.execute(update)).mappings().first()
-        return None if row is None else attempt_record(row)
+        params = {
+            "b_id": attempt_id,
+            "b_state": state,
+            "b_now": aware_utc(now, "now"),
+            "b_answer": answer,
+            "b_score": score,
+            "b_points": points,
+            "b_grade": grade,
+        }
+        update = _EXPIRE_ATTEMPT if only_if_expired else _FINISH_ATTEMPT
+        return await self._run.write(_first(update, attempt_record, **params))
 
     async def replace_grade(
         self,
@@ -297,23 +344,19 @@ class SessionStore(StoreBase):
             .values(score=score, points=points, grade=grade)
             .returning(*attempts.c)
         )
-        async with self._write() as conn:
-            row = (await conn.execute(update)).mappings().first()
-        return None if row is None else attempt_record(row)
+        return await self._run.write(_first(update, attempt_record))
 
     async def earned_points(self, member_id: int, question_id: str, *, excluding: int) -> float:
         """The points this member has earned on this question in all other attempts (0: none).
 
         Each attempt stores what it added, so the sum is the best worth reached so far.
         """
-        query = sa.select(sa.func.sum(attempts.c.points)).where(
-            (attempts.c.member_id == member_id)
-            & (attempts.c.question_id == question_id)
-            & (attempts.c.id != excluding)
-        )
-        async with self._one.connect() as conn:
-            best = (await conn.execute(query)).scalar_one_or_none()
-        return float(best or 0.0)
+        params = {"member_id": member_id, "question_id": question_id, "excluding": excluding}
+
+        def job(conn: sa.Connection) -> float:
+            return float(conn.execute(_EARNED, params).scalar_one_or_none() or 0.0)
+
+        return await self._run.read(job)
 
     async def last_answered_attempt(self, member_id: int) -> AttemptRecord | None:
         """The member's most recently answered attempt (what "my grade was too low" is about)."""
@@ -323,9 +366,7 @@ class SessionStore(StoreBase):
             .order_by(attempts.c.finished_at.desc(), attempts.c.id.desc())
             .limit(1)
         )
-        async with self._one.connect() as conn:
-            row = (await conn.execute(query)).mappings().first()
-        return None if row is None else attempt_record(row)
+        return await self._run.read(_first(query, attempt_record))
 
     async def pending_deadlines(self, limit: int = 1000) -> list[tuple[int, datetime]]:
         """(attempt id, deadline) of every attempt still waiting for an answer, soonest first."""
@@ -335,17 +376,22 @@ class SessionStore(StoreBase):
             .order_by(attempts.c.deadline_at, attempts.c.id)
             .limit(limit)
         )
-        async with self._one.connect() as conn:
-            rows = (await conn.execute(query)).all()
-        return [(row.id, row.deadline_at) for row in rows]
+
+        def job(conn: sa.Connection) -> list[tuple[int, datetime]]:
+            return [(row.id, row.deadline_at) for row in conn.execute(query)]
+
+        return await self._run.read(job)
 
     async def seen_question_ids(self, member_id: int) -> set[str]:
         """Every question ever asked to this member (answered or not)."""
         query = (
             sa.select(attempts.c.question_id).where(attempts.c.member_id == member_id).distinct()
         )
-        async with self._one.connect() as conn:
-            return set((await conn.execute(query)).scalars().all())
+
+        def job(conn: sa.Connection) -> set[str]:
+            return set(conn.execute(query).scalars().all())
+
+        return await self._run.read(job)
 
     async def set_self_assessment(self, attempt_id: int, value: str) -> bool:
         """The member's view of their grade ("too_low" / "too_high"); finished attempts only."""
@@ -357,6 +403,8 @@ class SessionStore(StoreBase):
             .where((attempts.c.id == attempt_id) & (attempts.c.state != "asking"))
             .values(self_assessment=value)
         )
-        async with self._write() as conn:
-            result = await conn.execute(update)
-        return result.rowcount == 1
+
+        def job(conn: sa.Connection) -> bool:
+            return conn.execute(update).rowcount == 1
+
+        return await self._run.write(job)
