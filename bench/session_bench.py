@@ -45,6 +45,7 @@ from bot.core.grading import build_offline_grader
 from bot.core.interview.deadlines import DeadlineWatcher
 from bot.core.replies import Feedback, QuestionCard, Reply
 from bot.core.service import Core
+from bot.runtime import build_core
 from content.loader import Bank, load_bank
 from storage import Store, open_store
 
@@ -241,7 +242,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, object]:
         clock = SystemClock()
         watcher = DeadlineWatcher(clock)
         messenger = TimingMessenger()
-        core = Core(
+        core = build_core(
             bank=bank,
             store=store,
             grader=build_offline_grader(bank),

@@ -9,12 +9,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import random
 import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
+from zoneinfo import ZoneInfo
 
 import structlog
 
@@ -24,8 +26,11 @@ log = structlog.get_logger(__name__)
 
 if TYPE_CHECKING:
     from bot.core.clock import Clock
+    from bot.core.commands import Locale
+    from bot.core.grading import Grader
     from bot.core.grading.judge import LLMJudge
     from bot.core.interview.deadlines import DeadlineWatcher
+    from bot.core.interview.ports import DeadlineSink, GradeRefiner
     from bot.core.messenger import Messenger
     from bot.core.service import Core
     from content.loader import Bank
@@ -95,6 +100,64 @@ def console_log_file(settings: Settings) -> Path:
     return folder / "console.log"
 
 
+def build_core(
+    *,
+    bank: Bank,
+    store: Store,
+    grader: Grader,
+    clock: Clock,
+    messenger: Messenger,
+    deadlines: DeadlineSink,
+    timezone: ZoneInfo,
+    default_locale: Locale = "zh-CN",
+    rng: random.Random | None = None,
+    platforms: frozenset[str] | None = None,
+    judge: GradeRefiner | None = None,
+) -> Core:
+    """The core and its services, each given its collaborators: the one place they are built
+    (the bot, the tests' processes and the benchmarks all come through here)."""
+    from bot.core.caches import MemberCache
+    from bot.core.interview.expiry import Expiry
+    from bot.core.interview.refine import BackgroundJudge
+    from bot.core.interview.service import InterviewService
+    from bot.core.interview.steps import SessionSteps
+    from bot.core.review.mark import MarkService
+    from bot.core.review.schedule import ReviewSchedule
+    from bot.core.service import Core
+    from bot.core.standings.service import StandingsService
+
+    members = MemberCache()
+    reviews = ReviewSchedule(store)
+    steps = SessionSteps(
+        bank=bank,
+        store=store,
+        clock=clock,
+        deadlines=deadlines,
+        reviews=reviews,
+        platforms=platforms,
+    )
+    background = (
+        BackgroundJudge(judge=judge, steps=steps, messenger=messenger)
+        if judge is not None
+        else None
+    )
+    return Core(
+        bank=bank,
+        clock=clock,
+        store=store,
+        members=members,
+        interviews=InterviewService(
+            steps=steps, grader=grader, rng=rng or random.Random(), judge=background
+        ),
+        expiry=Expiry(steps=steps, messenger=messenger, members=members),
+        marks=MarkService(bank=bank, store=store, clock=clock, reviews=reviews),
+        standings=StandingsService(bank=bank, store=store, timezone=timezone, reviews=reviews),
+        reviews=reviews,
+        judge=background,
+        default_locale=default_locale,
+    )
+
+
 @dataclass
 class Services:
     settings: Settings
@@ -119,7 +182,6 @@ async def open_services(
     from bot.core.clock import SystemClock
     from bot.core.grading import build_offline_grader
     from bot.core.interview.deadlines import DeadlineWatcher
-    from bot.core.service import Core
 
     bank = bank or load_bank(settings)
     store = await open_database(settings)
@@ -127,7 +189,7 @@ async def open_services(
     watcher = DeadlineWatcher(clock)
     grader = build_offline_grader(bank)
     judge = build_judge(settings)
-    core = Core(
+    core = build_core(
         bank=bank,
         store=store,
         grader=grader,

@@ -6,7 +6,11 @@ formats with str.format; a test checks both languages have every key with the sa
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from bot.core.commands import Locale
+
+_T = TypeVar("_T")
 
 DEFAULT_LOCALE: Locale = "zh-CN"
 LOCALES: tuple[Locale, ...] = ("zh-CN", "en")
@@ -474,6 +478,26 @@ def keys() -> list[str]:
 
 def has(key: str) -> bool:
     return key in _CATALOGUE
+
+
+def pick(locale: str, zh: _T, en: _T) -> _T:
+    """The Chinese or the English one of two values (names, separators) for `locale`."""
+    return en if locale == "en" else zh
+
+
+def join_sentences(locale: str, *sentences: str) -> str:
+    """Sentences one after another: Chinese needs no space between them, English does."""
+    return pick(locale, "", " ").join(s for s in sentences if s)
+
+
+def join_names(locale: str, names: list[str]) -> str:
+    """A list of names in running text: 'a、b、c' / 'a, b, c'."""
+    return pick(locale, "、", ", ").join(names)
+
+
+def with_note(locale: str, text: str, note: str) -> str:
+    """'text（note）' / 'text (note)'."""
+    return pick(locale, f"{text}（{note}）", f"{text} ({note})")
 
 
 def normalize_locale(value: str | None, default: Locale = DEFAULT_LOCALE) -> Locale:

@@ -1,4 +1,4 @@
-"""The one entry point front ends call: `await core.handle(actor, place, command) -> views`.
+"""The one entry point front ends call: `await core.handle(actor, place, command) -> replies`.
 
 Text front ends (console, Slack) call `handle_text`, which parses with the shared grammar first.
 Whatever goes wrong inside, the member gets an ErrorNotice and the log gets the traceback with
@@ -7,8 +7,8 @@ context; a traceback never reaches a user.
 
 from __future__ import annotations
 
-import random
-from zoneinfo import ZoneInfo
+import asyncio
+from collections.abc import Awaitable, Callable
 
 import structlog
 
@@ -35,12 +35,14 @@ from bot.core.commands import (
     Topics,
 )
 from bot.core.context import MemberContext
-from bot.core.grading import Grader
 from bot.core.grammar import CommandParser
-from bot.core.i18n import DEFAULT_LOCALE, normalize_locale, t
-from bot.core.interview.service import DeadlineSink, GradeRefiner, InterviewService
-from bot.core.messenger import Messenger
-from bot.core.replies import ErrorNotice, Reply
+from bot.core.i18n import normalize_locale
+from bot.core.interview.expiry import Expiry
+from bot.core.interview.refine import BackgroundJudge
+from bot.core.interview.service import InterviewService
+from bot.core.notices import error
+from bot.core.replies import Reply
+from bot.core.review.mark import MarkService
 from bot.core.review.schedule import ReviewSchedule
 from bot.core.standings.service import StandingsService, help_view
 from content.loader import Bank
@@ -49,59 +51,46 @@ from storage.models import MemberKey
 
 log = structlog.get_logger(__name__)
 
+# How long shutdown waits for queued review writes.
+SHUTDOWN_DRAIN_S = 5.0
+
 
 class Core:
+    """Routes each command to the service that owns it; built by `bot.runtime.build_core`."""
+
     def __init__(
         self,
         *,
         bank: Bank,
-        store: Store,
-        grader: Grader,
         clock: Clock,
-        messenger: Messenger,
-        deadlines: DeadlineSink,
-        default_locale: Locale = DEFAULT_LOCALE,
-        timezone: ZoneInfo | None = None,
-        rng: random.Random | None = None,
-        platforms: frozenset[str] | None = None,
-        judge: GradeRefiner | None = None,
+        store: Store,
+        members: MemberCache,
+        interviews: InterviewService,
+        expiry: Expiry,
+        marks: MarkService,
+        standings: StandingsService,
+        reviews: ReviewSchedule,
+        judge: BackgroundJudge | None,
+        default_locale: Locale,
     ) -> None:
-        self._bank = bank
         self._store = store
         self._clock = clock
         self._default_locale = default_locale
         self.parser = CommandParser(bank.find_topic)
-        self._members = MemberCache()
-        reviews = ReviewSchedule(store)
-        self.interviews = InterviewService(
-            bank=bank,
-            store=store,
-            grader=grader,
-            clock=clock,
-            deadlines=deadlines,
-            messenger=messenger,
-            rng=rng or random.Random(),
-            platforms=platforms,
-            members=self._members,
-            judge=judge,
-            reviews=reviews,
-        )
-        self.standings = StandingsService(
-            bank=bank,
-            store=store,
-            timezone=timezone or ZoneInfo("Asia/Shanghai"),
-            reviews=reviews,
-        )
+        self._members = members
+        self.interviews = interviews
+        self._expiry = expiry
+        self._marks = marks
+        self.standings = standings
+        self._reviews = reviews
+        self.judge = judge
 
     # ---- entry points ---------------------------------------------------------------------
 
     async def handle(self, actor: Actor, place: Place, command: Command) -> list[Reply]:
-        ctx: MemberContext | None = None
-        try:
-            ctx = await self._context(actor, place)
-            return await self._dispatch(ctx, command)
-        except Exception:
-            return self._failed(actor, ctx, command.kind)
+        return await self._guarded(
+            actor, place, command.kind, lambda ctx: self._dispatch(ctx, command)
+        )
 
     async def handle_text(
         self, actor: Actor, place: Place, text: str, *, free_text_answers: bool
@@ -111,30 +100,13 @@ class Core:
         With free_text_answers (the console), a line that starts with a command word but does
         not fit it is taken as an answer when the member has a question open.
         """
-        ctx: MemberContext | None = None
-        try:
-            ctx = await self._context(actor, place)
-            parsed = self.parser.parse(text, free_text_answers=free_text_answers)
-            if isinstance(parsed, ParseError):
-                if (
-                    free_text_answers
-                    and parsed.could_be_answer
-                    and await self.interviews.has_active_session(ctx.member.id)
-                ):
-                    return await self._dispatch(ctx, Answer(text=text.strip()))
-                return self.parse_error_views(ctx, parsed)
-            return await self._dispatch(ctx, parsed)
-        except Exception:
-            return self._failed(actor, ctx, "text")
+        return await self._guarded(
+            actor, place, "text", lambda ctx: self._text(ctx, text, free_text_answers)
+        )
 
     async def resume(self, actor: Actor, place: Place) -> list[Reply]:
         """What to show a member who (re)opens a front end: their session, or a welcome."""
-        ctx: MemberContext | None = None
-        try:
-            ctx = await self._context(actor, place)
-            return await self.interviews.resume(ctx)
-        except Exception:
-            return self._failed(actor, ctx, "resume")
+        return await self._guarded(actor, place, "resume", self.interviews.resume)
 
     async def set_locale(self, actor: Actor, locale: Locale) -> None:
         """Remember a member's language (e.g. `console --lang en`)."""
@@ -149,17 +121,56 @@ class Core:
         return await self.interviews.has_active_session(ctx.member.id)
 
     async def aclose(self) -> None:
-        """Shutdown: let judge calls under way finish briefly (their offline grades are stored)."""
-        await self.interviews.aclose()
+        """Shutdown: queued review writes land, judge calls under way finish briefly (their
+        offline grades are stored)."""
+        try:
+            async with asyncio.timeout(SHUTDOWN_DRAIN_S):
+                await self._reviews.settle()
+        except TimeoutError:
+            log.warning("review.unsettled_at_shutdown")
+        if self.judge is not None:
+            await self.judge.aclose()
+
+    async def wait_background(self) -> None:
+        """Until every judge call under way has finished (tests)."""
+        if self.judge is not None:
+            await self.judge.wait()
 
     async def expire(self, attempt_id: int, offline: bool) -> None:
         """The deadline watcher's handler."""
         try:
-            await self.interviews.expire(attempt_id, offline)
+            await self._expiry.expire(attempt_id, offline)
         except Exception:
             log.exception("core.expire_failed", attempt_id=attempt_id, offline=offline)
 
     # ---- internals ------------------------------------------------------------------------
+
+    async def _guarded(
+        self,
+        actor: Actor,
+        place: Place,
+        what: str,
+        work: Callable[[MemberContext], Awaitable[list[Reply]]],
+    ) -> list[Reply]:
+        """Run `work` for the member; whatever goes wrong, they get an ErrorNotice, not a trace."""
+        ctx: MemberContext | None = None
+        try:
+            ctx = await self._context(actor, place)
+            return await work(ctx)
+        except Exception:
+            return self._failed(actor, ctx, what)
+
+    async def _text(self, ctx: MemberContext, text: str, free_text_answers: bool) -> list[Reply]:
+        parsed = self.parser.parse(text, free_text_answers=free_text_answers)
+        if isinstance(parsed, ParseError):
+            if (
+                free_text_answers
+                and parsed.could_be_answer
+                and await self.interviews.has_active_session(ctx.member.id)
+            ):
+                return await self._dispatch(ctx, Answer(text=text.strip()))
+            return self.parse_error_views(ctx, parsed)
+        return await self._dispatch(ctx, parsed)
 
     async def _context(self, actor: Actor, place: Place) -> MemberContext:
         key = MemberKey(
@@ -183,7 +194,7 @@ class Core:
             case Review():
                 return await interviews.review(ctx, command)
             case Mark():
-                return await interviews.mark(ctx, command)
+                return await self._marks.mark(ctx, command)
             case Answer(text=text, at=at):
                 return await interviews.answer(ctx, text, at)
             case Hint(at=at):
@@ -211,18 +222,15 @@ class Core:
         self._members.forget(ctx.member.key)
         return list(views)
 
-    def parse_error_views(self, ctx: MemberContext, error: ParseError) -> list[Reply]:
+    def parse_error_views(self, ctx: MemberContext, parsed: ParseError) -> list[Reply]:
         loc = ctx.locale
-        if error.code == "unknown_topic":
-            return [self.interviews.unknown_topic(ctx, str(error.params.get("name", "")))]
-        if error.code in ("unknown_command", "unknown_help_topic"):
-            text = t(loc, f"error.{error.code}", **error.params)
-            return [ErrorNotice(locale=loc, code=error.code, text=text), help_view(loc, None)]
-        params: dict[str, object] = dict(error.params)
-        params.setdefault("command", error.command or "")
-        text = t(loc, f"error.{error.code}", **params)
-        views: list[Reply] = [ErrorNotice(locale=loc, code=error.code, text=text)]
-        return views
+        if parsed.code == "unknown_topic":
+            return [self.interviews.unknown_topic(ctx, str(parsed.params.get("name", "")))]
+        if parsed.code in ("unknown_command", "unknown_help_topic"):
+            return [error(loc, parsed.code, **parsed.params), help_view(loc, None)]
+        params: dict[str, object] = dict(parsed.params)
+        params.setdefault("command", parsed.command or "")
+        return [error(loc, parsed.code, **params)]
 
     def _failed(self, actor: Actor, ctx: MemberContext | None, what: str) -> list[Reply]:
         # Context, never content: no answer text, no tokens.
@@ -234,4 +242,4 @@ class Core:
             user_id=actor.user_id,
         )
         locale = ctx.locale if ctx is not None else self._default_locale
-        return [ErrorNotice(locale=locale, code="internal", text=t(locale, "error.internal"))]
+        return [error(locale, "internal")]

@@ -1,4 +1,4 @@
-"""Builds view models from store records and bank questions (no I/O, no decisions)."""
+"""Builds replies from store records and bank questions (no I/O, no decisions)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.commands import Locale
-from bot.core.i18n import has, t
+from bot.core.i18n import format_duration, has, join_names, pick, t, with_note
+from bot.core.notices import error
 from bot.core.replies import (
     CoveredPointView,
+    ErrorNotice,
     Feedback,
     Outcome,
     QuestionCard,
@@ -31,7 +33,7 @@ def topic_name(bank: Bank, topic_id: str, locale: Locale) -> str:
     topic = bank.topics.get(topic_id)
     if topic is None:
         return topic_id
-    return topic.en if locale == "en" else topic.zh
+    return pick(locale, topic.zh, topic.en)
 
 
 def seconds_left(deadline: datetime, now: datetime) -> int:
@@ -171,3 +173,43 @@ def _time_taken(attempt: AttemptRecord) -> int:
     # An attempt finished after its deadline (expired while the bot was down) took the full time.
     end = min(attempt.finished_at or attempt.deadline_at, attempt.deadline_at)
     return max(0, round((end - attempt.asked_at).total_seconds()))
+
+
+def filter_text(
+    bank: Bank,
+    locale: Locale,
+    topic_id: str | None,
+    difficulty: int | None,
+    *,
+    any_key: str = "error.filter_any",
+) -> str:
+    """What a session draws from, in words: "RAG与应用 · 中等", or "any topic"."""
+    parts = []
+    if topic_id is not None:
+        parts.append(topic_name(bank, topic_id, locale))
+    if difficulty is not None:
+        parts.append(t(locale, f"difficulty.{difficulty}"))
+    return " · ".join(parts) if parts else t(locale, any_key)
+
+
+def unknown_topic(bank: Bank, locale: Locale, name: str) -> ErrorNotice:
+    names = [
+        with_note(locale, topic.id, pick(locale, topic.zh, topic.en))
+        for topic in bank.topics.values()
+        if any(q.topic == topic.id for q in bank.questions.values())
+    ]
+    return error(locale, "unknown_topic", name=name, topics=join_names(locale, names))
+
+
+def session_exists(
+    bank: Bank, locale: Locale, session: SessionRecord, position: int, left_s: int
+) -> ErrorNotice:
+    topic = filter_text(bank, locale, session.topic, session.difficulty, any_key="notice.any_topic")
+    return error(
+        locale,
+        "session_exists",
+        position=position,
+        total=len(session.question_ids),
+        topic=topic,
+        time=format_duration(locale, left_s),
+    )

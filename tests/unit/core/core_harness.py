@@ -25,6 +25,7 @@ from bot.core.interview.deadlines import DeadlineWatcher
 from bot.core.messenger import RecordingMessenger
 from bot.core.replies import Reply
 from bot.core.service import Core
+from bot.runtime import build_core
 from content.loader import Bank
 from storage import Store, open_store
 
@@ -101,7 +102,7 @@ async def start_process(
     store = await open_store(url)
     messenger = RecordingMessenger()
     watcher = DeadlineWatcher(clock)
-    core = Core(
+    core = build_core(
         bank=bank,
         store=store,
         grader=grader or build_offline_grader(bank),

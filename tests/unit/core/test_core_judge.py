@@ -24,7 +24,7 @@ from bot.core.grading.judge import build_judge
 from bot.core.interview.deadlines import DeadlineWatcher
 from bot.core.messenger import RecordingMessenger
 from bot.core.replies import Feedback, QuestionCard, Summary
-from bot.core.service import Core
+from bot.runtime import build_core
 from content.loader import Bank
 from storage import open_store
 
@@ -46,7 +46,7 @@ async def judged_bot(
     judge = build_judge("http://judge.test/v1", "test-model", client=client)
     messenger = RecordingMessenger()
     watcher = DeadlineWatcher(clock)
-    core = Core(
+    core = build_core(
         bank=bank,
         store=store,
         grader=build_offline_grader(bank),
@@ -93,7 +93,7 @@ async def test_the_offline_grade_is_shown_at_once_and_the_judges_replaces_it(
         assert bot.messenger.pop() == []
 
         released.set()
-        await bot.core.interviews.wait_background()
+        await bot.core.wait_background()
         [(_, _, delivered)] = bot.messenger.pop()
         refined = only(delivered, Feedback)
         assert refined.refined and refined.attempt_id == card.attempt_id
@@ -123,7 +123,7 @@ async def test_a_failing_judge_never_changes_the_stored_grade(
     async with judged_bot(db_url, bank, clock, reply) as bot:
         card = only(await bot.say("start rag 1 easy"), QuestionCard)
         shown = only(await bot.say(ANSWER), Feedback)
-        await bot.core.interviews.wait_background()
+        await bot.core.wait_background()
         assert bot.messenger.pop() == []  # nothing to say: the grade shown stands
         stored = await bot.store.get_attempt(card.attempt_id)
         assert stored is not None and stored.grade is not None
@@ -145,7 +145,7 @@ async def test_a_grade_the_member_already_marked_is_not_replaced_by_a_late_judge
         shown = only(await bot.say(ANSWER), Feedback)
         await bot.say("mark low")  # about the grade on screen, before the judge answers
         released.set()
-        await bot.core.interviews.wait_background()
+        await bot.core.wait_background()
         assert bot.messenger.pop() == []
         stored = await bot.store.get_attempt(card.attempt_id)
         assert stored is not None and stored.grade is not None

@@ -1,0 +1,226 @@
+"""The steps of a session that commands, expiry and the judge share.
+
+Every state change is one conditional update in the Store (finish an attempt only while it is
+'asking'; expire only once its deadline has passed), so an answer racing its own timeout, a
+restart, or a second process can never score a question twice. Nothing about a session lives
+only in memory: the session cache and the set of attempts this process asked are caches the
+database can rebuild.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+import structlog
+
+from bot.core.caches import SessionCache
+from bot.core.clock import Clock
+from bot.core.commands import QuestionRef
+from bot.core.context import MemberContext
+from bot.core.interview import present
+from bot.core.interview.ports import DeadlineSink
+from bot.core.notices import error, notice
+from bot.core.replies import Reply, Summary
+from bot.core.review.schedule import ReviewSchedule
+from bot.core.scoring import capped_score, points_for
+from content.loader import Bank
+from content.schema import Question
+from storage import AttemptPositionTaken, SessionNotActive, Store
+from storage.models import AttemptRecord, SessionRecord
+
+log = structlog.get_logger(__name__)
+
+Opened = tuple[SessionRecord, AttemptRecord, Question]
+OpenedInTime = tuple[SessionRecord, AttemptRecord, Question, datetime]
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A grader's raw score made into what is stored: capped by hints, points net of earlier."""
+
+    score: float
+    points: float
+    earlier_points: float
+
+
+class SessionSteps:
+    def __init__(
+        self,
+        *,
+        bank: Bank,
+        store: Store,
+        clock: Clock,
+        deadlines: DeadlineSink,
+        reviews: ReviewSchedule,
+        platforms: frozenset[str] | None,
+    ) -> None:
+        self.bank = bank
+        self.store = store
+        self.clock = clock
+        self.deadlines = deadlines
+        self.reviews = reviews
+        # Sessions of other platforms belong to the process serving that platform: expiring
+        # them here would score them but tell nobody.
+        self.platforms = platforms
+        self._sessions = SessionCache()
+        # Attempts this process asked and is watching: known to be for a platform it serves.
+        self.own: set[int] = set()
+
+    async def open(self, ctx: MemberContext, at: QuestionRef | None = None) -> Opened | list[Reply]:
+        """The member's session, its open attempt and question; or the replies that say why not.
+
+        With `at` (a button or modal), only that question will do: anything else is refused.
+        """
+        found = await self.store.active_session_and_attempt(ctx.member.id)
+        if at is not None:
+            current = found[1] if found is not None else None
+            if current is None or (current.session_id, current.position) != (
+                at.session_id,
+                at.position,
+            ):
+                return [await self.stale_button(ctx, at.session_id)]
+        if found is None:
+            return [notice(ctx.locale, "no_session")]
+        session, attempt = found
+        if attempt is None:
+            # The last attempt finished but the next was never asked (a crash in between):
+            # ask it now rather than leave the member stuck.
+            attempts = await self.store.session_attempts(session.id)
+            last = attempts[-1].position if attempts else 0
+            return await self.advance(ctx, session, last, self.clock.now())
+        question = self.bank.questions.get(attempt.question_id)
+        if question is None:
+            return await self.end_missing(ctx, session, self.clock.now())
+        return session, attempt, question
+
+    async def open_in_time(
+        self, ctx: MemberContext, *, answered: bool = True, at: QuestionRef | None = None
+    ) -> OpenedInTime | list[Reply]:
+        """As `open`, and the time now; a question whose time is up is expired here instead
+        (the watcher may not have got to it yet), with the replies that say so."""
+        opened = await self.open(ctx, at)
+        if isinstance(opened, list):
+            return opened
+        session, attempt, question = opened
+        now = self.clock.now()
+        if attempt.deadline_at <= now:
+            return await self._late(ctx, session, attempt, question, now, answered=answered)
+        return session, attempt, question, now
+
+    async def _late(
+        self,
+        ctx: MemberContext,
+        session: SessionRecord,
+        attempt: AttemptRecord,
+        question: Question,
+        now: datetime,
+        *,
+        answered: bool,
+    ) -> list[Reply]:
+        """The deadline passed before the watcher got to it: expire it here, once."""
+        expired = await self.expire_if_due(attempt.id, now)
+        self.closed(attempt.id)
+        replies: list[Reply] = [notice(ctx.locale, "too_late")] if answered else []
+        if expired is None:
+            # The watcher won; it tells the member.
+            return replies or [notice(ctx.locale, "too_late")]
+        replies.append(present.feedback(self.bank, session, expired, question, locale=ctx.locale))
+        return replies + await self.advance(ctx, session, expired.position, now)
+
+    async def advance(
+        self, ctx: MemberContext, session: SessionRecord, after: int, now: datetime
+    ) -> list[Reply]:
+        """Ask the question after position `after`, or finish the session with its summary."""
+        if after >= len(session.question_ids):
+            await self.store.end_session(session.id, state="finished", now=now)
+            log.info("session.finished", session_id=session.id, member_id=session.member_id)
+            return [await self.summary(ctx, session, "finished")]
+        return await self._ask(ctx, session, after + 1, now)
+
+    async def _ask(
+        self, ctx: MemberContext, session: SessionRecord, position: int, now: datetime
+    ) -> list[Reply]:
+        question = self.bank.questions.get(session.question_ids[position - 1])
+        if question is None:
+            return await self.end_missing(ctx, session, now)
+        try:
+            attempt = await self.store.ask(
+                session_id=session.id,
+                position=position,
+                question_id=question.id,
+                topic=question.topic,
+                difficulty=question.difficulty,
+                asked_at=now,
+                deadline_at=now + timedelta(seconds=session.time_limit_s),
+            )
+        except AttemptPositionTaken:
+            # Another path (the watcher, a second process) asked it first: show that one.
+            current = await self.store.current_attempt(session.id)
+            if current is None:
+                return []
+            attempt = current
+        except SessionNotActive:
+            return [await self.summary(ctx, session, "stopped")]
+        self.deadlines.schedule(attempt.id, attempt.deadline_at)
+        if self.platforms is None or session.platform in self.platforms:
+            self.own.add(attempt.id)
+        return [
+            present.question_card(self.bank, session, attempt, question, now=now, locale=ctx.locale)
+        ]
+
+    async def end_missing(
+        self, ctx: MemberContext, session: SessionRecord, now: datetime
+    ) -> list[Reply]:
+        log.warning("session.question_missing", session_id=session.id)
+        await self.store.end_session(session.id, state="stopped", now=now)
+        return [notice(ctx.locale, "question_missing"), await self.summary(ctx, session, "stopped")]
+
+    async def summary(
+        self, ctx: MemberContext, session: SessionRecord, ended: Literal["finished", "stopped"]
+    ) -> Summary:
+        """Read the session's attempts and sum them up."""
+        attempts = await self.store.session_attempts(session.id)
+        return present.summary(self.bank, session, attempts, ended=ended, locale=ctx.locale)
+
+    async def scored(self, attempt: AttemptRecord, raw_score: float) -> Scored:
+        """What a grade is worth for this attempt (an answer now, or the judge's later)."""
+        score = capped_score(raw_score, attempt.max_score)
+        earlier = await self.store.earned_points(
+            attempt.member_id, attempt.question_id, excluding=attempt.id
+        )
+        points = points_for(score, attempt.difficulty, earned_before=earlier)
+        return Scored(score=score, points=points, earlier_points=earlier)
+
+    async def expire_if_due(self, attempt_id: int, now: datetime) -> AttemptRecord | None:
+        expired = await self.store.finish_attempt(
+            attempt_id, state="expired", now=now, score=0.0, points=0.0, only_if_expired=True
+        )
+        if expired is not None:
+            self.own.discard(attempt_id)
+            self.reviews.record_later(expired)
+        return expired
+
+    def closed(self, attempt_id: int) -> None:
+        """This process finished the attempt: its deadline no longer matters."""
+        self.deadlines.cancel(attempt_id)
+        self.own.discard(attempt_id)
+
+    def remember(self, session: SessionRecord) -> None:
+        self._sessions.put(session)
+
+    async def session(self, session_id: str) -> SessionRecord | None:
+        session = self._sessions.get(session_id)
+        if session is None:
+            session = await self.store.get_session(session_id)
+            if session is not None:
+                self._sessions.put(session)
+        return session
+
+    async def stale_button(self, ctx: MemberContext, session_id: str) -> Reply:
+        """A button or modal of a question that is not open: someone else's, or closed."""
+        session = await self.store.get_session(session_id)
+        if session is not None and session.member_id != ctx.member.id:
+            return error(ctx.locale, "button_not_yours")
+        return notice(ctx.locale, "button_closed")
