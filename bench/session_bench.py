@@ -36,6 +36,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import structlog
 
@@ -249,6 +250,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, object]:
             clock=clock,
             messenger=messenger,
             deadlines=watcher,
+            timezone=ZoneInfo("Asia/Shanghai"),
             platforms=frozenset({"bench"}),
         )
         await watcher.start(store.pending_deadlines, core.expire)

@@ -6,8 +6,9 @@ answer racing its own timeout can never score twice.
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.engine import RowMapping
@@ -66,6 +67,12 @@ _ADVANCE = (
     .values(current_index=sa.bindparam("b_position"))
     .returning(sessions.c.member_id)
 )
+
+
+# A plain INSERT (a dialect's INSERT … ON CONFLICT has no cache key in SQLAlchemy: it would be
+# compiled again for every question). The unique key on (session, position) still says no to a
+# second ask of one position; since the next question is asked in the same transaction that
+# won the previous one's conditional UPDATE, only a legacy or hand-made state can meet it.
 _ASK = (
     sa.insert(attempts)
     .values(
@@ -129,14 +136,65 @@ def _first(
 def ask_in(conn: sa.Connection, values: dict[str, Any]) -> AttemptRecord:
     """Within a write job: move the session to `b_position` and ask that question.
 
-    Raises SessionNotActive if the session is missing or over; the unique key on (session,
-    position) raises IntegrityError if that position was asked already.
+    Raises SessionNotActive if the session is missing or over; IntegrityError if that
+    position was asked already (the unique key on session and position).
     """
-    member_id = conn.execute(_ADVANCE, values).scalar_one_or_none()
+    # Only its own parameters: an UPDATE would SET any other key that names a column.
+    advance = {"b_session": values["b_session"], "b_position": values["b_position"]}
+    member_id = conn.execute(_ADVANCE, advance).scalar_one_or_none()
     if member_id is None:
         raise SessionNotActive(values["b_session"])
     row = conn.execute(_ASK, {**values, "b_member": member_id}).mappings().one()
     return attempt_record(row)
+
+
+@dataclass(frozen=True)
+class NextQuestion:
+    """The question to ask after a finished attempt."""
+
+    question_id: str
+    topic: str
+    difficulty: int
+    deadline_at: datetime
+
+
+# What follows a finished attempt: the next question, or the session ends ("finished": it was
+# the last; "stopped": its next question is no longer in the bank).
+Then = NextQuestion | Literal["finished", "stopped"]
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What `finish_and_move` did, all in one transaction."""
+
+    finished: AttemptRecord | None  # None: the attempt was closed already (this call lost)
+    asked: AttemptRecord | None = None  # the next question's attempt
+    ended: Literal["finished", "stopped"] | None = None  # the session ended with this
+    attempts: list[AttemptRecord] | None = None  # the session's attempts once it ended
+
+
+def _move(conn: sa.Connection, finished: AttemptRecord, then: Then, now: datetime) -> Moved:
+    """Within a write job: ask the next question or end the session."""
+    session_id = finished.session_id
+    if isinstance(then, NextQuestion):
+        values = {
+            "b_session": session_id,
+            "b_position": finished.position + 1,
+            "question_id": then.question_id,
+            "topic": then.topic,
+            "difficulty": then.difficulty,
+            "asked_at": now,
+            "deadline_at": aware_utc(then.deadline_at, "deadline_at"),
+        }
+        try:
+            return Moved(finished, asked=ask_in(conn, values))
+        except SessionNotActive:
+            ended: Literal["finished", "stopped"] = "stopped"  # stopped meanwhile
+    else:
+        conn.execute(_END_SESSION, {"b_id": session_id, "b_state": then, "b_now": now})
+        ended = then
+    rows = conn.execute(_SESSION_ATTEMPTS, {"session_id": session_id}).mappings()
+    return Moved(finished, ended=ended, attempts=[attempt_record(row) for row in rows])
 
 
 class SessionStore(StoreBase):
@@ -314,6 +372,47 @@ class SessionStore(StoreBase):
         }
         update = _EXPIRE_ATTEMPT if only_if_expired else _FINISH_ATTEMPT
         return await self._run.write(_first(update, attempt_record, **params))
+
+    async def finish_and_move(
+        self,
+        attempt_id: int,
+        *,
+        state: FinishedAttemptState,
+        now: datetime,
+        then: Callable[[AttemptRecord], Then],
+        answer: str | None = None,
+        score: float | None = None,
+        points: float = 0.0,
+        grade: dict[str, Any] | None = None,
+        only_if_expired: bool = False,
+    ) -> Moved:
+        """Close an attempt still 'asking' and, in the same transaction, ask the next question
+        (`then(finished)` says which) or end the session: one commit per answer or timeout.
+
+        As `finish_attempt`, `Moved.finished` is None if this call did not close it.
+        """
+        if state not in FINISHED_STATES:
+            raise ValueError(f"an attempt finishes as one of {sorted(FINISHED_STATES)}")
+        now = aware_utc(now, "now")
+        params = {
+            "b_id": attempt_id,
+            "b_state": state,
+            "b_now": now,
+            "b_answer": answer,
+            "b_score": score,
+            "b_points": points,
+            "b_grade": grade,
+        }
+        update = _EXPIRE_ATTEMPT if only_if_expired else _FINISH_ATTEMPT
+
+        def job(conn: sa.Connection) -> Moved:
+            row = conn.execute(update, params).mappings().first()
+            if row is None:
+                return Moved(None)
+            finished = attempt_record(row)
+            return _move(conn, finished, then(finished), now)
+
+        return await self._run.write(job)
 
     async def replace_grade(
         self,

@@ -24,7 +24,7 @@ from bot.core.notices import error, notice
 from bot.core.replies import HintCard, Notice, Reply
 from bot.core.scoring import max_score_after_hints
 from content.schema import Question
-from storage import ActiveSessionExists
+from storage import ActiveSessionExists, StoreUnavailable
 from storage.models import SessionRecord
 
 log = structlog.get_logger(__name__)
@@ -105,6 +105,14 @@ class InterviewService:
     async def answer(
         self, ctx: MemberContext, text: str, at: QuestionRef | None = None
     ) -> list[Reply]:
+        try:
+            return await self._answer(ctx, text, at)
+        except StoreUnavailable:
+            # Said only when the grade was not stored: a grade is shown only once committed.
+            log.warning("answer.not_saved", member_id=ctx.member.id, exc_info=True)
+            return [error(ctx.locale, "answer_not_saved")]
+
+    async def _answer(self, ctx: MemberContext, text: str, at: QuestionRef | None) -> list[Reply]:
         if len(text) > ANSWER_MAX_CHARS:
             return [error(ctx.locale, "answer_too_long", length=len(text), limit=ANSWER_MAX_CHARS)]
         if not text.strip():
@@ -113,21 +121,25 @@ class InterviewService:
         if isinstance(opened, list):
             return opened
         session, attempt, question, now = opened
+        if self._steps.asked_since(attempt.id, ctx.arrived):
+            # Its question timed out while the answer was on its way, and the next one was
+            # asked meanwhile: the member has not seen that one yet.
+            return [notice(ctx.locale, "too_late")]
         grade = self._grader.grade(question, text)
         scored = await self._steps.scored(attempt, grade.score)
-        finished = await self._store.finish_attempt(
+        moved = await self._steps.finish(
+            session,
             attempt.id,
+            now,
             state="answered",
-            now=now,
             answer=text,
             score=scored.score,
             points=scored.points,
             grade=grade.model_dump(mode="json"),
         )
+        finished = moved.finished
         if finished is None:
             return [notice(ctx.locale, "too_late")]
-        self._steps.closed(attempt.id)
-        self._steps.reviews.record_later(finished)
         feedback = present.feedback(
             self._bank,
             session,
@@ -140,7 +152,7 @@ class InterviewService:
             # The offline grade is shown now; the judge's replaces it when (if) it arrives.
             feedback = feedback.model_copy(update={"judge_pending": True})
             self._judge.refine_later(ctx, session, finished, question, grade)
-        return [feedback, *await self._steps.advance(ctx, session, finished.position, now)]
+        return [feedback, *self._steps.moved_on(ctx, session, moved, now)]
 
     async def hint(self, ctx: MemberContext, at: QuestionRef | None = None) -> list[Reply]:
         opened = await self._steps.open_in_time(ctx, at=at)
@@ -174,16 +186,12 @@ class InterviewService:
         if isinstance(opened, list):
             return opened
         session, attempt, question, now = opened
-        finished = await self._store.finish_attempt(
-            attempt.id, state="skipped", now=now, score=0.0, points=0.0
-        )
-        if finished is None:
+        moved = await self._steps.finish(session, attempt.id, now, state="skipped", score=0.0)
+        if moved.finished is None:
             return [notice(ctx.locale, "too_late")]
-        self._steps.closed(attempt.id)
-        self._steps.reviews.record_later(finished)
         return [
-            present.feedback(self._bank, session, finished, question, locale=ctx.locale),
-            *await self._steps.advance(ctx, session, finished.position, now),
+            present.feedback(self._bank, session, moved.finished, question, locale=ctx.locale),
+            *self._steps.moved_on(ctx, session, moved, now),
         ]
 
     async def stop(self, ctx: MemberContext, at: QuestionRef | None = None) -> list[Reply]:
@@ -227,6 +235,11 @@ class InterviewService:
             name = ctx.actor.display_name or ctx.actor.user_id
             return [notice(ctx.locale, "welcome", name=name)]
         return [notice(ctx.locale, "resumed"), *await self.status(ctx)]
+
+    @property
+    def asks(self) -> int:
+        """Questions this process has asked so far (see MemberContext.arrived)."""
+        return self._steps.asks
 
     async def has_active_session(self, member_id: int) -> bool:
         return await self._store.active_session(member_id) is not None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 import structlog
 
@@ -28,7 +28,8 @@ from bot.core.scoring import capped_score, points_for
 from content.loader import Bank
 from content.schema import Question
 from storage import AttemptPositionTaken, SessionNotActive, Store
-from storage.models import AttemptRecord, SessionRecord
+from storage.models import AttemptRecord, FinishedAttemptState, SessionRecord
+from storage.sessions import Moved, NextQuestion, Then
 
 log = structlog.get_logger(__name__)
 
@@ -65,8 +66,13 @@ class SessionSteps:
         # them here would score them but tell nobody.
         self.platforms = platforms
         self._sessions = SessionCache()
-        # Attempts this process asked and is watching: known to be for a platform it serves.
-        self.own: set[int] = set()
+        # Attempts this process asked and is watching (known to be for a platform it serves),
+        # with their session: expiry moves on without reading the attempt first.
+        self.own: dict[int, str] = {}
+        # How many questions this process has asked, and when (in that count) each open one was:
+        # an answer only counts for a question asked before it arrived (see `asked_since`).
+        self.asks = 0
+        self._asked_as: dict[int, int] = {}
 
     async def open(self, ctx: MemberContext, at: QuestionRef | None = None) -> Opened | list[Reply]:
         """The member's session, its open attempt and question; or the replies that say why not.
@@ -120,14 +126,80 @@ class SessionSteps:
         answered: bool,
     ) -> list[Reply]:
         """The deadline passed before the watcher got to it: expire it here, once."""
-        expired = await self.expire_if_due(attempt.id, now)
+        moved = await self.finish(session, attempt.id, now, state="expired", only_if_expired=True)
         self.closed(attempt.id)
         replies: list[Reply] = [notice(ctx.locale, "too_late")] if answered else []
-        if expired is None:
+        if moved.finished is None:
             # The watcher won; it tells the member.
             return replies or [notice(ctx.locale, "too_late")]
-        replies.append(present.feedback(self.bank, session, expired, question, locale=ctx.locale))
-        return replies + await self.advance(ctx, session, expired.position, now)
+        replies.append(
+            present.feedback(self.bank, session, moved.finished, question, locale=ctx.locale)
+        )
+        return replies + self.moved_on(ctx, session, moved, now)
+
+    async def finish(
+        self,
+        session: SessionRecord,
+        attempt_id: int,
+        now: datetime,
+        *,
+        state: FinishedAttemptState,
+        only_if_expired: bool = False,
+        answer: str | None = None,
+        score: float | None = None,
+        points: float = 0.0,
+        grade: dict[str, Any] | None = None,
+    ) -> Moved:
+        """Close the attempt and, in the same commit, ask the next question or end the session.
+
+        `Moved.finished` is None if the attempt was closed already (this call lost the race).
+        """
+
+        def then(finished: AttemptRecord) -> Then:
+            # Runs inside the write: only the session and the bank, nothing that awaits.
+            position = finished.position + 1
+            if position > len(session.question_ids):
+                return "finished"
+            question = self.bank.questions.get(session.question_ids[position - 1])
+            if question is None:
+                return "stopped"
+            deadline = now + timedelta(seconds=session.time_limit_s)
+            return NextQuestion(question.id, question.topic, question.difficulty, deadline)
+
+        moved = await self.store.finish_and_move(
+            attempt_id,
+            state=state,
+            now=now,
+            then=then,
+            answer=answer,
+            score=score,
+            points=points,
+            grade=grade,
+            only_if_expired=only_if_expired,
+        )
+        if moved.finished is not None:
+            self.closed(attempt_id)
+            self.reviews.record_later(moved.finished)
+        return moved
+
+    def moved_on(
+        self, ctx: MemberContext, session: SessionRecord, moved: Moved, now: datetime
+    ) -> list[Reply]:
+        """What a member reads after `finish`: the next question, or the summary."""
+        if moved.asked is not None:
+            return self._asked(ctx, session, moved.asked, now)
+        if moved.ended is None or moved.attempts is None:
+            return []  # pragma: no cover - a move either asks or ends
+        log.info("session." + moved.ended, session_id=session.id, member_id=session.member_id)
+        summary = present.summary(
+            self.bank, session, moved.attempts, ended=moved.ended, locale=ctx.locale
+        )
+        position = moved.finished.position + 1 if moved.finished is not None else 0
+        missing = moved.ended == "stopped" and position <= len(session.question_ids)
+        if missing and session.question_ids[position - 1] not in self.bank.questions:
+            log.warning("session.question_missing", session_id=session.id)
+            return [notice(ctx.locale, "question_missing"), summary]
+        return [summary]
 
     async def advance(
         self, ctx: MemberContext, session: SessionRecord, after: int, now: datetime
@@ -163,9 +235,21 @@ class SessionSteps:
             attempt = current
         except SessionNotActive:
             return [await self.summary(ctx, session, "stopped")]
+        return self._asked(ctx, session, attempt, now)
+
+    def _asked(
+        self, ctx: MemberContext, session: SessionRecord, attempt: AttemptRecord, now: datetime
+    ) -> list[Reply]:
+        """Watch the question's deadline and show it."""
+        question = self.bank.questions.get(attempt.question_id)
+        if question is None:
+            return []
         self.deadlines.schedule(attempt.id, attempt.deadline_at)
         if self.platforms is None or session.platform in self.platforms:
-            self.own.add(attempt.id)
+            self.own[attempt.id] = session.id
+        if attempt.id not in self._asked_as:
+            self.asks += 1
+            self._asked_as[attempt.id] = self.asks
         return [
             present.question_card(self.bank, session, attempt, question, now=now, locale=ctx.locale)
         ]
@@ -193,19 +277,16 @@ class SessionSteps:
         points = points_for(score, attempt.difficulty, earned_before=earlier)
         return Scored(score=score, points=points, earlier_points=earlier)
 
-    async def expire_if_due(self, attempt_id: int, now: datetime) -> AttemptRecord | None:
-        expired = await self.store.finish_attempt(
-            attempt_id, state="expired", now=now, score=0.0, points=0.0, only_if_expired=True
-        )
-        if expired is not None:
-            self.own.discard(attempt_id)
-            self.reviews.record_later(expired)
-        return expired
-
     def closed(self, attempt_id: int) -> None:
         """This process finished the attempt: its deadline no longer matters."""
         self.deadlines.cancel(attempt_id)
-        self.own.discard(attempt_id)
+        self.own.pop(attempt_id, None)
+        self._asked_as.pop(attempt_id, None)
+
+    def asked_since(self, attempt_id: int, asks: int) -> bool:
+        """This process asked the attempt after `asks` questions: a message that arrived
+        before then (e.g. a late answer to the question that just timed out) is not for it."""
+        return self._asked_as.get(attempt_id, 0) > asks
 
     def remember(self, session: SessionRecord) -> None:
         self._sessions.put(session)
