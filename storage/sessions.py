@@ -216,30 +216,68 @@ class SessionStore(StoreBase):
         now: datetime,
     ) -> SessionRecord:
         """Start an active session. Raises ActiveSessionExists if the member already has one."""
+        row = dict(locals())
+        del row["self"]
+        session, _ = await self._start(row, None)
+        return session
+
+    async def start_session(
+        self,
+        *,
+        member_id: int,
+        platform: str,
+        workspace_id: str,
+        channel_id: str | None,
+        thread_id: str | None,
+        topic: str | None,
+        difficulty: int | None,
+        question_ids: list[str],
+        time_limit_s: int,
+        locale: str,
+        now: datetime,
+        first: NextQuestion,
+    ) -> tuple[SessionRecord, AttemptRecord]:
+        """As `create_session`, and ask its first question in the same commit: a session is
+        never left without a question, whenever the process dies."""
+        row = dict(locals())
+        del row["self"], row["first"]
+        session, attempt = await self._start(row, first)
+        assert attempt is not None
+        return session, attempt
+
+    async def _start(
+        self, fields: dict[str, Any], first: NextQuestion | None
+    ) -> tuple[SessionRecord, AttemptRecord | None]:
+        member_id = fields["member_id"]
+        now = aware_utc(fields.pop("now"), "now")
         insert = (
             sa.insert(sessions)
             .values(
                 id=uuid.uuid4().hex,
-                member_id=member_id,
-                platform=platform,
-                workspace_id=workspace_id,
-                channel_id=channel_id,
-                thread_id=thread_id,
                 state="active",
-                topic=topic,
-                difficulty=difficulty,
-                question_ids=list(question_ids),
-                time_limit_s=time_limit_s,
                 current_index=0,
-                locale=locale,
-                created_at=aware_utc(now, "now"),
+                created_at=now,
                 ended_at=None,
+                **{**fields, "question_ids": list(fields["question_ids"])},
             )
             .returning(*sessions.c)
         )
 
-        def job(conn: sa.Connection) -> SessionRecord:
-            return session_record(conn.execute(insert).mappings().one())
+        def job(conn: sa.Connection) -> tuple[SessionRecord, AttemptRecord | None]:
+            session = session_record(conn.execute(insert).mappings().one())
+            if first is None:
+                return session, None
+            values = {
+                "b_session": session.id,
+                "b_position": 1,
+                "question_id": first.question_id,
+                "topic": first.topic,
+                "difficulty": first.difficulty,
+                "asked_at": now,
+                "deadline_at": aware_utc(first.deadline_at, "deadline_at"),
+            }
+            attempt = ask_in(conn, values)
+            return session.model_copy(update={"current_index": 1}), attempt
 
         try:
             return await self._run.write(job)

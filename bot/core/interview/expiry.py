@@ -38,7 +38,9 @@ class Expiry:
             return
         steps = self._steps
         now = steps.clock.now()
-        moved = await steps.finish(session, attempt_id, now, state="expired", only_if_expired=True)
+        moved = await steps.finish(
+            session, attempt_id, now, state="expired", score=0.0, only_if_expired=True
+        )
         expired = moved.finished
         if expired is None:
             await self._not_expired(attempt_id)

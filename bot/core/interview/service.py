@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import structlog
 
@@ -26,6 +26,7 @@ from bot.core.scoring import max_score_after_hints
 from content.schema import Question
 from storage import ActiveSessionExists, StoreUnavailable
 from storage.models import SessionRecord
+from storage.sessions import NextQuestion
 
 log = structlog.get_logger(__name__)
 
@@ -276,8 +277,9 @@ class InterviewService:
     ) -> list[Reply]:
         """Create the session (the schema allows one active per member) and ask question 1."""
         now = self._clock.now()
+        first = chosen[0]
         try:
-            session = await self._store.create_session(
+            session, attempt = await self._store.start_session(
                 member_id=ctx.member.id,
                 platform=ctx.actor.platform,
                 workspace_id=ctx.actor.workspace_id,
@@ -289,6 +291,9 @@ class InterviewService:
                 time_limit_s=time_s,
                 locale=ctx.locale,
                 now=now,
+                first=NextQuestion(
+                    first.id, first.topic, first.difficulty, now + timedelta(seconds=time_s)
+                ),
             )
         except ActiveSessionExists:
             # Two starts at once: the schema let exactly one through.
@@ -306,7 +311,7 @@ class InterviewService:
             time_s=time_s,
             topic=topic_id,
         )
-        return [started, *await self._steps.advance(ctx, session, 0, now)]
+        return [started, *self._steps.question_asked(ctx, session, attempt, now)]
 
     async def _draw(
         self, ctx: MemberContext, pool: Sequence[Question], count: int

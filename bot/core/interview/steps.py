@@ -126,7 +126,9 @@ class SessionSteps:
         answered: bool,
     ) -> list[Reply]:
         """The deadline passed before the watcher got to it: expire it here, once."""
-        moved = await self.finish(session, attempt.id, now, state="expired", only_if_expired=True)
+        moved = await self.finish(
+            session, attempt.id, now, state="expired", score=0.0, only_if_expired=True
+        )
         self.closed(attempt.id)
         replies: list[Reply] = [notice(ctx.locale, "too_late")] if answered else []
         if moved.finished is None:
@@ -187,7 +189,7 @@ class SessionSteps:
     ) -> list[Reply]:
         """What a member reads after `finish`: the next question, or the summary."""
         if moved.asked is not None:
-            return self._asked(ctx, session, moved.asked, now)
+            return self.question_asked(ctx, session, moved.asked, now)
         if moved.ended is None or moved.attempts is None:
             return []  # pragma: no cover - a move either asks or ends
         log.info("session." + moved.ended, session_id=session.id, member_id=session.member_id)
@@ -235,9 +237,9 @@ class SessionSteps:
             attempt = current
         except SessionNotActive:
             return [await self.summary(ctx, session, "stopped")]
-        return self._asked(ctx, session, attempt, now)
+        return self.question_asked(ctx, session, attempt, now)
 
-    def _asked(
+    def question_asked(
         self, ctx: MemberContext, session: SessionRecord, attempt: AttemptRecord, now: datetime
     ) -> list[Reply]:
         """Watch the question's deadline and show it."""
