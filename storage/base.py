@@ -97,6 +97,11 @@ class StoreBase:
     def engine(self) -> AsyncEngine:
         return self._engine
 
+    def engines(self) -> list[sa.Engine]:
+        """Every engine the Store runs statements on (benchmarks count statements with them)."""
+        engines = [self._engine.sync_engine, *self._run.engines]
+        return list({id(engine): engine for engine in engines}.values())
+
     async def close(self) -> None:
         try:
             await self._run.close()

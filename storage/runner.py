@@ -46,10 +46,18 @@ def unavailable(error: BaseException) -> bool:
     """The database failed (not the statement): the same call may succeed later."""
     if isinstance(error, exc.IntegrityError | exc.ProgrammingError | exc.DataError):
         return False
-    return isinstance(error, exc.DBAPIError | OSError | ConnectionError)
+    # asyncpg's protocol errors (a connection the server ended mid-statement) reach us
+    # unwrapped: SQLAlchemy wraps only the errors it knows.
+    from_driver = type(error).__module__.startswith("asyncpg")
+    return from_driver or isinstance(error, exc.DBAPIError | OSError | ConnectionError)
 
 
 class Runner(Protocol):
+    @property
+    def engines(self) -> list[sa.Engine]:
+        """The synchronous engines its statements run on (for instrumentation)."""
+        ...
+
     async def read(self, job: Job[T]) -> T: ...
 
     async def write(self, job: Job[T]) -> T: ...
@@ -73,18 +81,31 @@ class AsyncRunner:
         # A single statement is atomic on its own: without BEGIN/COMMIT it is one round trip.
         self._autocommit = engine.execution_options(isolation_level="AUTOCOMMIT")
 
+    @property
+    def engines(self) -> list[sa.Engine]:
+        return [self._engine.sync_engine]
+
     async def read(self, job: Job[T]) -> T:
-        try:
-            async with self._autocommit.connect() as conn:
-                return await conn.run_sync(job)
-        except Exception as error:
-            _reraise(error)
-            raise
+        return await self._run(self._autocommit, job, transaction=False)
 
     async def write(self, job: Job[T]) -> T:
+        return await self._run(self._engine, job, transaction=True)
+
+    @staticmethod
+    async def _run(engine: AsyncEngine, job: Job[T], *, transaction: bool) -> T:
         try:
-            async with self._engine.begin() as conn:
-                return await conn.run_sync(job)
+            async with engine.connect() as conn:
+                try:
+                    if not transaction:
+                        return await conn.run_sync(job)
+                    async with conn.begin():
+                        return await conn.run_sync(job)
+                except Exception as error:
+                    # A connection the driver cannot use any more must not go back to the
+                    # pool (SQLAlchemy only discards the ones it recognises as disconnected).
+                    if unavailable(error) and not conn.invalidated:
+                        await conn.invalidate()
+                    raise
         except Exception as error:
             _reraise(error)
             raise
@@ -142,6 +163,10 @@ class SQLiteRunner:
         # Shared with the Store's other (async-engine) write path: one writer at a time.
         self._turn = writes_turn
         self._closed = False
+
+    @property
+    def engines(self) -> list[sa.Engine]:
+        return [self._writer, self._reader]
 
     async def read(self, job: Job[T]) -> T:
         loop = asyncio.get_running_loop()

@@ -158,10 +158,10 @@ class Core:
         try:
             ctx = await self._context(actor, place, arrived)
             return await work(ctx)
-        except StoreUnavailable:
+        except StoreUnavailable as failure:
             # Nothing of this command was stored; the same command will work once the database
             # answers again (no restart needed).
-            log.warning("core.store_unavailable", command=what, exc_info=True)
+            log.warning("core.store_unavailable", command=what, error=str(failure))
             return [error(ctx.locale if ctx else self._default_locale, "store_unavailable")]
         except Exception:
             return self._failed(actor, ctx, what)

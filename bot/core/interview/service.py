@@ -108,9 +108,9 @@ class InterviewService:
     ) -> list[Reply]:
         try:
             return await self._answer(ctx, text, at)
-        except StoreUnavailable:
+        except StoreUnavailable as failure:
             # Said only when the grade was not stored: a grade is shown only once committed.
-            log.warning("answer.not_saved", member_id=ctx.member.id, exc_info=True)
+            log.warning("answer.not_saved", member_id=ctx.member.id, error=str(failure))
             return [error(ctx.locale, "answer_not_saved")]
 
     async def _answer(self, ctx: MemberContext, text: str, at: QuestionRef | None) -> list[Reply]:
