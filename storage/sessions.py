@@ -43,8 +43,22 @@ _SESSION = sa.select(sessions).where(sessions.c.id == sa.bindparam("session_id")
 _ACTIVE_SESSION = sa.select(sessions).where(
     (sessions.c.member_id == sa.bindparam("member_id")) & (sessions.c.state == "active")
 )
+_EARLIER = attempts.alias("earlier")
+# What the member earned on the open attempt's question in their other attempts (see
+# `earned_points`), read with the attempt itself: an answer needs both.
+_EARNED_BEFORE = (
+    sa.select(sa.func.coalesce(sa.func.sum(_EARLIER.c.points), 0.0))
+    .where(
+        (_EARLIER.c.member_id == attempts.c.member_id)
+        & (_EARLIER.c.question_id == attempts.c.question_id)
+        & (_EARLIER.c.id != attempts.c.id)
+    )
+    .correlate(attempts)
+    .scalar_subquery()
+    .label("earned_before")
+)
 _OPEN = (
-    sa.select(sessions, attempts)
+    sa.select(sessions, attempts, _EARNED_BEFORE)
     .join_from(
         sessions,
         attempts,
@@ -146,6 +160,15 @@ def ask_in(conn: sa.Connection, values: dict[str, Any]) -> AttemptRecord:
         raise SessionNotActive(values["b_session"])
     row = conn.execute(_ASK, {**values, "b_member": member_id}).mappings().one()
     return attempt_record(row)
+
+
+@dataclass(frozen=True)
+class OpenAttempt:
+    """A member's active session, its open attempt, and what they earned on it before."""
+
+    session: SessionRecord
+    attempt: AttemptRecord | None
+    earned_before: float
 
 
 @dataclass(frozen=True)
@@ -295,17 +318,24 @@ class SessionStore(StoreBase):
     async def active_session_and_attempt(
         self, member_id: int
     ) -> tuple[SessionRecord, AttemptRecord | None] | None:
-        """The member's active session and its attempt waiting for an answer, in one query
-        (every answer, hint, skip and status starts here)."""
+        """The member's active session and its attempt waiting for an answer, in one query."""
+        found = await self.open_attempt(member_id)
+        return None if found is None else (found.session, found.attempt)
 
-        def job(conn: sa.Connection) -> tuple[SessionRecord, AttemptRecord | None] | None:
+    async def open_attempt(self, member_id: int) -> OpenAttempt | None:
+        """The member's active session, its attempt waiting for an answer, and the points the
+        member earned on that question before, in one query (every answer, hint, skip and
+        status starts here)."""
+
+        def job(conn: sa.Connection) -> OpenAttempt | None:
             row = conn.execute(_OPEN, {"member_id": member_id}).mappings().first()
             if row is None:
                 return None
             session = SessionRecord.model_validate(table_columns(row, sessions))
             if row["attempts_id"] is None:
-                return session, None
-            return session, AttemptRecord.model_validate(table_columns(row, attempts))
+                return OpenAttempt(session, None, 0.0)
+            attempt = AttemptRecord.model_validate(table_columns(row, attempts))
+            return OpenAttempt(session, attempt, float(row["earned_before"] or 0.0))
 
         return await self._run.read(job)
 

@@ -73,13 +73,19 @@ class SessionSteps:
         # an answer only counts for a question asked before it arrived (see `asked_since`).
         self.asks = 0
         self._asked_as: dict[int, int] = {}
+        # Points earned before on each open attempt's question, as `open` read them.
+        self._earned: dict[int, float] = {}
 
     async def open(self, ctx: MemberContext, at: QuestionRef | None = None) -> Opened | list[Reply]:
         """The member's session, its open attempt and question; or the replies that say why not.
 
         With `at` (a button or modal), only that question will do: anything else is refused.
         """
-        found = await self.store.active_session_and_attempt(ctx.member.id)
+        opened = await self.store.open_attempt(ctx.member.id)
+        found = None if opened is None else (opened.session, opened.attempt)
+        if opened is not None and opened.attempt is not None:
+            # Read with the attempt: scoring an answer to it needs no second read.
+            self._earned[opened.attempt.id] = opened.earned_before
         if at is not None:
             current = found[1] if found is not None else None
             if current is None or (current.session_id, current.position) != (
@@ -273,9 +279,11 @@ class SessionSteps:
     async def scored(self, attempt: AttemptRecord, raw_score: float) -> Scored:
         """What a grade is worth for this attempt (an answer now, or the judge's later)."""
         score = capped_score(raw_score, attempt.max_score)
-        earlier = await self.store.earned_points(
-            attempt.member_id, attempt.question_id, excluding=attempt.id
-        )
+        earlier = self._earned.pop(attempt.id, None)
+        if earlier is None or attempt.state != "asking":
+            earlier = await self.store.earned_points(
+                attempt.member_id, attempt.question_id, excluding=attempt.id
+            )
         points = points_for(score, attempt.difficulty, earned_before=earlier)
         return Scored(score=score, points=points, earlier_points=earlier)
 
@@ -284,6 +292,7 @@ class SessionSteps:
         self.deadlines.cancel(attempt_id)
         self.own.pop(attempt_id, None)
         self._asked_as.pop(attempt_id, None)
+        self._earned.pop(attempt_id, None)
 
     def asked_since(self, attempt_id: int, asks: int) -> bool:
         """This process asked the attempt after `asks` questions: a message that arrived
