@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import random
 import shutil
 import sqlite3
@@ -260,7 +261,11 @@ async def main_async(args: argparse.Namespace) -> dict[str, object]:
         )
         await watcher.start(store.pending_deadlines, core.expire)
         bench = AnswerBench(bank, store, core, messenger)
-        result: dict[str, object] = {"database": "sqlite"}
+        result: dict[str, object] = {
+            "database": "sqlite",
+            "cpus": os.cpu_count(),
+            "load_average_1m_at_start": round(os.getloadavg()[0], 2),
+        }
         try:
             result["statements"] = await bench.statements(counter)
             result["answers"] = await bench.run(args.sessions, args.rate)

@@ -6,16 +6,13 @@ answer racing its own timeout can never score twice.
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, TypeVar
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
 
 from storage.base import (
-    DEFAULT_MAX_SCORE,
     ENDED_STATES,
     FINISHED_STATES,
     SELF_ASSESSMENTS,
@@ -26,198 +23,33 @@ from storage.base import (
     table_columns,
     violates,
 )
-from storage.errors import ActiveSessionExists, AttemptPositionTaken, SessionNotActive
+from storage.errors import ActiveSessionExists, AttemptPositionTaken
 from storage.models import (
     AttemptRecord,
     EndedSessionState,
     FinishedAttemptState,
     SessionRecord,
 )
+from storage.session_sql import (
+    ACTIVE_SESSION,
+    ATTEMPT,
+    CURRENT_ATTEMPT,
+    EARNED,
+    END_SESSION,
+    EXPIRE_ATTEMPT,
+    FINISH_ATTEMPT,
+    OPEN,
+    SESSION,
+    SESSION_ATTEMPTS,
+    Moved,
+    NextQuestion,
+    OpenAttempt,
+    Then,
+    ask_in,
+    first_row,
+    move_on,
+)
 from storage.tables import ONE_ACTIVE_SESSION_INDEX, attempts, sessions
-
-R = TypeVar("R")
-
-# The hot paths' statements, built once: building a statement and its cache key costs more
-# than running it. Parameters whose names would clash with a column's are prefixed "b_".
-_SESSION = sa.select(sessions).where(sessions.c.id == sa.bindparam("session_id"))
-_ACTIVE_SESSION = sa.select(sessions).where(
-    (sessions.c.member_id == sa.bindparam("member_id")) & (sessions.c.state == "active")
-)
-_EARLIER = attempts.alias("earlier")
-# What the member earned on the open attempt's question in their other attempts (see
-# `earned_points`), read with the attempt itself: an answer needs both.
-_EARNED_BEFORE = (
-    sa.select(sa.func.coalesce(sa.func.sum(_EARLIER.c.points), 0.0))
-    .where(
-        (_EARLIER.c.member_id == attempts.c.member_id)
-        & (_EARLIER.c.question_id == attempts.c.question_id)
-        & (_EARLIER.c.id != attempts.c.id)
-    )
-    .correlate(attempts)
-    .scalar_subquery()
-    .label("earned_before")
-)
-_OPEN = (
-    sa.select(sessions, attempts, _EARNED_BEFORE)
-    .join_from(
-        sessions,
-        attempts,
-        (attempts.c.session_id == sessions.c.id) & (attempts.c.state == "asking"),
-        isouter=True,
-    )
-    .where((sessions.c.member_id == sa.bindparam("member_id")) & (sessions.c.state == "active"))
-    .order_by(attempts.c.position.desc())
-    .limit(1)
-    .set_label_style(sa.LABEL_STYLE_TABLENAME_PLUS_COL)
-)
-_END_SESSION = (
-    sa.update(sessions)
-    .where((sessions.c.id == sa.bindparam("b_id")) & (sessions.c.state == "active"))
-    .values(state=sa.bindparam("b_state"), ended_at=sa.bindparam("b_now"))
-)
-_ADVANCE = (
-    sa.update(sessions)
-    .where((sessions.c.id == sa.bindparam("b_session")) & (sessions.c.state == "active"))
-    .values(current_index=sa.bindparam("b_position"))
-    .returning(sessions.c.member_id)
-)
-
-
-# A plain INSERT (a dialect's INSERT … ON CONFLICT has no cache key in SQLAlchemy: it would be
-# compiled again for every question). The unique key on (session, position) still says no to a
-# second ask of one position; since the next question is asked in the same transaction that
-# won the previous one's conditional UPDATE, only a legacy or hand-made state can meet it.
-_ASK = (
-    sa.insert(attempts)
-    .values(
-        session_id=sa.bindparam("b_session"),
-        member_id=sa.bindparam("b_member"),
-        position=sa.bindparam("b_position"),
-        state="asking",
-        max_score=DEFAULT_MAX_SCORE,
-        hints_used=0,
-        points=0.0,
-    )
-    .returning(*attempts.c)
-)
-_ATTEMPT = sa.select(attempts).where(attempts.c.id == sa.bindparam("attempt_id"))
-_CURRENT_ATTEMPT = (
-    sa.select(attempts)
-    .where((attempts.c.session_id == sa.bindparam("session_id")) & (attempts.c.state == "asking"))
-    .order_by(attempts.c.position.desc())
-    .limit(1)
-)
-_SESSION_ATTEMPTS = (
-    sa.select(attempts)
-    .where(attempts.c.session_id == sa.bindparam("session_id"))
-    .order_by(attempts.c.position)
-)
-_FINISH_VALUES: dict[str, Any] = {
-    "state": sa.bindparam("b_state"),
-    "finished_at": sa.bindparam("b_now"),
-    "answer": sa.bindparam("b_answer"),
-    "score": sa.bindparam("b_score"),
-    "points": sa.bindparam("b_points"),
-    "grade": sa.bindparam("b_grade"),
-}
-_ASKING = (attempts.c.id == sa.bindparam("b_id")) & (attempts.c.state == "asking")
-_FINISH_ATTEMPT = sa.update(attempts).where(_ASKING).values(**_FINISH_VALUES).returning(*attempts.c)
-_EXPIRE_ATTEMPT = (
-    sa.update(attempts)
-    .where(_ASKING & (attempts.c.deadline_at <= sa.bindparam("b_now")))
-    .values(**_FINISH_VALUES)
-    .returning(*attempts.c)
-)
-_EARNED = sa.select(sa.func.sum(attempts.c.points)).where(
-    (attempts.c.member_id == sa.bindparam("member_id"))
-    & (attempts.c.question_id == sa.bindparam("question_id"))
-    & (attempts.c.id != sa.bindparam("excluding"))
-)
-
-
-def _first(
-    statement: sa.Executable, record: Callable[[RowMapping], R], **params: Any
-) -> Callable[[sa.Connection], R | None]:
-    """A job: run `statement`, turn its first row (if any) into a record."""
-
-    def job(conn: sa.Connection) -> R | None:
-        row = conn.execute(statement, params).mappings().first()
-        return None if row is None else record(row)
-
-    return job
-
-
-def ask_in(conn: sa.Connection, values: dict[str, Any]) -> AttemptRecord:
-    """Within a write job: move the session to `b_position` and ask that question.
-
-    Raises SessionNotActive if the session is missing or over; IntegrityError if that
-    position was asked already (the unique key on session and position).
-    """
-    # Only its own parameters: an UPDATE would SET any other key that names a column.
-    advance = {"b_session": values["b_session"], "b_position": values["b_position"]}
-    member_id = conn.execute(_ADVANCE, advance).scalar_one_or_none()
-    if member_id is None:
-        raise SessionNotActive(values["b_session"])
-    row = conn.execute(_ASK, {**values, "b_member": member_id}).mappings().one()
-    return attempt_record(row)
-
-
-@dataclass(frozen=True)
-class OpenAttempt:
-    """A member's active session, its open attempt, and what they earned on it before."""
-
-    session: SessionRecord
-    attempt: AttemptRecord | None
-    earned_before: float
-
-
-@dataclass(frozen=True)
-class NextQuestion:
-    """The question to ask after a finished attempt."""
-
-    question_id: str
-    topic: str
-    difficulty: int
-    deadline_at: datetime
-
-
-# What follows a finished attempt: the next question, or the session ends ("finished": it was
-# the last; "stopped": its next question is no longer in the bank).
-Then = NextQuestion | Literal["finished", "stopped"]
-
-
-@dataclass(frozen=True)
-class Moved:
-    """What `finish_and_move` did, all in one transaction."""
-
-    finished: AttemptRecord | None  # None: the attempt was closed already (this call lost)
-    asked: AttemptRecord | None = None  # the next question's attempt
-    ended: Literal["finished", "stopped"] | None = None  # the session ended with this
-    attempts: list[AttemptRecord] | None = None  # the session's attempts once it ended
-
-
-def _move(conn: sa.Connection, finished: AttemptRecord, then: Then, now: datetime) -> Moved:
-    """Within a write job: ask the next question or end the session."""
-    session_id = finished.session_id
-    if isinstance(then, NextQuestion):
-        values = {
-            "b_session": session_id,
-            "b_position": finished.position + 1,
-            "question_id": then.question_id,
-            "topic": then.topic,
-            "difficulty": then.difficulty,
-            "asked_at": now,
-            "deadline_at": aware_utc(then.deadline_at, "deadline_at"),
-        }
-        try:
-            return Moved(finished, asked=ask_in(conn, values))
-        except SessionNotActive:
-            ended: Literal["finished", "stopped"] = "stopped"  # stopped meanwhile
-    else:
-        conn.execute(_END_SESSION, {"b_id": session_id, "b_state": then, "b_now": now})
-        ended = then
-    rows = conn.execute(_SESSION_ATTEMPTS, {"session_id": session_id}).mappings()
-    return Moved(finished, ended=ended, attempts=[attempt_record(row) for row in rows])
 
 
 class SessionStore(StoreBase):
@@ -310,10 +142,10 @@ class SessionStore(StoreBase):
             raise
 
     async def get_session(self, session_id: str) -> SessionRecord | None:
-        return await self._run.read(_first(_SESSION, session_record, session_id=session_id))
+        return await self._run.read(first_row(SESSION, session_record, session_id=session_id))
 
     async def active_session(self, member_id: int) -> SessionRecord | None:
-        return await self._run.read(_first(_ACTIVE_SESSION, session_record, member_id=member_id))
+        return await self._run.read(first_row(ACTIVE_SESSION, session_record, member_id=member_id))
 
     async def active_session_and_attempt(
         self, member_id: int
@@ -328,7 +160,7 @@ class SessionStore(StoreBase):
         status starts here)."""
 
         def job(conn: sa.Connection) -> OpenAttempt | None:
-            row = conn.execute(_OPEN, {"member_id": member_id}).mappings().first()
+            row = conn.execute(OPEN, {"member_id": member_id}).mappings().first()
             if row is None:
                 return None
             session = SessionRecord.model_validate(table_columns(row, sessions))
@@ -348,7 +180,7 @@ class SessionStore(StoreBase):
         params = {"b_id": session_id, "b_state": state, "b_now": aware_utc(now, "now")}
 
         def job(conn: sa.Connection) -> bool:
-            return conn.execute(_END_SESSION, params).rowcount == 1
+            return conn.execute(END_SESSION, params).rowcount == 1
 
         return await self._run.write(job)
 
@@ -390,14 +222,16 @@ class SessionStore(StoreBase):
 
     async def current_attempt(self, session_id: str) -> AttemptRecord | None:
         """The session's attempt still waiting for an answer, if any."""
-        return await self._run.read(_first(_CURRENT_ATTEMPT, attempt_record, session_id=session_id))
+        return await self._run.read(
+            first_row(CURRENT_ATTEMPT, attempt_record, session_id=session_id)
+        )
 
     async def get_attempt(self, attempt_id: int) -> AttemptRecord | None:
-        return await self._run.read(_first(_ATTEMPT, attempt_record, attempt_id=attempt_id))
+        return await self._run.read(first_row(ATTEMPT, attempt_record, attempt_id=attempt_id))
 
     async def session_attempts(self, session_id: str) -> list[AttemptRecord]:
         def job(conn: sa.Connection) -> list[AttemptRecord]:
-            rows = conn.execute(_SESSION_ATTEMPTS, {"session_id": session_id}).mappings()
+            rows = conn.execute(SESSION_ATTEMPTS, {"session_id": session_id}).mappings()
             return [attempt_record(row) for row in rows]
 
         return await self._run.read(job)
@@ -410,7 +244,7 @@ class SessionStore(StoreBase):
             .values(hints_used=attempts.c.hints_used + 1, max_score=max_score)
             .returning(*attempts.c)
         )
-        return await self._run.write(_first(update, attempt_record))
+        return await self._run.write(first_row(update, attempt_record))
 
     async def finish_attempt(
         self,
@@ -438,8 +272,8 @@ class SessionStore(StoreBase):
             "b_points": points,
             "b_grade": grade,
         }
-        update = _EXPIRE_ATTEMPT if only_if_expired else _FINISH_ATTEMPT
-        return await self._run.write(_first(update, attempt_record, **params))
+        update = EXPIRE_ATTEMPT if only_if_expired else FINISH_ATTEMPT
+        return await self._run.write(first_row(update, attempt_record, **params))
 
     async def finish_and_move(
         self,
@@ -471,14 +305,14 @@ class SessionStore(StoreBase):
             "b_points": points,
             "b_grade": grade,
         }
-        update = _EXPIRE_ATTEMPT if only_if_expired else _FINISH_ATTEMPT
+        update = EXPIRE_ATTEMPT if only_if_expired else FINISH_ATTEMPT
 
         def job(conn: sa.Connection) -> Moved:
             row = conn.execute(update, params).mappings().first()
             if row is None:
                 return Moved(None)
             finished = attempt_record(row)
-            return _move(conn, finished, then(finished), now)
+            return move_on(conn, finished, then(finished), now)
 
         return await self._run.write(job)
 
@@ -511,7 +345,7 @@ class SessionStore(StoreBase):
             .values(score=score, points=points, grade=grade)
             .returning(*attempts.c)
         )
-        return await self._run.write(_first(update, attempt_record))
+        return await self._run.write(first_row(update, attempt_record))
 
     async def earned_points(self, member_id: int, question_id: str, *, excluding: int) -> float:
         """The points this member has earned on this question in all other attempts (0: none).
@@ -521,7 +355,7 @@ class SessionStore(StoreBase):
         params = {"member_id": member_id, "question_id": question_id, "excluding": excluding}
 
         def job(conn: sa.Connection) -> float:
-            return float(conn.execute(_EARNED, params).scalar_one_or_none() or 0.0)
+            return float(conn.execute(EARNED, params).scalar_one_or_none() or 0.0)
 
         return await self._run.read(job)
 
@@ -533,7 +367,7 @@ class SessionStore(StoreBase):
             .order_by(attempts.c.finished_at.desc(), attempts.c.id.desc())
             .limit(1)
         )
-        return await self._run.read(_first(query, attempt_record))
+        return await self._run.read(first_row(query, attempt_record))
 
     async def pending_deadlines(self, limit: int = 1000) -> list[tuple[int, datetime]]:
         """(attempt id, deadline) of every attempt still waiting for an answer, soonest first."""

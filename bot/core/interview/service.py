@@ -26,7 +26,7 @@ from bot.core.scoring import max_score_after_hints
 from content.schema import Question
 from storage import ActiveSessionExists, StoreUnavailable
 from storage.models import SessionRecord
-from storage.sessions import NextQuestion
+from storage.session_sql import NextQuestion
 
 log = structlog.get_logger(__name__)
 

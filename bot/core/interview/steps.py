@@ -29,7 +29,7 @@ from content.loader import Bank
 from content.schema import Question
 from storage import AttemptPositionTaken, SessionNotActive, Store
 from storage.models import AttemptRecord, FinishedAttemptState, SessionRecord
-from storage.sessions import Moved, NextQuestion, Then
+from storage.session_sql import Moved, NextQuestion, Then
 
 log = structlog.get_logger(__name__)
 
