@@ -160,6 +160,8 @@ class NextQuestion:
     topic: str
     difficulty: int
     deadline_at: datetime
+    # Called inside the transaction, before its COMMIT makes the question visible to readers.
+    on_asked: Callable[[AttemptRecord], None] | None = None
 
 
 # What follows a finished attempt: the next question, or the session ends ("finished": it was
@@ -191,7 +193,10 @@ def move_on(conn: sa.Connection, finished: AttemptRecord, then: Then, now: datet
             "deadline_at": aware_utc(then.deadline_at, "deadline_at"),
         }
         try:
-            return Moved(finished, asked=ask_in(conn, values))
+            asked = ask_in(conn, values)
+            if then.on_asked is not None:
+                then.on_asked(asked)
+            return Moved(finished, asked=asked)
         except SessionNotActive:
             ended: Literal["finished", "stopped"] = "stopped"  # stopped meanwhile
     else:

@@ -9,6 +9,7 @@ database can rebuild.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
@@ -71,6 +72,8 @@ class SessionSteps:
         self.own: dict[int, str] = {}
         # How many questions this process has asked, and when (in that count) each open one was:
         # an answer only counts for a question asked before it arrived (see `asked_since`).
+        # `_note_asked` also runs on the SQLite writer thread (inside the write, before COMMIT).
+        self._noting = threading.Lock()
         self.asks = 0
         self._asked_as: dict[int, int] = {}
         # Points earned before on each open attempt's question, as `open` read them.
@@ -172,7 +175,9 @@ class SessionSteps:
             if question is None:
                 return "stopped"
             deadline = now + timedelta(seconds=session.time_limit_s)
-            return NextQuestion(question.id, question.topic, question.difficulty, deadline)
+            return NextQuestion(
+                question.id, question.topic, question.difficulty, deadline, self._note_asked
+            )
 
         moved = await self.store.finish_and_move(
             attempt_id,
@@ -188,6 +193,9 @@ class SessionSteps:
         if moved.finished is not None:
             self.closed(attempt_id)
             self.reviews.record_later(moved.finished)
+        if moved.asked is not None:
+            # At once, before anything else awaits: an answer arriving meanwhile is not for it.
+            self._note_asked(moved.asked)
         return moved
 
     def moved_on(
@@ -255,9 +263,7 @@ class SessionSteps:
         self.deadlines.schedule(attempt.id, attempt.deadline_at)
         if self.platforms is None or session.platform in self.platforms:
             self.own[attempt.id] = session.id
-        if attempt.id not in self._asked_as:
-            self.asks += 1
-            self._asked_as[attempt.id] = self.asks
+        self._note_asked(attempt)
         return [
             present.question_card(self.bank, session, attempt, question, now=now, locale=ctx.locale)
         ]
@@ -293,6 +299,12 @@ class SessionSteps:
         self.own.pop(attempt_id, None)
         self._asked_as.pop(attempt_id, None)
         self._earned.pop(attempt_id, None)
+
+    def _note_asked(self, attempt: AttemptRecord) -> None:
+        with self._noting:
+            if attempt.id not in self._asked_as:
+                self.asks += 1
+                self._asked_as[attempt.id] = self.asks
 
     def asked_since(self, attempt_id: int, asks: int) -> bool:
         """This process asked the attempt after `asks` questions: a message that arrived
