@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from bot.core.grading.judge import LLMJudge
+    from bot.integrations.llm_judge import LLMJudge
     from bot.settings import Settings
     from content.loader import Bank
 
@@ -108,13 +108,31 @@ def console(
 
 
 @app.command()
-def run() -> None:
+def run(
+    front_end: Annotated[
+        str | None,
+        typer.Argument(help="console, slack or discord (default: whichever has tokens set)."),
+    ] = None,
+    http: Annotated[
+        bool,
+        typer.Option("--http", help="Slack: serve HTTP at /slack/events instead of Socket Mode."),
+    ] = False,
+    port: Annotated[
+        int | None, typer.Option("--port", help="Slack HTTP mode: the port (default SLACK_PORT).")
+    ] = None,
+) -> None:
     """Run the configured front end: Discord or Slack if their tokens are set, else the console."""
     from bot.runtime import run_front_end
 
     settings = _settings()
-    _start(settings, console=settings.front_end == "console")
-    _until_done(lambda: run_front_end(settings))
+    if http or port is not None:
+        update: dict[str, object] = {"slack_mode": "http"}
+        if port is not None:
+            update["slack_port"] = port
+        settings = settings.model_copy(update=update)
+    chosen = front_end or settings.front_end
+    _start(settings, console=chosen == "console")
+    _until_done(lambda: run_front_end(settings, chosen))
 
 
 @app.command()
@@ -145,14 +163,21 @@ def db_upgrade() -> None:
 
 def _add_command_groups(target: typer.Typer) -> None:
     """Command groups owned by other parts of the project, registered in one place."""
-    from bot.core.grading.cli import build_grade_app
+    from bot.grade_cli import build_grade_app
     from content.commands import content_app
 
     target.add_typer(content_app, name="content")
+    target.add_typer(_discord_app(), name="discord")
     # `grade` and `grade-eval` stay top-level commands (no group name).
     target.add_typer(
         build_grade_app(load_bank=_bank_from_settings, load_judge=_judge_from_settings)
     )
+
+
+def _discord_app() -> typer.Typer:
+    from bot.adapters.discord.cli import build_discord_app
+
+    return build_discord_app(_settings)
 
 
 def _bank_from_settings() -> Bank:

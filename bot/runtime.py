@@ -11,11 +11,11 @@ import logging
 import os
 import random
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from zoneinfo import ZoneInfo
 
 import structlog
@@ -28,11 +28,11 @@ if TYPE_CHECKING:
     from bot.core.clock import Clock
     from bot.core.commands import Locale
     from bot.core.grading import Grader
-    from bot.core.grading.judge import LLMJudge
     from bot.core.interview.deadlines import DeadlineWatcher
     from bot.core.interview.ports import DeadlineSink, GradeRefiner
     from bot.core.messenger import Messenger
     from bot.core.service import Core
+    from bot.integrations.llm_judge import LLMJudge
     from content.loader import Bank
     from storage import Store
 
@@ -78,7 +78,7 @@ def build_judge(settings: Settings) -> LLMJudge | None:
     """The optional LLM judge, when LLM_JUDGE_BASE_URL and LLM_JUDGE_MODEL are both set."""
     if not (settings.llm_judge_base_url and settings.llm_judge_model):
         return None  # and httpx is never imported
-    from bot.core.grading.judge import build_judge as build
+    from bot.integrations.llm_judge import build_judge as build
 
     return build(settings.llm_judge_base_url, settings.llm_judge_model, settings.llm_judge_api_key)
 
@@ -237,8 +237,11 @@ async def start_watcher(services: Services) -> None:
 async def run_console(
     settings: Settings, *, user: str | None, lang: str | None, exit_at_eof: bool
 ) -> None:
-    from bot.adapters.console.app import PLATFORM as CONSOLE
-    from bot.adapters.console.app import ConsoleApp, ConsoleOutput, console_actor
+    from bot.adapters.console.app import ConsoleApp
+    from bot.adapters.console.inbound import PLATFORM as CONSOLE
+    from bot.adapters.console.inbound import console_actor
+    from bot.adapters.console.messenger import ConsoleMessenger
+    from bot.adapters.console.terminal import Terminal
 
     for stream in (sys.stdin, sys.stdout):
         # Chinese in and out whatever the terminal's locale says; never die on a bad byte.
@@ -247,29 +250,103 @@ async def run_console(
             reconfigure(encoding="utf-8", errors="replace")
     name = user or os.environ.get("USER") or os.environ.get("USERNAME") or "me"
     actor = console_actor(name)
-    output = ConsoleOutput(name, sys.stdout, interactive=sys.stdin.isatty())
-    async with open_services(settings, output, platforms=frozenset({CONSOLE})) as services:
+    messenger = ConsoleMessenger(actor, Terminal(sys.stdout, interactive=sys.stdin.isatty()))
+    async with open_services(settings, messenger, platforms=frozenset({CONSOLE})) as services:
         if lang is not None:
             from bot.core.i18n import normalize_locale
 
             await services.core.set_locale(actor, normalize_locale(lang))
-        output.hold()  # the start-up sweep's news is shown after the welcome (ConsoleApp.run)
+        messenger.hold()  # the start-up sweep's news is shown after the welcome (ConsoleApp.run)
         await start_watcher(services)
-        app = ConsoleApp(services.core, output, actor, exit_at_eof=exit_at_eof)
-        await app.run()
+        await ConsoleApp(services.core, messenger, actor, exit_at_eof=exit_at_eof).run()
 
 
-def run_front_end(settings: Settings) -> None:
-    """`interview-bot run`: the configured chat front end, or the console with no tokens."""
-    if settings.front_end == "console":
-        asyncio.run(run_console(settings, user=None, lang=None, exit_at_eof=False))
-        return
-    # The Discord and Slack front ends (their own issues) add a `run_discord` / `run_slack`
-    # coroutine in bot/adapters/<platform>/ and are started here.
-    raise StartupError(
-        f"the {settings.front_end} front end is not part of this build yet; "
-        "unset its tokens to use the console"
+async def _run_console_defaults(settings: Settings) -> None:
+    await run_console(settings, user=None, lang=None, exit_at_eof=False)
+
+
+async def run_discord(settings: Settings) -> None:
+    """The Discord bot: log in (registers buttons, syncs commands), then the deadline watcher,
+    then the gateway until stopped."""
+    import discord
+
+    from bot.adapters.discord import PLATFORM as DISCORD
+    from bot.adapters.discord.app import build_client, use_api_base
+    from bot.adapters.discord.messenger import DiscordMessenger
+
+    if settings.discord_token is None:
+        raise StartupError("DISCORD_TOKEN is not set; put the bot's token in .env")
+    use_api_base(settings.discord_api_base)
+    messenger = DiscordMessenger()
+    async with open_services(settings, messenger, platforms=frozenset({DISCORD})) as services:
+        client = build_client(
+            services.core,
+            services.bank,
+            messenger,
+            typed_answers=settings.discord_message_content,
+            guild_ids=settings.discord_guild_ids,
+            shard_ids=settings.discord_shard_ids,
+            shard_count=settings.discord_shard_count,
+        )
+        async with client:
+            try:
+                await client.login(settings.discord_token.get_secret_value())
+            except discord.LoginFailure as exc:
+                raise StartupError("Discord refused DISCORD_TOKEN; copy it again") from exc
+            await start_watcher(services)
+            await client.connect()
+
+
+async def run_slack(settings: Settings) -> None:
+    """Slack: one AsyncApp, over Socket Mode (SLACK_APP_TOKEN) or HTTP (SLACK_MODE=http)."""
+    from bot.adapters.slack.app import build_app, build_parts, serve_http, serve_socket_mode
+    from bot.adapters.slack.people import PLATFORM as SLACK
+
+    token = settings.slack_bot_token
+    secret = settings.slack_signing_secret
+    if token is None or secret is None:
+        raise StartupError("Slack needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (see README)")
+    if settings.slack_mode == "socket" and settings.slack_app_token is None:
+        raise StartupError(
+            "Socket Mode needs SLACK_APP_TOKEN (xapp-…); or run HTTP mode with --http --port N"
+        )
+    parts = build_parts(
+        token.get_secret_value(), settings.slack_api_url, default_tz=settings.timezone
     )
+    async with open_services(settings, parts.messenger, platforms=frozenset({SLACK})) as services:
+        app, front = build_app(services.core, parts, signing_secret=secret.get_secret_value())
+        await start_watcher(services)
+        try:
+            if settings.slack_mode == "http":
+                await serve_http(app, host=settings.slack_host, port=settings.slack_port)
+            else:
+                assert settings.slack_app_token is not None
+                app_token = settings.slack_app_token.get_secret_value()
+                await serve_socket_mode(app, app_token=app_token, client=parts.client)
+        finally:
+            await front.drain()
+
+
+# `interview-bot run`: which coroutine runs each front end. Chat front ends are imported only
+# inside their own entry, so the console never pays for discord.py or slack-bolt.
+FRONT_ENDS: dict[str, Callable[[Settings], Coroutine[Any, Any, None]]] = {
+    "console": _run_console_defaults,
+    "discord": run_discord,
+    "slack": run_slack,
+}
+
+
+def run_front_end(settings: Settings, front_end: str | None = None) -> None:
+    """`interview-bot run [front end]`: the one named, else the configured chat front end, or
+    the console with no tokens."""
+    chosen = front_end or settings.front_end
+    run = FRONT_ENDS.get(chosen)
+    if run is None:
+        raise StartupError(
+            f"the {chosen} front end is not part of this build yet; "
+            "unset its tokens to use the console"
+        )
+    asyncio.run(run(settings))
 
 
 async def check_health(settings: Settings) -> str:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/interview.db"
@@ -22,11 +22,27 @@ class Settings(BaseSettings):
     content_dirs: Annotated[list[Path], NoDecode] = Field(default_factory=list)
 
     discord_token: SecretStr | None = None
+    # A REST proxy (or a test's fake Discord); Discord's own API when unset.
     discord_api_base: str | None = None
+    # Comma-separated server ids: slash commands are synced to these at once (development);
+    # unset, they are synced globally (which Discord may take up to an hour to show).
+    discord_guild_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)
+    # Several processes split one large bot: each runs the shards listed here, of the count.
+    discord_shard_ids: Annotated[list[int] | None, NoDecode] = None
+    discord_shard_count: int | None = Field(default=None, ge=1)
+    # The privileged Message Content intent: typed thread replies answer too. Off, the answer
+    # modal is the way to answer.
+    discord_message_content: bool = False
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None
+    # Slack's Web API base, ending in /api/ (set it for a proxy, GovSlack, or a test fake).
     slack_api_url: str | None = None
+    # socket: Socket Mode with SLACK_APP_TOKEN (no public URL); http: serve /slack/events on
+    # SLACK_PORT (`interview-bot run slack --http --port N` says the same).
+    slack_mode: Literal["socket", "http"] = "socket"
+    slack_host: str = "0.0.0.0"
+    slack_port: int = Field(default=3000, ge=1, le=65535)
 
     llm_judge_base_url: str | None = None
     llm_judge_model: str | None = None
@@ -40,6 +56,23 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [Path(part.strip()) for part in value.split(",") if part.strip()]
         return value
+
+    @field_validator("discord_guild_ids", "discord_shard_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, str):
+            ids = [int(part) for part in value.replace(" ", "").split(",") if part]
+            return ids if ids or info.field_name == "discord_guild_ids" else None
+        return value
+
+    @model_validator(mode="after")
+    def _shards(self) -> Settings:
+        ids, count = self.discord_shard_ids, self.discord_shard_count
+        if ids and count is None:
+            raise ValueError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT")
+        if ids and count is not None and any(not 0 <= i < count for i in ids):
+            raise ValueError(f"DISCORD_SHARD_IDS must be between 0 and {count - 1}")
+        return self
 
     @field_validator("default_locale", mode="before")
     @classmethod

@@ -6,6 +6,7 @@ formats with str.format; a test checks both languages have every key with the sa
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TypeVar
 
 from bot.core.commands import Locale
@@ -160,10 +161,6 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "card.time_left": ("剩余时间 {time}", "Time left: {time}"),
     "card.max_score": ("本题最高 {max} 分", "Max score now: {max}"),
     "card.hints": ("已给提示：", "Hints so far:"),
-    "card.how_to_answer": (
-        "直接回复你的答案（hint 提示 · skip 跳过 · stop 结束）",
-        "Reply with your answer (hint · skip · stop)",
-    ),
     "hint.header": (
         "提示 {number}/{available}：{point}",
         "Hint {number}/{available}: {point}",
@@ -190,10 +187,6 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     "feedback.refined": (
         "🔄 评审模型复核了你的回答，评分已更新：",
         "🔄 The judge model re-read your answer; the grade is updated:",
-    ),
-    "feedback.mark_hint": (
-        "觉得评分不准？发送 mark low（偏低）或 mark high（偏高）。",
-        "Grade off? Send mark low (too low) or mark high (too high).",
     ),
     "feedback.judge_pending": (
         "评审模型正在复核，稍后可能更新评分。",
@@ -459,33 +452,42 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "抱歉，处理时出了点问题，已经记录下来了。请稍后再试。",
         "Sorry, something went wrong on our side; it has been logged. Please try again.",
     ),
-    # ---- console front end -----------------------------------------------------------------
-    "console.eof_waiting": (
-        "输入已结束；等待本场面试结束（剩余题目会按时超时）。按 Ctrl-C 退出。",
-        "Input ended; waiting for the interview to finish (remaining questions will time out). "
-        "Ctrl-C to quit.",
-    ),
-    "console.bye": (
-        "再见！进行中的面试会保留，再次运行 interview-bot console 即可继续。",
-        "Bye! An interview in progress is kept; run interview-bot console again to go on.",
-    ),
-    "console.bye_idle": ("再见！", "Bye!"),
 }
 
 
+class Catalogue:
+    """Texts by key, each a (Chinese, English) pair with the same {fields}."""
+
+    def __init__(self, entries: Mapping[str, tuple[str, str]]) -> None:
+        self._entries = dict(entries)
+
+    def t(self, locale: str, key: str, /, **params: object) -> str:
+        """The text for `key` in `locale` (falls back to Chinese), formatted with `params`."""
+        zh, en = self._entries[key]
+        template = en if locale == "en" else zh
+        return template.format(**params) if params else template
+
+    def all_keys(self) -> list[str]:
+        return list(self._entries)
+
+    def has(self, key: str) -> bool:
+        return key in self._entries
+
+
+CORE_TEXTS = Catalogue(_CATALOGUE)
+
+
 def t(locale: str, key: str, /, **params: object) -> str:
-    """The text for `key` in `locale` (falls back to Chinese), formatted with `params`."""
-    zh, en = _CATALOGUE[key]
-    template = en if locale == "en" else zh
-    return template.format(**params) if params else template
+    """The core's text for `key` in `locale`, formatted with `params`."""
+    return CORE_TEXTS.t(locale, key, **params)
 
 
 def keys() -> list[str]:
-    return list(_CATALOGUE)
+    return CORE_TEXTS.all_keys()
 
 
 def has(key: str) -> bool:
-    return key in _CATALOGUE
+    return CORE_TEXTS.has(key)
 
 
 def pick(locale: str, zh: _T, en: _T) -> _T:

@@ -26,6 +26,7 @@ from bot.core.commands import (
     Mark,
     ParseError,
     Place,
+    QuestionRef,
     Review,
     Skip,
     Start,
@@ -50,6 +51,11 @@ from storage import Store, StoreUnavailable
 from storage.models import MemberKey
 
 log = structlog.get_logger(__name__)
+
+
+async def _ready(replies: list[Reply]) -> list[Reply]:
+    return replies
+
 
 # How long shutdown waits for queued review writes.
 SHUTDOWN_DRAIN_S = 5.0
@@ -119,6 +125,36 @@ class Core:
     async def has_active_session(self, actor: Actor) -> bool:
         ctx = await self._context(actor, Place())
         return await self.interviews.has_active_session(ctx.member.id)
+
+    async def workspace_of(
+        self, *, session_id: str | None = None, attempt_id: int | None = None
+    ) -> str | None:
+        """The workspace a session (or an attempt's session) belongs to: a button pressed in a
+        DM, where the platform names no workspace, still acts for the member who owns it."""
+        if session_id is None and attempt_id is not None:
+            attempt = await self._store.get_attempt(attempt_id)
+            session_id = attempt.session_id if attempt is not None else None
+        session = await self._store.get_session(session_id) if session_id else None
+        return session.workspace_id if session is not None else None
+
+    async def explain(self, actor: Actor, place: Place, parsed: ParseError) -> list[Reply]:
+        """A front end with typed options (Discord) found a value out of range: the same
+        localized message the text grammar gives."""
+        return await self._guarded(
+            actor, place, "explain", lambda ctx: _ready(self.parse_error_views(ctx, parsed))
+        )
+
+    async def session_place(self, actor: Actor) -> Place | None:
+        """Where the member's open interview lives (the channel and thread it started in), or
+        None: chat front ends post its questions there whichever channel a command came from."""
+        ctx = await self._context(actor, Place())
+        return await self.interviews.session_place(ctx.member.id)
+
+    async def check_button(self, actor: Actor, at: QuestionRef) -> Reply | None:
+        """None while `at` is the actor's open question, else the "closed" / "not yours" reply;
+        changes nothing (an answer modal is opened only for an open question)."""
+        ctx = await self._context(actor, Place())
+        return await self.interviews.check_button(ctx, at)
 
     async def aclose(self) -> None:
         """Shutdown: queued review writes land, judge calls under way finish briefly (their

@@ -1,10 +1,11 @@
-"""Plain-text rendering of any view: the console prints it, Slack may reuse it."""
+"""Plain text for every reply: one function per reply kind (the console prints the result)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import singledispatch
 
+from bot.adapters.console.texts import TEXTS
 from bot.core.i18n import format_duration, format_number, format_span, shorten, t
 from bot.core.replies import (
     Board,
@@ -54,7 +55,7 @@ def _question(view: QuestionCard) -> str:
     if view.hints:
         lines += ["", t(loc, "card.hints")]
         lines += [f"  💡 {hint}" for hint in view.hints]
-    lines += ["", t(loc, "card.how_to_answer")]
+    lines += ["", TEXTS.t(loc, "card.how_to_answer")]
     return "\n".join(lines)
 
 
@@ -116,7 +117,7 @@ def _feedback(view: Feedback) -> str:
     if view.outcome == "answered" and not view.refined:
         # Typed `mark` means the last answered question; a refined grade arrives for an
         # earlier one while the next is open (chat buttons carry the attempt instead).
-        lines.append(t(loc, "feedback.mark_hint"))
+        lines.append(TEXTS.t(loc, "feedback.mark_hint"))
     return "\n".join(lines)
 
 

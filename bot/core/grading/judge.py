@@ -1,4 +1,6 @@
-"""An optional LLM judge on any OpenAI-compatible `/v1/chat/completions` server.
+"""The LLM judge's rules: the prompt, the one reply shape accepted, and how a reply is scored.
+
+The HTTP client that asks a model server lives in `bot.integrations.llm_judge`.
 
 The judge only says, per key point, whether the answer covers it and quotes the answer as
 evidence. Everything that decides the score stays ours:
@@ -12,15 +14,12 @@ Any failure (timeout, HTTP error, prose, invalid JSON) returns None and the offl
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
-import secrets
 from typing import Annotated
 
-import httpx
 import structlog
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from bot.core.grading.matching import compile_point
 from bot.core.grading.normalize import compact, compact_key, normalize, tokens
@@ -42,7 +41,7 @@ _log = structlog.get_logger(__name__)
 JUDGE_NAME = "llm-judge"
 JUDGE_VERSION = "1.0"
 # Guards after which there is nothing for a judge to read.
-_FINAL_GUARDS = frozenset({GUARD_EMPTY, GUARD_DONT_KNOW, GUARD_REPEATS_QUESTION})
+FINAL_GUARDS = frozenset({GUARD_EMPTY, GUARD_DONT_KNOW, GUARD_REPEATS_QUESTION})
 # Guards whose verdict a judge may not lift: it may lower such a grade, never raise it.
 _CAPPING_GUARDS = frozenset({GUARD_KEYWORD_LIST, GUARD_OFF_TOPIC})
 # Share of the key-point weight that earns full marks from the judge, as for the offline grader:
@@ -54,27 +53,6 @@ _MIN_EVIDENCE = 2
 _EVIDENCE_RELEVANCE = 0.34
 _REFERENCE_LIMIT = 2000
 _FENCE = re.compile(r"^```(?:json|JSON)?\s*\n(?P<body>.*)\n```$", re.DOTALL)
-
-
-class JudgeConfig(BaseModel):
-    """Where the judge lives. `api_key` is a secret: it is sent, never logged or shown."""
-
-    model_config = ConfigDict(frozen=True)
-
-    base_url: str
-    model: str
-    api_key: SecretStr | None = None
-    connect_timeout: Annotated[float, Field(gt=0)] = 3.0
-    total_timeout: Annotated[float, Field(gt=0)] = 20.0
-    max_tokens: Annotated[int, Field(gt=0)] = 1000
-
-    def endpoint(self) -> str:
-        base = self.base_url.rstrip("/")
-        if base.endswith("/chat/completions"):
-            return base
-        if base.endswith("/v1"):
-            return f"{base}/chat/completions"
-        return f"{base}/v1/chat/completions"
 
 
 class JudgedPoint(BaseModel):
@@ -91,24 +69,6 @@ class JudgeVerdict(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     points: list[JudgedPoint]
-
-
-class _Message(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    content: str
-
-
-class _Choice(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    message: _Message
-
-
-class _Completion(BaseModel):
-    model_config = ConfigDict(extra="ignore")
-
-    choices: Annotated[list[_Choice], Field(min_length=1)]
 
 
 class JudgeFailed(Exception):
@@ -223,79 +183,3 @@ def _evidence_holds(*, point_index: int, question: Question, evidence: str, answ
     point_tokens = tokens(normalize(" ".join([point.point, *point.aliases])))
     shared = sum(1 for t in quote_tokens if t in point_tokens)
     return shared / len(quote_tokens) >= _EVIDENCE_RELEVANCE
-
-
-class LLMJudge:
-    """Refines an offline grade; `grade` returns None whenever the offline grade should stand."""
-
-    name = JUDGE_NAME
-    version = JUDGE_VERSION
-
-    def __init__(self, config: JudgeConfig, client: httpx.AsyncClient | None = None) -> None:
-        self._config = config
-        self._owns_client = client is None
-        self._client = client or httpx.AsyncClient(
-            timeout=httpx.Timeout(config.total_timeout, connect=config.connect_timeout)
-        )
-
-    async def aclose(self) -> None:
-        if self._owns_client:
-            await self._client.aclose()
-
-    async def grade(
-        self, question: Question, answer: str, offline: GradeResult | None = None
-    ) -> GradeResult | None:
-        if offline is not None and _FINAL_GUARDS.intersection(offline.guards):
-            return None
-        try:
-            # httpx has no overall deadline (its timeouts are per phase), so bound the whole call.
-            async with asyncio.timeout(self._config.total_timeout):
-                verdict = await self._ask(question, answer)
-            return score_verdict(question, answer, verdict, offline)
-        except (JudgeFailed, httpx.HTTPError, TimeoutError, ValidationError, ValueError) as exc:
-            _log.warning(
-                "llm judge gave no usable grade; the offline grade stands",
-                question=question.id,
-                reason=type(exc).__name__,
-                detail=str(exc)[:200],
-            )
-            return None
-
-    async def _ask(self, question: Question, answer: str) -> JudgeVerdict:
-        config = self._config
-        headers = {"Content-Type": "application/json"}
-        if config.api_key is not None:
-            headers["Authorization"] = f"Bearer {config.api_key.get_secret_value()}"
-        body = {
-            "model": config.model,
-            "messages": build_messages(question, answer, secrets.token_hex(6)),
-            "temperature": 0,
-            "max_tokens": config.max_tokens,
-        }
-        response = await self._client.post(config.endpoint(), json=body, headers=headers)
-        if response.status_code != 200:
-            raise JudgeFailed(f"HTTP {response.status_code}")
-        completion = _Completion.model_validate(response.json())
-        return parse_reply(completion.choices[0].message.content)
-
-
-def build_judge(
-    base_url: str | None,
-    model: str | None,
-    api_key: SecretStr | None = None,
-    *,
-    connect_timeout: float = 3.0,
-    total_timeout: float = 20.0,
-    client: httpx.AsyncClient | None = None,
-) -> LLMJudge | None:
-    """A judge when both the base URL and the model are set, else None (offline only)."""
-    if not base_url or not model:
-        return None
-    config = JudgeConfig(
-        base_url=base_url,
-        model=model,
-        api_key=api_key,
-        connect_timeout=connect_timeout,
-        total_timeout=total_timeout,
-    )
-    return LLMJudge(config, client)

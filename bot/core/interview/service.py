@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 
 import structlog
 
-from bot.core.commands import ANSWER_MAX_CHARS, COUNT_DEFAULT, QuestionRef, Review, Start
+from bot.core.commands import ANSWER_MAX_CHARS, COUNT_DEFAULT, Place, QuestionRef, Review, Start
 from bot.core.context import MemberContext
 from bot.core.grading import Grader
 from bot.core.i18n import format_duration, format_span, join_sentences, t
@@ -244,6 +244,24 @@ class InterviewService:
 
     async def has_active_session(self, member_id: int) -> bool:
         return await self._store.active_session(member_id) is not None
+
+    async def session_place(self, member_id: int) -> Place | None:
+        session = await self._store.active_session(member_id)
+        if session is None:
+            return None
+        return Place(channel_id=session.channel_id, thread_id=session.thread_id)
+
+    async def check_button(self, ctx: MemberContext, at: QuestionRef) -> Reply | None:
+        """None while `at` is this member's open question; else what a stale or foreign button
+        gets. Reads only: a chat front end asks before opening an answer modal."""
+        found = await self._store.active_session_and_attempt(ctx.member.id)
+        current = found[1] if found is not None else None
+        if current is not None and (current.session_id, current.position) == (
+            at.session_id,
+            at.position,
+        ):
+            return None
+        return await self._steps.stale_button(ctx, at.session_id)
 
     def unknown_topic(self, ctx: MemberContext, name: str) -> Reply:
         return present.unknown_topic(self._bank, ctx.locale, name)

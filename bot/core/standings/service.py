@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 
 from bot.core.commands import ANSWER_MAX_CHARS, COMMAND_NAMES, Locale, Period
 from bot.core.context import MemberContext
-from bot.core.i18n import t
+from bot.core.i18n import pick, t
 from bot.core.interview import present
+from bot.core.notices import notice
 from bot.core.replies import (
     Board,
     BoardRowView,
@@ -111,8 +112,8 @@ class StandingsService:
         items = [
             TopicItem(
                 id=topic.id,
-                name=topic.en if locale == "en" else topic.zh,
-                other_name=topic.zh if locale == "en" else topic.en,
+                name=pick(locale, topic.zh, topic.en),
+                other_name=pick(locale, topic.en, topic.zh),
                 questions=sum(per_topic[topic.id].values()),
                 by_difficulty=dict(sorted(per_topic[topic.id].items())),
             )
@@ -123,7 +124,7 @@ class StandingsService:
 
     async def set_language(self, ctx: MemberContext, locale: Locale) -> list[Notice]:
         await self._store.set_member_locale(ctx.member.id, locale)
-        return [Notice(locale=locale, code="lang_set", text=t(locale, "notice.lang_set"))]
+        return [notice(locale, "lang_set")]
 
 
 def help_view(locale: Locale, command: str | None) -> HelpView:

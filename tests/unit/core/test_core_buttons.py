@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core_harness import GOOD, BotProcess, actor, kinds, only
 
-from bot.core.commands import Answer, Hint, QuestionRef, Skip, Stop
+from bot.core.commands import Answer, Hint, Place, QuestionRef, Skip, Stop
 from bot.core.replies import ErrorNotice, Feedback, HintCard, Notice, QuestionCard
 
 
@@ -50,3 +50,27 @@ async def test_stop_button_stops_only_its_own_session(bot: BotProcess) -> None:
     assert only(replies, HintCard).number == 1
     replies = await bot.send(Stop(at=QuestionRef(session_id=second.session_id, position=1)))
     assert "summary" in kinds(replies)
+
+
+async def test_check_button_says_whether_a_modal_may_open_and_changes_nothing(
+    bot: BotProcess,
+) -> None:
+    card = only(await bot.say("start rag 2 5m"), QuestionCard)
+    at = QuestionRef(session_id=card.session_id, position=1)
+    assert await bot.core.check_button(actor("alice"), at) is None
+    foreign = await bot.core.check_button(actor("bob"), at)
+    assert isinstance(foreign, ErrorNotice) and foreign.code == "button_not_yours"
+    await bot.say("skip")
+    closed = await bot.core.check_button(actor("alice"), at)
+    assert isinstance(closed, Notice) and closed.code == "button_closed"
+    status = only(await bot.say("status"), QuestionCard)
+    assert (status.position, status.hints) == (2, [])
+
+
+async def test_session_place_is_where_the_interview_started(bot: BotProcess) -> None:
+    assert await bot.core.session_place(actor("alice")) is None
+    here = Place(channel_id="C1", thread_id="171.5")
+    await bot.core.handle_text(actor("alice"), here, "start rag 1 5m", free_text_answers=False)
+    assert await bot.core.session_place(actor("alice")) == here
+    await bot.core.handle_text(actor("alice"), Place(), "stop", free_text_answers=False)
+    assert await bot.core.session_place(actor("alice")) is None

@@ -20,10 +20,10 @@ from core_harness import BotProcess, only
 from bot.adapters.console.render import render_all
 from bot.core.clock import FakeClock
 from bot.core.grading import build_offline_grader
-from bot.core.grading.judge import build_judge
 from bot.core.interview.deadlines import DeadlineWatcher
 from bot.core.messenger import RecordingMessenger
 from bot.core.replies import Feedback, QuestionCard, Summary
+from bot.integrations.llm_judge import build_judge
 from bot.runtime import build_core
 from content.loader import Bank
 from storage import open_store

@@ -10,7 +10,7 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
-from bot.core.grading.cli import build_grade_app
+from bot.grade_cli import build_grade_app
 from content.loader import Bank
 
 ANSWER = "PEFT冻结大部分参数，只训练LoRA、Adapter这样的少量参数，省显存，每个任务只存很小的增量。"

@@ -18,7 +18,8 @@ from aiohttp import web
 from pydantic import SecretStr
 
 from bot.core.grading import OfflineGrader
-from bot.core.grading.judge import JudgeFailed, LLMJudge, build_judge, parse_reply
+from bot.core.grading.judge import JudgeFailed, parse_reply
+from bot.integrations.llm_judge import LLMJudge, build_judge
 from content.loader import Bank
 from content.schema import Question
 

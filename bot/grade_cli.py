@@ -18,12 +18,12 @@ from typing import Annotated
 import typer
 
 from bot.core.grading.evaluation import LabelledSetError, evaluate, load_labelled
-from bot.core.grading.judge import LLMJudge
 from bot.core.grading.messages import message
 from bot.core.grading.offline import OfflineGrader
 from bot.core.grading.resolve import resolve_question
 from bot.core.grading.types import GradeResult
-from bot.core.i18n import has, t
+from bot.core.i18n import has, normalize_locale, t
+from bot.integrations.llm_judge import LLMJudge
 from content.loader import Bank, BankError
 from content.schema import Question
 
@@ -178,6 +178,17 @@ def grade_eval(
     return 0
 
 
+def _bank_or_exit(load_bank: BankLoader, locale: str) -> Bank:
+    try:
+        return load_bank()
+    except BankError as exc:
+        _err(message(locale, "grading.bank_problems", problems="\n".join(exc.problems)))
+        raise typer.Exit(2) from exc
+    except Exception as exc:  # a loader from the caller may raise its own start-up error
+        _err(message(locale, "grading.bank_problems", problems=str(exc)))
+        raise typer.Exit(2) from exc
+
+
 def build_grade_app(
     load_bank: BankLoader = _default_bank,
     load_judge: Callable[[], LLMJudge | None] = _no_judge,
@@ -186,14 +197,7 @@ def build_grade_app(
     app = typer.Typer(add_completion=False)
 
     def bank_or_exit(locale: str) -> Bank:
-        try:
-            return load_bank()
-        except BankError as exc:
-            _err(message(locale, "grading.bank_problems", problems="\n".join(exc.problems)))
-            raise typer.Exit(2) from exc
-        except Exception as exc:  # a loader from the caller may raise its own start-up error
-            _err(message(locale, "grading.bank_problems", problems=str(exc)))
-            raise typer.Exit(2) from exc
+        return _bank_or_exit(load_bank, locale)
 
     @app.command("grade")
     def grade_command(
@@ -210,7 +214,7 @@ def build_grade_app(
         lang: Annotated[str, typer.Option("--lang", help="zh or en.")] = "zh",
     ) -> None:
         """Grade one answer to one question with the offline grader."""
-        locale = "en" if lang.lower().startswith("en") else "zh-CN"
+        locale = normalize_locale(lang)
         try:
             text = read_answer(answer)
         except (OSError, UnicodeError) as exc:
@@ -237,7 +241,7 @@ def build_grade_app(
     ) -> None:
         """Grade a labelled set: Spearman against the labels, mean per label, max label-0 score,
         grades per second."""
-        locale = "en" if lang.lower().startswith("en") else "zh-CN"
+        locale = normalize_locale(lang)
         code = grade_eval(
             bank_or_exit(locale), labelled, as_json=as_json, details=details, locale=locale
         )

@@ -1,0 +1,101 @@
+"""Posting a session's replies into its thread (or DM), and closing question cards.
+
+Used for what answers an interaction in the session's thread and for what the core says later
+(the Messenger). A question card posted here is remembered by (session, position) so that when
+its feedback or the summary arrives, the card is edited to show it closed and loses its
+buttons. That memory is this process's only: after a restart an old card keeps its buttons,
+and pressing one is answered by the core as "closed", changing nothing.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+import structlog
+from discord.utils import MISSING
+
+from bot.adapters.discord.render import Outgoing, Style, closed_question, render_all
+from bot.adapters.discord.threads import archive_thread
+from bot.core.replies import Feedback, QuestionCard, Reply, Summary
+
+log = structlog.get_logger(__name__)
+
+CARDS_REMEMBERED = 10_000
+
+
+@dataclass(frozen=True)
+class PostedCard:
+    channel_id: int
+    message_id: int
+    card: QuestionCard
+
+
+class Poster:
+    def __init__(self, client: discord.Client, style: Style) -> None:
+        self._client = client
+        self.style = style
+        self._cards: OrderedDict[tuple[str, int], PostedCard] = OrderedDict()
+
+    async def send(
+        self,
+        channel_id: int,
+        replies: Sequence[Reply],
+        *,
+        thread: bool,
+        reference: discord.Message | None = None,
+    ) -> list[discord.Message]:
+        """Post `replies` in order (a thread is archived after the summary); raises
+        discord.HTTPException if Discord refuses."""
+        await self.close_finished(replies)
+        channel = self._client.get_partial_messageable(channel_id)
+        sent: list[discord.Message] = []
+        for number, out in enumerate(render_all(replies, self.style)):
+            extra: dict[str, Any] = {}
+            if reference is not None and number == 0:
+                extra["reference"] = reference  # a typed answer: the feedback replies to it
+            message = await channel.send(
+                content=out.content or None,
+                embeds=out.embeds,
+                view=out.view or MISSING,
+                mention_author=False,
+                **extra,
+            )
+            sent.append(message)
+            self._remember(channel_id, message.id, out)
+        if thread and any(isinstance(r, Summary) for r in replies):
+            await archive_thread(self._client, channel_id)
+        return sent
+
+    async def edit(self, channel_id: int, message_id: int, out: Outgoing) -> None:
+        message = self._client.get_partial_messageable(channel_id).get_partial_message(message_id)
+        await message.edit(content=out.content or None, embeds=out.embeds, view=out.view)
+
+    async def close_finished(self, replies: Sequence[Reply]) -> None:
+        """Grey out the cards whose question these replies finish."""
+        done: list[tuple[str, int]] = []
+        for reply in replies:
+            if isinstance(reply, Feedback) and not reply.refined:
+                done.append((reply.session_id, reply.position))
+            elif isinstance(reply, Summary):
+                done += [key for key in self._cards if key[0] == reply.session_id]
+        for key in done:
+            posted = self._cards.pop(key, None)
+            if posted is None:
+                continue
+            try:
+                await self.edit(
+                    posted.channel_id, posted.message_id, closed_question(posted.card, self.style)
+                )
+            except discord.HTTPException as exc:
+                log.info("discord.card_not_closed", message_id=posted.message_id, status=exc.status)
+
+    def _remember(self, channel_id: int, message_id: int, out: Outgoing) -> None:
+        if isinstance(out.source, QuestionCard):
+            key = (out.source.session_id, out.source.position)
+            self._cards[key] = PostedCard(channel_id, message_id, out.source)
+            while len(self._cards) > CARDS_REMEMBERED:
+                self._cards.popitem(last=False)

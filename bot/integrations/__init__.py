@@ -1,0 +1,1 @@
+"""Outbound integrations: clients of services across the network, behind the core's ports."""

@@ -1,0 +1,488 @@
+"""A fake of Discord's REST API on 127.0.0.1:0: the real discord.py talks to it over HTTP.
+
+It answers the routes the bot uses, keeps every message and thread it was asked to create,
+and records every request, so tests assert what a member would see. What Discord does that
+discord.py relies on is copied exactly: `Content-Type: application/json` with no charset (else
+discord.py reads the body as text), a `Via` header on 429 (else discord.py takes it for a
+Cloudflare ban), and `response_message_id` in interaction callback replies.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+API = "/api/v10"
+APP_ID = 710000000000000001
+BOT_ID = 710000000000000002
+EPHEMERAL = 64
+
+
+def user_payload(user_id: int, name: str, *, bot: bool = False) -> dict[str, Any]:
+    return {
+        "id": str(user_id),
+        "username": name,
+        "global_name": name,
+        "discriminator": "0",
+        "avatar": None,
+        "bot": bot,
+    }
+
+
+BOT_USER = user_payload(BOT_ID, "interview-bot", bot=True)
+
+
+@dataclass
+class Message:
+    """A message as the fake holds it (what a member would see in the channel)."""
+
+    id: int
+    channel_id: int
+    content: str
+    embeds: list[dict[str, Any]]
+    components: list[dict[str, Any]]
+    ephemeral: bool = False
+    via: str = "channel"  # channel | callback | followup
+    edits: int = 0
+    token: str | None = None  # the interaction it answers, if any
+    loading: bool = False  # "thinking…" until the first follow-up replaces it
+    deleted: bool = False
+
+    def text(self) -> str:
+        """Everything a member reads in it, as one string (for assertions)."""
+        parts = [self.content]
+        for embed in self.embeds:
+            parts += [embed.get("title") or "", embed.get("description") or ""]
+            parts += [f"{f['name']}: {f['value']}" for f in embed.get("fields", [])]
+            parts.append((embed.get("footer") or {}).get("text", ""))
+        return "\n".join(p for p in parts if p)
+
+    def custom_ids(self) -> list[str]:
+        return [c["custom_id"] for row in self.components for c in row.get("components", [])]
+
+    def labels(self) -> list[str]:
+        return [c.get("label", "") for row in self.components for c in row.get("components", [])]
+
+    def payload(self) -> dict[str, Any]:
+        return {
+            "id": str(self.id),
+            "channel_id": str(self.channel_id),
+            "author": BOT_USER,
+            "content": self.content,
+            "timestamp": "2026-01-01T00:00:00+00:00",
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": self.embeds,
+            "components": self.components,
+            "pinned": False,
+            "type": 0,
+            "flags": EPHEMERAL if self.ephemeral else 0,
+        }
+
+
+@dataclass
+class Request:
+    method: str
+    path: str
+    body: Any
+    at: float
+    status: int = 200
+
+
+@dataclass
+class _Throttle:
+    method: str
+    pattern: re.Pattern[str]
+    retry_after: float
+    times: int
+
+
+@dataclass
+class FakeDiscord:
+    guild_id: int = 720000000000000001
+    requests: list[Request] = field(default_factory=list)
+    messages: dict[int, Message] = field(default_factory=dict)
+    channels: dict[int, dict[str, Any]] = field(default_factory=dict)
+    callbacks: dict[int, dict[str, Any]] = field(default_factory=dict)  # interaction id → body
+    thread_members: list[tuple[int, int]] = field(default_factory=list)
+    synced: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    no_threads_in: set[int] = field(default_factory=set)  # channels where threads are refused
+    _throttles: list[_Throttle] = field(default_factory=list)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(730000000000000001))
+    _original: dict[str, int] = field(default_factory=dict)  # interaction token → message id
+    _channel_of: dict[str, int] = field(default_factory=dict)  # interaction token → channel
+    _source: dict[str, int] = field(default_factory=dict)  # token → the message clicked
+    _changed: asyncio.Condition | None = None
+    _runner: web.AppRunner | None = None
+
+    # ---- lifecycle ----------------------------------------------------------------------
+
+    async def start(self) -> str:
+        """Serve on a free loopback port; the API base URL to give DISCORD_API_BASE."""
+        self._changed = asyncio.Condition()
+        app = web.Application(middlewares=[self._record])
+        app.router.add_route("*", API + "/{tail:.*}", self._route)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        return f"http://127.0.0.1:{port}{API}"
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # ---- what tests set up and read -----------------------------------------------------
+
+    def next_id(self) -> int:
+        return next(self._ids)
+
+    def expect_interaction(self, token: str, channel_id: int, message_id: int | None) -> None:
+        """Where an interaction's responses and follow-ups appear (and the message clicked)."""
+        self._channel_of[token] = channel_id
+        if message_id is not None:
+            self._source[token] = message_id
+
+    def throttle(self, method: str, path_regex: str, *, retry_after: float, times: int = 1) -> None:
+        """Answer the next `times` matching requests with 429 and Retry-After."""
+        self._throttles.append(_Throttle(method, re.compile(path_regex), retry_after, times))
+
+    def replies_to(self, token: str) -> list[Message]:
+        """The interaction's own response and follow-ups (ephemeral or not)."""
+        return [m for m in self.messages.values() if m.token == token and not m.deleted]
+
+    def in_channel(self, channel_id: int) -> list[Message]:
+        return [m for m in self.messages.values() if m.channel_id == channel_id and not m.deleted]
+
+    def threads(self) -> list[dict[str, Any]]:
+        return [
+            c for c in self.channels.values() if c["type"] in (11, 12) and not c.get("_deleted")
+        ]
+
+    async def wait_for(self, check: Callable[[], Any], deadline_s: float = 5.0) -> Any:
+        """Until `check()` is truthy (re-checked after every request), or fail at the deadline."""
+        assert self._changed is not None
+        async with asyncio.timeout(deadline_s), self._changed:
+            while not (result := check()):
+                await self._changed.wait()
+            return result
+
+    # ---- HTTP -----------------------------------------------------------------------------
+
+    @web.middleware
+    async def _record(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        raw = await request.read()
+        try:
+            body = json.loads(raw) if raw else None
+        except ValueError:
+            body = raw.decode(errors="replace")
+        entry = Request(request.method, request.path[len(API) :], body, time.monotonic())
+        self.requests.append(entry)
+        response: web.StreamResponse = await handler(request)
+        entry.status = response.status
+        assert self._changed is not None
+        async with self._changed:
+            self._changed.notify_all()
+        return response
+
+    async def _route(self, request: web.Request) -> web.StreamResponse:
+        path = "/" + request.match_info["tail"]
+        entry = self.requests[-1]
+        throttled = self._throttled(request.method, path)
+        if throttled is not None:
+            return throttled
+        for method, pattern, handler in self._table():
+            match = re.fullmatch(pattern, path)
+            if match and method == request.method:
+                return handler(entry.body, *match.groups())
+        return _json({"message": "404: Not Found", "code": 0}, 404)
+
+    def _throttled(self, method: str, path: str) -> web.Response | None:
+        for rule in self._throttles:
+            if rule.times > 0 and rule.method == method and rule.pattern.search(path):
+                rule.times -= 1
+                return _json(
+                    {
+                        "message": "You are being rate limited.",
+                        "retry_after": rule.retry_after,
+                        "global": False,
+                    },
+                    429,
+                    {
+                        "Retry-After": str(rule.retry_after),
+                        "Via": "1.1 google",
+                        "X-RateLimit-Remaining": "0",
+                        "X-RateLimit-Limit": "5",
+                        "X-RateLimit-Reset-After": str(rule.retry_after),
+                        "X-RateLimit-Bucket": "fake",
+                        "X-RateLimit-Scope": "user",
+                    },
+                )
+        return None
+
+    def _table(self) -> list[tuple[str, str, Callable[..., web.Response]]]:
+        return [
+            ("GET", r"/users/@me", lambda _b: _json(BOT_USER)),
+            ("GET", r"/oauth2/applications/@me", lambda _b: _json(_application())),
+            ("PUT", r"/applications/(\d+)/commands", self._sync),
+            ("PUT", r"/applications/(\d+)/guilds/(\d+)/commands", self._sync),
+            ("POST", r"/interactions/(\d+)/([^/]+)/callback", self._callback),
+            ("POST", r"/webhooks/(\d+)/([^/]+)", self._followup),
+            ("PATCH", r"/webhooks/(\d+)/([^/]+)/messages/([^/]+)", self._edit_webhook),
+            ("GET", r"/webhooks/(\d+)/([^/]+)/messages/([^/]+)", self._get_webhook),
+            ("DELETE", r"/webhooks/(\d+)/([^/]+)/messages/([^/]+)", self._delete_webhook),
+            ("POST", r"/channels/(\d+)/messages", self._create_message),
+            ("PATCH", r"/channels/(\d+)/messages/(\d+)", self._edit_message),
+            ("GET", r"/channels/(\d+)/messages/(\d+)", self._get_message),
+            ("POST", r"/channels/(\d+)/threads", self._create_thread),
+            ("POST", r"/channels/(\d+)/messages/(\d+)/threads", self._thread_from_message),
+            ("PUT", r"/channels/(\d+)/thread-members/(\d+)", self._add_member),
+            ("GET", r"/channels/(\d+)", self._get_channel),
+            ("PATCH", r"/channels/(\d+)", self._edit_channel),
+            ("DELETE", r"/channels/(\d+)", self._delete_channel),
+            ("POST", r"/users/@me/channels", self._open_dm),
+        ]
+
+    # ---- handlers -------------------------------------------------------------------------
+
+    def _sync(self, body: list[dict[str, Any]], *where: str) -> web.Response:
+        key = "global" if len(where) == 1 else f"guild:{where[1]}"
+        out = [
+            {**c, "id": str(self.next_id()), "application_id": str(APP_ID), "version": "1"}
+            for c in body
+        ]
+        self.synced[key] = out
+        return _json(out)
+
+    def _callback(self, body: dict[str, Any], interaction_id: str, token: str) -> web.Response:
+        self.callbacks[int(interaction_id)] = body
+        kind, data = body["type"], body.get("data") or {}
+        message_id: int | None = None
+        channel = self._channel_of.get(token, 0)
+        if kind in (4, 5):  # a message now, or "thinking…" to be edited later
+            message = self._store(
+                channel,
+                data,
+                via="callback",
+                ephemeral=bool(data.get("flags", 0) & EPHEMERAL),
+                token=token,
+            )
+            message_id = message.id
+            message.loading = kind == 5
+            self._original[token] = message.id
+        elif kind in (6, 7) and token in self._source:  # the clicked message is the original
+            message_id = self._original[token] = self._source[token]
+            if kind == 7 and message_id in self.messages:
+                self._update(self.messages[message_id], data)
+        reply: dict[str, Any] = {
+            "interaction": {
+                "id": interaction_id,
+                "type": 2,
+                "response_message_id": str(message_id or 0),
+                "response_message_loading": kind == 5,
+                "response_message_ephemeral": bool(data.get("flags", 0) & EPHEMERAL),
+            }
+        }
+        return _json(reply)
+
+    def _followup(self, body: dict[str, Any], _app: str, token: str) -> web.Response:
+        original = self.messages.get(self._original.get(token, 0))
+        if original is not None and original.loading:  # as Discord: it replaces "thinking…"
+            original.loading = False
+            return _json(self._update(original, body).payload())
+        message = self._store(
+            self._channel_of.get(token, 0),
+            body,
+            via="followup",
+            ephemeral=bool(body.get("flags", 0) & EPHEMERAL),
+            token=token,
+        )
+        return _json(message.payload())
+
+    def _edit_webhook(self, body: dict[str, Any], _app: str, token: str, mid: str) -> web.Response:
+        message_id = self._original.get(token) if mid == "@original" else int(mid)
+        if message_id is None or message_id not in self.messages:
+            return _json({"message": "Unknown Message", "code": 10008}, 404)
+        return _json(self._update(self.messages[message_id], body).payload())
+
+    def _get_webhook(self, _body: Any, _app: str, token: str, mid: str) -> web.Response:
+        message_id = self._original.get(token) if mid == "@original" else int(mid)
+        if message_id is None or message_id not in self.messages:
+            return _json({"message": "Unknown Message", "code": 10008}, 404)
+        return _json(self.messages[message_id].payload())
+
+    def _delete_webhook(self, _body: Any, _app: str, token: str, mid: str) -> web.Response:
+        message_id = self._original.get(token) if mid == "@original" else int(mid)
+        if message_id is None or message_id not in self.messages:
+            return _json({"message": "Unknown Message", "code": 10008}, 404)
+        self.messages[message_id].deleted = True
+        return web.Response(status=204)
+
+    def _create_message(self, body: dict[str, Any], channel_id: str) -> web.Response:
+        if int(channel_id) in self.channels and self.channels[int(channel_id)].get("_deleted"):
+            return _json({"message": "Unknown Channel", "code": 10003}, 404)
+        return _json(self._store(int(channel_id), body, via="channel").payload())
+
+    def _edit_message(self, body: dict[str, Any], channel_id: str, mid: str) -> web.Response:
+        message = self.messages.get(int(mid))
+        if message is None or message.channel_id != int(channel_id):
+            return _json({"message": "Unknown Message", "code": 10008}, 404)
+        return _json(self._update(message, body).payload())
+
+    def _get_message(self, _body: Any, channel_id: str, mid: str) -> web.Response:
+        message = self.messages.get(int(mid))
+        if message is None:
+            return _json({"message": "Unknown Message", "code": 10008}, 404)
+        return _json(message.payload())
+
+    def _create_thread(self, body: dict[str, Any], channel_id: str) -> web.Response:
+        if int(channel_id) in self.no_threads_in:
+            return _json({"message": "Missing Permissions", "code": 50013}, 403)
+        return _json(self._thread(int(channel_id), body, body.get("type", 12)))
+
+    def _thread_from_message(self, body: dict[str, Any], channel_id: str, mid: str) -> web.Response:
+        return _json(self._thread(int(channel_id), body, 11, thread_id=int(mid)))
+
+    def _add_member(self, _body: Any, thread_id: str, user_id: str) -> web.Response:
+        self.thread_members.append((int(thread_id), int(user_id)))
+        return web.Response(status=204)
+
+    def _get_channel(self, _body: Any, channel_id: str) -> web.Response:
+        channel = self.channels.get(int(channel_id))
+        if channel is None or channel.get("_deleted"):
+            return _json({"message": "Unknown Channel", "code": 10003}, 404)
+        return _json(channel)
+
+    def _edit_channel(self, body: dict[str, Any], channel_id: str) -> web.Response:
+        channel = self.channels.get(int(channel_id))
+        if channel is None:
+            return _json({"message": "Unknown Channel", "code": 10003}, 404)
+        for key in ("archived", "locked"):
+            if key in body:
+                channel["thread_metadata"][key] = body[key]
+        if "name" in body:
+            channel["name"] = body["name"]
+        return _json(channel)
+
+    def _delete_channel(self, _body: Any, channel_id: str) -> web.Response:
+        channel = self.channels.get(int(channel_id))
+        if channel is None:
+            return _json({"message": "Unknown Channel", "code": 10003}, 404)
+        channel["_deleted"] = True
+        return _json(channel)
+
+    def _open_dm(self, body: dict[str, Any]) -> web.Response:
+        recipient = int(body["recipient_id"])
+        for channel in self.channels.values():
+            if channel["type"] == 1 and int(channel["recipients"][0]["id"]) == recipient:
+                return _json(channel)
+        channel = {
+            "id": str(self.next_id()),
+            "type": 1,
+            "last_message_id": None,
+            "recipients": [user_payload(recipient, f"user{recipient}")],
+        }
+        self.channels[int(channel["id"])] = channel
+        return _json(channel)
+
+    # ---- state ----------------------------------------------------------------------------
+
+    def _store(
+        self,
+        channel_id: int,
+        body: dict[str, Any],
+        *,
+        via: str,
+        ephemeral: bool = False,
+        token: str | None = None,
+    ) -> Message:
+        message = Message(
+            self.next_id(),
+            channel_id,
+            body.get("content") or "",
+            body.get("embeds") or [],
+            body.get("components") or [],
+            ephemeral,
+            via,
+            token=token,
+        )
+        self.messages[message.id] = message
+        return message
+
+    @staticmethod
+    def _update(message: Message, body: dict[str, Any]) -> Message:
+        if "content" in body:
+            message.content = body["content"] or ""
+        if "embeds" in body:
+            message.embeds = body["embeds"] or []
+        if "components" in body:
+            message.components = body["components"] or []
+        message.edits += 1
+        return message
+
+    def _thread(
+        self, parent: int, body: dict[str, Any], kind: int, *, thread_id: int | None = None
+    ) -> dict[str, Any]:
+        thread = {
+            "id": str(thread_id or self.next_id()),
+            "type": kind,
+            "guild_id": str(self.guild_id),
+            "parent_id": str(parent),
+            "owner_id": str(BOT_ID),
+            "name": body.get("name", ""),
+            "message_count": 0,
+            "member_count": 1,
+            "rate_limit_per_user": 0,
+            "last_message_id": None,
+            "flags": 0,
+            "thread_metadata": {
+                "archived": False,
+                "locked": False,
+                "auto_archive_duration": body.get("auto_archive_duration", 1440),
+                "archive_timestamp": "2026-01-01T00:00:00+00:00",
+                "invitable": body.get("invitable", True),
+            },
+        }
+        self.channels[int(thread["id"])] = thread
+        return thread
+
+
+def _application() -> dict[str, Any]:
+    return {
+        "id": str(APP_ID),
+        "name": "interview-bot",
+        "description": "",
+        "icon": None,
+        "bot_public": True,
+        "bot_require_code_grant": False,
+        "verify_key": "00",
+        "owner": user_payload(BOT_ID + 100, "owner"),
+        "flags": 0,
+        "summary": "",
+        "rpc_origins": [],
+        "team": None,
+        "interactions_endpoint_url": None,
+    }
+
+
+def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
+    # Exactly "application/json": aiohttp's text= would add "; charset=utf-8", which discord.py
+    # does not accept as JSON.
+    return web.Response(
+        body=json.dumps(data).encode(),
+        status=status,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
