@@ -5,6 +5,7 @@ from storage.errors import (
     AttemptPositionTaken,
     SessionNotActive,
     StoreError,
+    StoreUnavailable,
 )
 from storage.migrate import upgrade_database
 from storage.store import Store, open_store
@@ -15,6 +16,7 @@ __all__ = [
     "SessionNotActive",
     "Store",
     "StoreError",
+    "StoreUnavailable",
     "open_store",
     "upgrade_database",
 ]

@@ -1,8 +1,10 @@
 """The Store's shared ground: its engine, the one write path, and record conversions.
 
-Every write of every concern goes through `StoreBase._write`: on SQLite that queues this
-process's write transactions on one lock (SQLite has a single writer; its busy handler turns
-contention into latency spikes), on PostgreSQL it is a plain transaction.
+Every write of every concern goes through the Store's runner (`storage.runner`): a write is a job,
+a plain function of a Connection, that `self._run.write(job)` commits (on SQLite, together with
+the other writes queued meanwhile: group commit) before returning its result; reads are jobs
+too (`self._run.read(job)`). `_write()` is the older shape (an async transaction) kept for code
+that still awaits statements one by one; on SQLite it takes its turn with the group commits.
 """
 
 import asyncio
@@ -18,6 +20,7 @@ from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from storage.engine import set_sqlite_pragmas, sqlite_file
 from storage.models import (
     AttemptRecord,
     EndedSessionState,
@@ -26,6 +29,7 @@ from storage.models import (
     SelfAssessment,
     SessionRecord,
 )
+from storage.runner import AsyncRunner, Runner, SQLiteRunner
 
 DEFAULT_MAX_SCORE = 100.0
 
@@ -82,13 +86,27 @@ class StoreBase:
         self._writer: asyncio.Lock | None = (
             asyncio.Lock() if engine.dialect.name == "sqlite" else None
         )
+        self._run: Runner
+        if self._writer is not None and sqlite_file(engine.url) is not None:
+            self._run = SQLiteRunner(engine.url, set_sqlite_pragmas, self._writer)
+        else:
+            # PostgreSQL, or an in-memory SQLite (only the async engine's connection sees it).
+            self._run = AsyncRunner(engine)
 
     @property
     def engine(self) -> AsyncEngine:
         return self._engine
 
+    def engines(self) -> list[sa.Engine]:
+        """Every engine the Store runs statements on (benchmarks count statements with them)."""
+        engines = [self._engine.sync_engine, *self._run.engines]
+        return list({id(engine): engine for engine in engines}.values())
+
     async def close(self) -> None:
-        await self._engine.dispose()
+        try:
+            await self._run.close()
+        finally:
+            await self._engine.dispose()
 
     async def __aenter__(self) -> Self:
         return self

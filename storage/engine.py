@@ -43,7 +43,7 @@ def sqlite_file(url: URL) -> Path | None:
     return Path(database)
 
 
-def _set_sqlite_pragmas(dbapi_connection: Any, _connection_record: Any) -> None:
+def set_sqlite_pragmas(dbapi_connection: Any, _connection_record: Any) -> None:
     cursor = dbapi_connection.cursor()
     try:
         for pragma in _SQLITE_PRAGMAS:
@@ -60,5 +60,5 @@ def make_engine(url: str | URL) -> AsyncEngine:
         path.parent.mkdir(parents=True, exist_ok=True)
     engine = create_async_engine(parsed)
     if parsed.get_backend_name() == "sqlite":
-        event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine.sync_engine, "connect", set_sqlite_pragmas)
     return engine

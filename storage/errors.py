@@ -30,3 +30,8 @@ class AttemptPositionTaken(StoreError):
         super().__init__(f"session {session_id} already has an attempt at position {position}")
         self.session_id = session_id
         self.position = position
+
+
+class StoreUnavailable(StoreError):
+    """The database failed (disk full, I/O error, connection lost): nothing of this call was
+    stored, and the same call may succeed once the database answers again."""

@@ -27,8 +27,9 @@ class MemberStore(StoreBase):
             & (members.c.workspace_id == key.workspace_id)
             & (members.c.user_id == key.user_id)
         )
-        async with self._write() as conn:
-            row = (await conn.execute(sa.select(members).where(where))).mappings().first()
+
+        def job(conn: sa.Connection) -> Member:
+            row = conn.execute(sa.select(members).where(where)).mappings().first()
             if row is None:
                 insert = (
                     self._insert(members)
@@ -43,9 +44,9 @@ class MemberStore(StoreBase):
                     .on_conflict_do_nothing()
                     .returning(*members.c)
                 )
-                row = (await conn.execute(insert)).mappings().first()
+                row = conn.execute(insert).mappings().first()
                 if row is None:
-                    row = (await conn.execute(sa.select(members).where(where))).mappings().one()
+                    row = conn.execute(sa.select(members).where(where)).mappings().one()
             if display_name is not None and row["display_name"] != display_name:
                 update = (
                     sa.update(members)
@@ -53,18 +54,25 @@ class MemberStore(StoreBase):
                     .values(display_name=display_name)
                     .returning(*members.c)
                 )
-                row = (await conn.execute(update)).mappings().one()
-        return member_record(row)
+                row = conn.execute(update).mappings().one()
+            return member_record(row)
+
+        return await self._run.write(job)
 
     async def set_member_locale(self, member_id: int, locale: str) -> None:
-        async with self._write() as conn:
-            await conn.execute(
-                sa.update(members).where(members.c.id == member_id).values(locale=locale)
-            )
+        update = sa.update(members).where(members.c.id == member_id).values(locale=locale)
+
+        def job(conn: sa.Connection) -> None:
+            conn.execute(update)
+
+        await self._run.write(job)
 
     async def get_member(self, member_id: int) -> Member | None:
         """The member with this id (the deadline watcher and the poster know ids, not actors)."""
-        async with self._engine.connect() as conn:
-            query = sa.select(members).where(members.c.id == member_id)
-            row = (await conn.execute(query)).mappings().first()
-        return None if row is None else member_record(row)
+        query = sa.select(members).where(members.c.id == member_id)
+
+        def job(conn: sa.Connection) -> Member | None:
+            row = conn.execute(query).mappings().first()
+            return None if row is None else member_record(row)
+
+        return await self._run.read(job)

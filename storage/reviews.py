@@ -19,9 +19,12 @@ class ReviewStore(StoreBase):
         query = sa.select(review_cards).where(
             (review_cards.c.member_id == member_id) & (review_cards.c.question_id == question_id)
         )
-        async with self._one.connect() as conn:
-            row = (await conn.execute(query)).mappings().first()
-        return ReviewCard.model_validate(dict(row)) if row else None
+
+        def job(conn: sa.Connection) -> ReviewCard | None:
+            row = conn.execute(query).mappings().first()
+            return ReviewCard.model_validate(dict(row)) if row else None
+
+        return await self._run.read(job)
 
     async def get_review_cards(
         self, pairs: Iterable[tuple[int, str]]
@@ -33,10 +36,12 @@ class ReviewStore(StoreBase):
         query = sa.select(review_cards).where(
             sa.tuple_(review_cards.c.member_id, review_cards.c.question_id).in_(wanted)
         )
-        async with self._one.connect() as conn:
-            rows = (await conn.execute(query)).mappings().all()
-        cards = [ReviewCard.model_validate(dict(row)) for row in rows]
-        return {(card.member_id, card.question_id): card for card in cards}
+
+        def job(conn: sa.Connection) -> dict[tuple[int, str], ReviewCard]:
+            cards = [ReviewCard.model_validate(dict(row)) for row in conn.execute(query).mappings()]
+            return {(card.member_id, card.question_id): card for card in cards}
+
+        return await self._run.read(job)
 
     async def save_review_cards(self, cards: Sequence[ReviewCard]) -> None:
         """Insert or replace many cards in one transaction (the review queue writes in batches:
@@ -58,8 +63,11 @@ class ReviewStore(StoreBase):
             }
             for card in cards
         ]
-        async with self._write() as conn:
-            await conn.execute(upsert, rows)
+
+        def job(conn: sa.Connection) -> None:
+            conn.execute(upsert, rows)
+
+        await self._run.write(job)
 
     async def review_schedule(self, member_id: int) -> list[tuple[str, datetime]]:
         """(question id, due) of every card this member has, soonest first.
@@ -72,14 +80,19 @@ class ReviewStore(StoreBase):
             .where(review_cards.c.member_id == member_id)
             .order_by(review_cards.c.due_at, review_cards.c.question_id)
         )
-        async with self._one.connect() as conn:
-            rows = (await conn.execute(query)).all()
-        return [(row.question_id, row.due_at) for row in rows]
+
+        def job(conn: sa.Connection) -> list[tuple[str, datetime]]:
+            return [(row.question_id, row.due_at) for row in conn.execute(query)]
+
+        return await self._run.read(job)
 
     async def delete_review_card(self, member_id: int, question_id: str) -> None:
         """Nothing to review any more (a corrected grade shows the question was answered well)."""
         delete = sa.delete(review_cards).where(
             (review_cards.c.member_id == member_id) & (review_cards.c.question_id == question_id)
         )
-        async with self._write() as conn:
-            await conn.execute(delete)
+
+        def job(conn: sa.Connection) -> None:
+            conn.execute(delete)
+
+        await self._run.write(job)

@@ -5,6 +5,7 @@ answer racing its own timeout can never score twice.
 """
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +13,6 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from storage.base import (
-    DEFAULT_MAX_SCORE,
     ENDED_STATES,
     FINISHED_STATES,
     SELF_ASSESSMENTS,
@@ -23,12 +23,31 @@ from storage.base import (
     table_columns,
     violates,
 )
-from storage.errors import ActiveSessionExists, AttemptPositionTaken, SessionNotActive
+from storage.errors import ActiveSessionExists, AttemptPositionTaken
 from storage.models import (
     AttemptRecord,
     EndedSessionState,
     FinishedAttemptState,
     SessionRecord,
+)
+from storage.session_sql import (
+    ACTIVE_SESSION,
+    ATTEMPT,
+    CURRENT_ATTEMPT,
+    EARNED,
+    END_SESSION,
+    EXPIRE_ATTEMPT,
+    FINISH_ATTEMPT,
+    OPEN,
+    SESSION,
+    SESSION_ATTEMPTS,
+    Moved,
+    NextQuestion,
+    OpenAttempt,
+    Then,
+    ask_in,
+    first_row,
+    move_on,
 )
 from storage.tables import ONE_ACTIVE_SESSION_INDEX, attempts, sessions
 
@@ -52,76 +71,105 @@ class SessionStore(StoreBase):
         now: datetime,
     ) -> SessionRecord:
         """Start an active session. Raises ActiveSessionExists if the member already has one."""
+        row = dict(locals())
+        del row["self"]
+        session, _ = await self._start(row, None)
+        return session
+
+    async def start_session(
+        self,
+        *,
+        member_id: int,
+        platform: str,
+        workspace_id: str,
+        channel_id: str | None,
+        thread_id: str | None,
+        topic: str | None,
+        difficulty: int | None,
+        question_ids: list[str],
+        time_limit_s: int,
+        locale: str,
+        now: datetime,
+        first: NextQuestion,
+    ) -> tuple[SessionRecord, AttemptRecord]:
+        """As `create_session`, and ask its first question in the same commit: a session is
+        never left without a question, whenever the process dies."""
+        row = dict(locals())
+        del row["self"], row["first"]
+        session, attempt = await self._start(row, first)
+        assert attempt is not None
+        return session, attempt
+
+    async def _start(
+        self, fields: dict[str, Any], first: NextQuestion | None
+    ) -> tuple[SessionRecord, AttemptRecord | None]:
+        member_id = fields["member_id"]
+        now = aware_utc(fields.pop("now"), "now")
         insert = (
             sa.insert(sessions)
             .values(
                 id=uuid.uuid4().hex,
-                member_id=member_id,
-                platform=platform,
-                workspace_id=workspace_id,
-                channel_id=channel_id,
-                thread_id=thread_id,
                 state="active",
-                topic=topic,
-                difficulty=difficulty,
-                question_ids=list(question_ids),
-                time_limit_s=time_limit_s,
                 current_index=0,
-                locale=locale,
-                created_at=aware_utc(now, "now"),
+                created_at=now,
                 ended_at=None,
+                **{**fields, "question_ids": list(fields["question_ids"])},
             )
             .returning(*sessions.c)
         )
+
+        def job(conn: sa.Connection) -> tuple[SessionRecord, AttemptRecord | None]:
+            session = session_record(conn.execute(insert).mappings().one())
+            if first is None:
+                return session, None
+            values = {
+                "b_session": session.id,
+                "b_position": 1,
+                "question_id": first.question_id,
+                "topic": first.topic,
+                "difficulty": first.difficulty,
+                "asked_at": now,
+                "deadline_at": aware_utc(first.deadline_at, "deadline_at"),
+            }
+            attempt = ask_in(conn, values)
+            return session.model_copy(update={"current_index": 1}), attempt
+
         try:
-            async with self._write() as conn:
-                row = (await conn.execute(insert)).mappings().one()
+            return await self._run.write(job)
         except IntegrityError as error:
             if violates(error, ONE_ACTIVE_SESSION_INDEX, "sessions.member_id"):
                 raise ActiveSessionExists(member_id) from error
             raise
-        return session_record(row)
 
     async def get_session(self, session_id: str) -> SessionRecord | None:
-        async with self._one.connect() as conn:
-            query = sa.select(sessions).where(sessions.c.id == session_id)
-            row = (await conn.execute(query)).mappings().first()
-        return None if row is None else session_record(row)
+        return await self._run.read(first_row(SESSION, session_record, session_id=session_id))
 
     async def active_session(self, member_id: int) -> SessionRecord | None:
-        query = sa.select(sessions).where(
-            (sessions.c.member_id == member_id) & (sessions.c.state == "active")
-        )
-        async with self._one.connect() as conn:
-            row = (await conn.execute(query)).mappings().first()
-        return None if row is None else session_record(row)
+        return await self._run.read(first_row(ACTIVE_SESSION, session_record, member_id=member_id))
 
     async def active_session_and_attempt(
         self, member_id: int
     ) -> tuple[SessionRecord, AttemptRecord | None] | None:
-        """The member's active session and its attempt waiting for an answer, in one query
-        (every answer, hint, skip and status starts here)."""
-        query = (
-            sa.select(sessions, attempts)
-            .join_from(
-                sessions,
-                attempts,
-                (attempts.c.session_id == sessions.c.id) & (attempts.c.state == "asking"),
-                isouter=True,
-            )
-            .where((sessions.c.member_id == member_id) & (sessions.c.state == "active"))
-            .order_by(attempts.c.position.desc())
-            .limit(1)
-            .set_label_style(sa.LABEL_STYLE_TABLENAME_PLUS_COL)
-        )
-        async with self._one.connect() as conn:
-            row = (await conn.execute(query)).mappings().first()
-        if row is None:
-            return None
-        session = SessionRecord.model_validate(table_columns(row, sessions))
-        if row["attempts_id"] is None:
-            return session, None
-        return session, AttemptRecord.model_validate(table_columns(row, attempts))
+        """The member's active session and its attempt waiting for an answer, in one query."""
+        found = await self.open_attempt(member_id)
+        return None if found is None else (found.session, found.attempt)
+
+    async def open_attempt(self, member_id: int) -> OpenAttempt | None:
+        """The member's active session, its attempt waiting for an answer, and the points the
+        member earned on that question before, in one query (every answer, hint, skip and
+        status starts here)."""
+
+        def job(conn: sa.Connection) -> OpenAttempt | None:
+            row = conn.execute(OPEN, {"member_id": member_id}).mappings().first()
+            if row is None:
+                return None
+            session = SessionRecord.model_validate(table_columns(row, sessions))
+            if row["attempts_id"] is None:
+                return OpenAttempt(session, None, 0.0)
+            attempt = AttemptRecord.model_validate(table_columns(row, attempts))
+            return OpenAttempt(session, attempt, float(row["earned_before"] or 0.0))
+
+        return await self._run.read(job)
 
     async def end_session(
         self, session_id: str, *, state: EndedSessionState, now: datetime
@@ -129,14 +177,12 @@ class SessionStore(StoreBase):
         """Finish or stop an active session. True if this call ended it."""
         if state not in ENDED_STATES:
             raise ValueError(f"a session ends as one of {sorted(ENDED_STATES)}, not {state!r}")
-        update = (
-            sa.update(sessions)
-            .where((sessions.c.id == session_id) & (sessions.c.state == "active"))
-            .values(state=state, ended_at=aware_utc(now, "now"))
-        )
-        async with self._write() as conn:
-            result = await conn.execute(update)
-        return result.rowcount == 1
+        params = {"b_id": session_id, "b_state": state, "b_now": aware_utc(now, "now")}
+
+        def job(conn: sa.Connection) -> bool:
+            return conn.execute(END_SESSION, params).rowcount == 1
+
+        return await self._run.write(job)
 
     async def ask(
         self,
@@ -154,69 +200,41 @@ class SessionStore(StoreBase):
         Raises SessionNotActive if the session is missing or over, and AttemptPositionTaken if
         that position was already asked (e.g. by another process).
         """
-        advance = (
-            sa.update(sessions)
-            .where((sessions.c.id == session_id) & (sessions.c.state == "active"))
-            .values(current_index=position)
-            .returning(sessions.c.member_id)
-        )
+        values = {
+            "b_session": session_id,
+            "b_position": position,
+            "question_id": question_id,
+            "topic": topic,
+            "difficulty": difficulty,
+            "asked_at": aware_utc(asked_at, "asked_at"),
+            "deadline_at": aware_utc(deadline_at, "deadline_at"),
+        }
+
+        def job(conn: sa.Connection) -> AttemptRecord:
+            return ask_in(conn, values)
+
         try:
-            async with self._write(self._engine) as conn:
-                member_id = (await conn.execute(advance)).scalar_one_or_none()
-                if member_id is None:
-                    raise SessionNotActive(session_id)
-                insert = (
-                    sa.insert(attempts)
-                    .values(
-                        session_id=session_id,
-                        member_id=member_id,
-                        question_id=question_id,
-                        topic=topic,
-                        difficulty=difficulty,
-                        position=position,
-                        state="asking",
-                        asked_at=aware_utc(asked_at, "asked_at"),
-                        deadline_at=aware_utc(deadline_at, "deadline_at"),
-                        max_score=DEFAULT_MAX_SCORE,
-                        hints_used=0,
-                        points=0.0,
-                    )
-                    .returning(*attempts.c)
-                )
-                row = (await conn.execute(insert)).mappings().one()
+            return await self._run.write(job)
         except IntegrityError as error:
             if violates(error, "uq_attempts_session_id_position", "attempts.session_id"):
                 raise AttemptPositionTaken(session_id, position) from error
             raise
-        return attempt_record(row)
 
     async def current_attempt(self, session_id: str) -> AttemptRecord | None:
         """The session's attempt still waiting for an answer, if any."""
-        query = (
-            sa.select(attempts)
-            .where((attempts.c.session_id == session_id) & (attempts.c.state == "asking"))
-            .order_by(attempts.c.position.desc())
-            .limit(1)
+        return await self._run.read(
+            first_row(CURRENT_ATTEMPT, attempt_record, session_id=session_id)
         )
-        async with self._one.connect() as conn:
-            row = (await conn.execute(query)).mappings().first()
-        return None if row is None else attempt_record(row)
 
     async def get_attempt(self, attempt_id: int) -> AttemptRecord | None:
-        query = sa.select(attempts).where(attempts.c.id == attempt_id)
-        async with self._one.connect() as conn:
-            row = (await conn.execute(query)).mappings().first()
-        return None if row is None else attempt_record(row)
+        return await self._run.read(first_row(ATTEMPT, attempt_record, attempt_id=attempt_id))
 
     async def session_attempts(self, session_id: str) -> list[AttemptRecord]:
-        query = (
-            sa.select(attempts)
-            .where(attempts.c.session_id == session_id)
-            .order_by(attempts.c.position)
-        )
-        async with self._one.connect() as conn:
-            rows = (await conn.execute(query)).mappings().all()
-        return [attempt_record(row) for row in rows]
+        def job(conn: sa.Connection) -> list[AttemptRecord]:
+            rows = conn.execute(SESSION_ATTEMPTS, {"session_id": session_id}).mappings()
+            return [attempt_record(row) for row in rows]
+
+        return await self._run.read(job)
 
     async def use_hint(self, attempt_id: int, *, max_score: float) -> AttemptRecord | None:
         """Count a hint and lower the attainable score; None once the attempt is finished."""
@@ -226,9 +244,7 @@ class SessionStore(StoreBase):
             .values(hints_used=attempts.c.hints_used + 1, max_score=max_score)
             .returning(*attempts.c)
         )
-        async with self._write() as conn:
-            row = (await conn.execute(update)).mappings().first()
-        return None if row is None else attempt_record(row)
+        return await self._run.write(first_row(update, attempt_record))
 
     async def finish_attempt(
         self,
@@ -247,26 +263,58 @@ class SessionStore(StoreBase):
         """
         if state not in FINISHED_STATES:
             raise ValueError(f"an attempt finishes as one of {sorted(FINISHED_STATES)}")
+        params = {
+            "b_id": attempt_id,
+            "b_state": state,
+            "b_now": aware_utc(now, "now"),
+            "b_answer": answer,
+            "b_score": score,
+            "b_points": points,
+            "b_grade": grade,
+        }
+        update = EXPIRE_ATTEMPT if only_if_expired else FINISH_ATTEMPT
+        return await self._run.write(first_row(update, attempt_record, **params))
+
+    async def finish_and_move(
+        self,
+        attempt_id: int,
+        *,
+        state: FinishedAttemptState,
+        now: datetime,
+        then: Callable[[AttemptRecord], Then],
+        answer: str | None = None,
+        score: float | None = None,
+        points: float = 0.0,
+        grade: dict[str, Any] | None = None,
+        only_if_expired: bool = False,
+    ) -> Moved:
+        """Close an attempt still 'asking' and, in the same transaction, ask the next question
+        (`then(finished)` says which) or end the session: one commit per answer or timeout.
+
+        As `finish_attempt`, `Moved.finished` is None if this call did not close it.
+        """
+        if state not in FINISHED_STATES:
+            raise ValueError(f"an attempt finishes as one of {sorted(FINISHED_STATES)}")
         now = aware_utc(now, "now")
-        condition = (attempts.c.id == attempt_id) & (attempts.c.state == "asking")
-        if only_if_expired:
-            condition = condition & (attempts.c.deadline_at <= now)
-        update = (
-            sa.update(attempts)
-            .where(condition)
-            .values(
-                state=state,
-                finished_at=now,
-                answer=answer,
-                score=score,
-                points=points,
-                grade=grade,
-            )
-            .returning(*attempts.c)
-        )
-        async with self._write() as conn:
-            row = (await conn.execute(update)).mappings().first()
-        return None if row is None else attempt_record(row)
+        params = {
+            "b_id": attempt_id,
+            "b_state": state,
+            "b_now": now,
+            "b_answer": answer,
+            "b_score": score,
+            "b_points": points,
+            "b_grade": grade,
+        }
+        update = EXPIRE_ATTEMPT if only_if_expired else FINISH_ATTEMPT
+
+        def job(conn: sa.Connection) -> Moved:
+            row = conn.execute(update, params).mappings().first()
+            if row is None:
+                return Moved(None)
+            finished = attempt_record(row)
+            return move_on(conn, finished, then(finished), now)
+
+        return await self._run.write(job)
 
     async def replace_grade(
         self,
@@ -297,23 +345,19 @@ class SessionStore(StoreBase):
             .values(score=score, points=points, grade=grade)
             .returning(*attempts.c)
         )
-        async with self._write() as conn:
-            row = (await conn.execute(update)).mappings().first()
-        return None if row is None else attempt_record(row)
+        return await self._run.write(first_row(update, attempt_record))
 
     async def earned_points(self, member_id: int, question_id: str, *, excluding: int) -> float:
         """The points this member has earned on this question in all other attempts (0: none).
 
         Each attempt stores what it added, so the sum is the best worth reached so far.
         """
-        query = sa.select(sa.func.sum(attempts.c.points)).where(
-            (attempts.c.member_id == member_id)
-            & (attempts.c.question_id == question_id)
-            & (attempts.c.id != excluding)
-        )
-        async with self._one.connect() as conn:
-            best = (await conn.execute(query)).scalar_one_or_none()
-        return float(best or 0.0)
+        params = {"member_id": member_id, "question_id": question_id, "excluding": excluding}
+
+        def job(conn: sa.Connection) -> float:
+            return float(conn.execute(EARNED, params).scalar_one_or_none() or 0.0)
+
+        return await self._run.read(job)
 
     async def last_answered_attempt(self, member_id: int) -> AttemptRecord | None:
         """The member's most recently answered attempt (what "my grade was too low" is about)."""
@@ -323,9 +367,7 @@ class SessionStore(StoreBase):
             .order_by(attempts.c.finished_at.desc(), attempts.c.id.desc())
             .limit(1)
         )
-        async with self._one.connect() as conn:
-            row = (await conn.execute(query)).mappings().first()
-        return None if row is None else attempt_record(row)
+        return await self._run.read(first_row(query, attempt_record))
 
     async def pending_deadlines(self, limit: int = 1000) -> list[tuple[int, datetime]]:
         """(attempt id, deadline) of every attempt still waiting for an answer, soonest first."""
@@ -335,17 +377,22 @@ class SessionStore(StoreBase):
             .order_by(attempts.c.deadline_at, attempts.c.id)
             .limit(limit)
         )
-        async with self._one.connect() as conn:
-            rows = (await conn.execute(query)).all()
-        return [(row.id, row.deadline_at) for row in rows]
+
+        def job(conn: sa.Connection) -> list[tuple[int, datetime]]:
+            return [(row.id, row.deadline_at) for row in conn.execute(query)]
+
+        return await self._run.read(job)
 
     async def seen_question_ids(self, member_id: int) -> set[str]:
         """Every question ever asked to this member (answered or not)."""
         query = (
             sa.select(attempts.c.question_id).where(attempts.c.member_id == member_id).distinct()
         )
-        async with self._one.connect() as conn:
-            return set((await conn.execute(query)).scalars().all())
+
+        def job(conn: sa.Connection) -> set[str]:
+            return set(conn.execute(query).scalars().all())
+
+        return await self._run.read(job)
 
     async def set_self_assessment(self, attempt_id: int, value: str) -> bool:
         """The member's view of their grade ("too_low" / "too_high"); finished attempts only."""
@@ -357,6 +404,8 @@ class SessionStore(StoreBase):
             .where((attempts.c.id == attempt_id) & (attempts.c.state != "asking"))
             .values(self_assessment=value)
         )
-        async with self._write() as conn:
-            result = await conn.execute(update)
-        return result.rowcount == 1
+
+        def job(conn: sa.Connection) -> bool:
+            return conn.execute(update).rowcount == 1
+
+        return await self._run.write(job)

@@ -14,3 +14,6 @@ class MemberContext:
     place: Place
     member: Member
     locale: Locale
+    # How many questions this process had asked when the command arrived (before any await):
+    # an answer is never taken for a question asked after it (SessionSteps.asked_since).
+    arrived: int = 0

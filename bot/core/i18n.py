@@ -454,6 +454,14 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "No question matches ({filter}). Send topics to see how many each topic has.",
     ),
     "error.filter_any": ("全部题目", "all questions"),
+    "error.answer_not_saved": (
+        "抱歉，这次没能保存你的回答（数据库暂时出了问题），请再发送一次。",
+        "Sorry, your answer could not be saved (the database had a problem). Please send it again.",
+    ),
+    "error.store_unavailable": (
+        "抱歉，数据库暂时出了问题，这次操作没有完成，请稍后再试一次。",
+        "Sorry, the database had a problem and this was not done. Please try again in a moment.",
+    ),
     "error.internal": (
         "抱歉，处理时出了点问题，已经记录下来了。请稍后再试。",
         "Sorry, something went wrong on our side; it has been logged. Please try again.",

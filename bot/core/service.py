@@ -54,7 +54,7 @@ from bot.core.review.mark import MarkService
 from bot.core.review.schedule import ReviewSchedule
 from bot.core.standings.service import StandingsService, help_view
 from content.loader import Bank
-from storage import Store
+from storage import Store, StoreUnavailable
 from storage.models import MemberKey
 
 log = structlog.get_logger(__name__)
@@ -202,9 +202,15 @@ class Core:
     ) -> list[Reply]:
         """Run `work` for the member; whatever goes wrong, they get an ErrorNotice, not a trace."""
         ctx: MemberContext | None = None
+        arrived = self.interviews.asks
         try:
-            ctx = await self._context(actor, place)
+            ctx = await self._context(actor, place, arrived)
             return await work(ctx)
+        except StoreUnavailable as failure:
+            # Nothing of this command was stored; the same command will work once the database
+            # answers again (no restart needed).
+            log.warning("core.store_unavailable", command=what, error=str(failure))
+            return [error(ctx.locale if ctx else self._default_locale, "store_unavailable")]
         except Exception:
             return self._failed(actor, ctx, what)
 
@@ -220,7 +226,7 @@ class Core:
             return self.parse_error_views(ctx, parsed)
         return await self._dispatch(ctx, parsed)
 
-    async def _context(self, actor: Actor, place: Place) -> MemberContext:
+    async def _context(self, actor: Actor, place: Place, arrived: int = 0) -> MemberContext:
         key = MemberKey(
             platform=actor.platform, workspace_id=actor.workspace_id, user_id=actor.user_id
         )
@@ -232,7 +238,9 @@ class Core:
             member = await self._store.get_or_create_member(key, actor.display_name)
             self._members.put(key, member, now)
         locale = normalize_locale(member.locale or actor.locale_hint, self._default_locale)
-        return MemberContext(actor=actor, place=place, member=member, locale=locale)
+        return MemberContext(
+            actor=actor, place=place, member=member, locale=locale, arrived=arrived
+        )
 
     async def _dispatch(self, ctx: MemberContext, command: Command) -> list[Reply]:
         interviews = self.interviews

@@ -33,15 +33,16 @@ log = structlog.get_logger(__name__)
 
 
 class DeadlineWatcher:
-    def __init__(self, clock: Clock, *, concurrency: int = 8, refresh_s: float = 30.0) -> None:
+    def __init__(self, clock: Clock, *, concurrency: int = 64, refresh_s: float = 30.0) -> None:
         self._clock = clock
         self._heap: list[tuple[datetime, int]] = []
         # attempt id -> deadline for entries still wanted; heap entries not matching are stale.
         self._live: dict[int, datetime] = {}
         self._wake = asyncio.Event()
         self._inflight: set[asyncio.Task[None]] = set()
-        # A few at a time: SQLite has one writer, and more contenders only add busy-waits;
-        # PostgreSQL scales out with more processes instead.
+        # Many at a time: expiries due together are committed together (the Store's group
+        # commit on SQLite; concurrent transactions on PostgreSQL), and one slow delivery does
+        # not hold up the rest. Bounded, so a backlog after downtime does not flood the loop.
         self._limit = asyncio.Semaphore(concurrency)
         self._refresh_s = refresh_s
         self._task: asyncio.Task[None] | None = None

@@ -17,7 +17,7 @@ from bot.core.interview import present
 from bot.core.interview.steps import SessionSteps
 from bot.core.messenger import Messenger
 from bot.core.replies import Reply
-from storage.models import AttemptRecord, SessionRecord
+from storage.models import SessionRecord
 
 log = structlog.get_logger(__name__)
 
@@ -29,17 +29,26 @@ class Expiry:
         self._members = members
 
     async def expire(self, attempt_id: int, offline: bool) -> None:
-        """Time is up for this attempt: score 0, reveal, ask the next, tell the member."""
-        won = await self._close(attempt_id)
-        if won is None:
+        """Time is up for this attempt: score 0, reveal, ask the next, tell the member.
+
+        Closing it and asking the next question are one commit (`SessionSteps.finish`).
+        """
+        session = await self._session_of(attempt_id)
+        if session is None:
             return
-        expired, session = won
+        steps = self._steps
+        now = steps.clock.now()
+        moved = await steps.finish(
+            session, attempt_id, now, state="expired", score=0.0, only_if_expired=True
+        )
+        expired = moved.finished
+        if expired is None:
+            await self._not_expired(attempt_id)
+            return
         ctx = await self._context(session)
         if ctx is None:
             return
         log.info("attempt.expired", attempt_id=attempt_id, session_id=session.id, offline=offline)
-        steps = self._steps
-        now = steps.clock.now()
         replies: list[Reply] = []
         question = steps.bank.questions.get(expired.question_id)
         if question is not None:
@@ -48,36 +57,26 @@ class Expiry:
                     steps.bank, session, expired, question, locale=ctx.locale, while_offline=offline
                 )
             )
-        replies += await steps.advance(ctx, session, expired.position, now)
+        replies += steps.moved_on(ctx, session, moved, now)
         await self._messenger.deliver(ctx.actor, ctx.place, replies)
 
-    async def _close(self, attempt_id: int) -> tuple[AttemptRecord, SessionRecord] | None:
-        """Expire the attempt if it is ours to expire and due; None if this call did not."""
+    async def _session_of(self, attempt_id: int) -> SessionRecord | None:
+        """The attempt's session, if the attempt is ours to expire."""
         steps = self._steps
-        now = steps.clock.now()
-        if attempt_id in steps.own:
-            # Asked by this process, so for a platform it serves: close it first (one
-            # conditional update), read the rest afterwards.
-            expired = await steps.expire_if_due(attempt_id, now)
-            if expired is None:
-                await self._not_expired(attempt_id)
-                return None
-            session = await steps.session(expired.session_id)
-        else:
-            # Found in the database (start-up, refresh): check whose it is before touching it.
-            attempt = await steps.store.get_attempt(attempt_id)
-            if attempt is None or attempt.state != "asking":
-                return None
-            session = await steps.session(attempt.session_id)
-            if session is None or (
-                steps.platforms is not None and session.platform not in steps.platforms
-            ):
-                return None
-            expired = await steps.expire_if_due(attempt_id, now)
-            if expired is None:
-                await self._not_expired(attempt_id)
-                return None
-        return None if session is None else (expired, session)
+        session_id = steps.own.get(attempt_id)
+        if session_id is not None:
+            # Asked by this process, so for a platform it serves (the session is cached).
+            return await steps.session(session_id)
+        # Found in the database (start-up, refresh): check whose it is before touching it.
+        attempt = await steps.store.get_attempt(attempt_id)
+        if attempt is None or attempt.state != "asking":
+            return None
+        session = await steps.session(attempt.session_id)
+        if session is None or (
+            steps.platforms is not None and session.platform not in steps.platforms
+        ):
+            return None
+        return session
 
     async def _not_expired(self, attempt_id: int) -> None:
         """Finished some other way (fine), or woken before its deadline (watch it again)."""
@@ -85,7 +84,7 @@ class Expiry:
         if attempt is not None and attempt.state == "asking":
             self._steps.deadlines.schedule(attempt.id, attempt.deadline_at)
         else:
-            self._steps.own.discard(attempt_id)
+            self._steps.own.pop(attempt_id, None)
 
     async def _context(self, session: SessionRecord) -> MemberContext | None:
         """Whom to tell, and where: the session's member at the session's place."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import structlog
 
@@ -25,8 +25,9 @@ from bot.core.notices import error, notice
 from bot.core.replies import HintCard, Notice, Reply
 from bot.core.scoring import max_score_after_hints
 from content.schema import Question
-from storage import ActiveSessionExists
+from storage import ActiveSessionExists, StoreUnavailable
 from storage.models import SessionRecord
+from storage.session_sql import NextQuestion
 
 log = structlog.get_logger(__name__)
 
@@ -106,6 +107,14 @@ class InterviewService:
     async def answer(
         self, ctx: MemberContext, text: str, at: QuestionRef | None = None
     ) -> list[Reply]:
+        try:
+            return await self._answer(ctx, text, at)
+        except StoreUnavailable as failure:
+            # Said only when the grade was not stored: a grade is shown only once committed.
+            log.warning("answer.not_saved", member_id=ctx.member.id, error=str(failure))
+            return [error(ctx.locale, "answer_not_saved")]
+
+    async def _answer(self, ctx: MemberContext, text: str, at: QuestionRef | None) -> list[Reply]:
         # Escape sequences and control characters are not part of an answer: never stored or
         # echoed, and an answer of nothing else is empty (refused, the question stays open).
         text = clean_answer(text)
@@ -117,21 +126,25 @@ class InterviewService:
         if isinstance(opened, list):
             return opened
         session, attempt, question, now = opened
+        if self._steps.asked_since(attempt.id, ctx.arrived):
+            # Its question timed out while the answer was on its way, and the next one was
+            # asked meanwhile: the member has not seen that one yet.
+            return [notice(ctx.locale, "too_late")]
         grade = self._grader.grade(question, text)
         scored = await self._steps.scored(attempt, grade.score)
-        finished = await self._store.finish_attempt(
+        moved = await self._steps.finish(
+            session,
             attempt.id,
+            now,
             state="answered",
-            now=now,
             answer=text,
             score=scored.score,
             points=scored.points,
             grade=grade.model_dump(mode="json"),
         )
+        finished = moved.finished
         if finished is None:
             return [notice(ctx.locale, "too_late")]
-        self._steps.closed(attempt.id)
-        self._steps.reviews.record_later(finished)
         feedback = present.feedback(
             self._bank,
             session,
@@ -144,7 +157,7 @@ class InterviewService:
             # The offline grade is shown now; the judge's replaces it when (if) it arrives.
             feedback = feedback.model_copy(update={"judge_pending": True})
             self._judge.refine_later(ctx, session, finished, question, grade)
-        return [feedback, *await self._steps.advance(ctx, session, finished.position, now)]
+        return [feedback, *self._steps.moved_on(ctx, session, moved, now)]
 
     async def hint(self, ctx: MemberContext, at: QuestionRef | None = None) -> list[Reply]:
         opened = await self._steps.open_in_time(ctx, at=at)
@@ -178,16 +191,12 @@ class InterviewService:
         if isinstance(opened, list):
             return opened
         session, attempt, question, now = opened
-        finished = await self._store.finish_attempt(
-            attempt.id, state="skipped", now=now, score=0.0, points=0.0
-        )
-        if finished is None:
+        moved = await self._steps.finish(session, attempt.id, now, state="skipped", score=0.0)
+        if moved.finished is None:
             return [notice(ctx.locale, "too_late")]
-        self._steps.closed(attempt.id)
-        self._steps.reviews.record_later(finished)
         return [
-            present.feedback(self._bank, session, finished, question, locale=ctx.locale),
-            *await self._steps.advance(ctx, session, finished.position, now),
+            present.feedback(self._bank, session, moved.finished, question, locale=ctx.locale),
+            *self._steps.moved_on(ctx, session, moved, now),
         ]
 
     async def stop(self, ctx: MemberContext, at: QuestionRef | None = None) -> list[Reply]:
@@ -225,6 +234,11 @@ class InterviewService:
             name = ctx.actor.display_name or ctx.actor.user_id
             return [notice(ctx.locale, "welcome", name=name)]
         return [notice(ctx.locale, "resumed"), *await self.status(ctx)]
+
+    @property
+    def asks(self) -> int:
+        """Questions this process has asked so far (see MemberContext.arrived)."""
+        return self._steps.asks
 
     async def has_active_session(self, member_id: int) -> bool:
         return await self._store.active_session(member_id) is not None
@@ -279,8 +293,9 @@ class InterviewService:
     ) -> list[Reply]:
         """Create the session (the schema allows one active per member) and ask question 1."""
         now = self._clock.now()
+        first = chosen[0]
         try:
-            session = await self._store.create_session(
+            session, attempt = await self._store.start_session(
                 member_id=ctx.member.id,
                 platform=ctx.actor.platform,
                 workspace_id=ctx.actor.workspace_id,
@@ -292,6 +307,9 @@ class InterviewService:
                 time_limit_s=time_s,
                 locale=ctx.locale,
                 now=now,
+                first=NextQuestion(
+                    first.id, first.topic, first.difficulty, now + timedelta(seconds=time_s)
+                ),
             )
         except ActiveSessionExists:
             # Two starts at once: the schema let exactly one through.
@@ -309,7 +327,7 @@ class InterviewService:
             time_s=time_s,
             topic=topic_id,
         )
-        return [started, *await self._steps.advance(ctx, session, 0, now)]
+        return [started, *self._steps.question_asked(ctx, session, attempt, now)]
 
     async def _draw(
         self, ctx: MemberContext, pool: Sequence[Question], count: int

@@ -9,9 +9,10 @@ database can rebuild.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 import structlog
 
@@ -28,7 +29,8 @@ from bot.core.scoring import capped_score, points_for
 from content.loader import Bank
 from content.schema import Question
 from storage import AttemptPositionTaken, SessionNotActive, Store
-from storage.models import AttemptRecord, SessionRecord
+from storage.models import AttemptRecord, FinishedAttemptState, SessionRecord
+from storage.session_sql import Moved, NextQuestion, Then
 
 log = structlog.get_logger(__name__)
 
@@ -65,15 +67,28 @@ class SessionSteps:
         # them here would score them but tell nobody.
         self.platforms = platforms
         self._sessions = SessionCache()
-        # Attempts this process asked and is watching: known to be for a platform it serves.
-        self.own: set[int] = set()
+        # Attempts this process asked and is watching (known to be for a platform it serves),
+        # with their session: expiry moves on without reading the attempt first.
+        self.own: dict[int, str] = {}
+        # How many questions this process has asked, and when (in that count) each open one was:
+        # an answer only counts for a question asked before it arrived (see `asked_since`).
+        # `_note_asked` also runs on the SQLite writer thread (inside the write, before COMMIT).
+        self._noting = threading.Lock()
+        self.asks = 0
+        self._asked_as: dict[int, int] = {}
+        # Points earned before on each open attempt's question, as `open` read them.
+        self._earned: dict[int, float] = {}
 
     async def open(self, ctx: MemberContext, at: QuestionRef | None = None) -> Opened | list[Reply]:
         """The member's session, its open attempt and question; or the replies that say why not.
 
         With `at` (a button or modal), only that question will do: anything else is refused.
         """
-        found = await self.store.active_session_and_attempt(ctx.member.id)
+        opened = await self.store.open_attempt(ctx.member.id)
+        found = None if opened is None else (opened.session, opened.attempt)
+        if opened is not None and opened.attempt is not None:
+            # Read with the attempt: scoring an answer to it needs no second read.
+            self._earned[opened.attempt.id] = opened.earned_before
         if at is not None:
             current = found[1] if found is not None else None
             if current is None or (current.session_id, current.position) != (
@@ -120,14 +135,87 @@ class SessionSteps:
         answered: bool,
     ) -> list[Reply]:
         """The deadline passed before the watcher got to it: expire it here, once."""
-        expired = await self.expire_if_due(attempt.id, now)
+        moved = await self.finish(
+            session, attempt.id, now, state="expired", score=0.0, only_if_expired=True
+        )
         self.closed(attempt.id)
         replies: list[Reply] = [notice(ctx.locale, "too_late")] if answered else []
-        if expired is None:
+        if moved.finished is None:
             # The watcher won; it tells the member.
             return replies or [notice(ctx.locale, "too_late")]
-        replies.append(present.feedback(self.bank, session, expired, question, locale=ctx.locale))
-        return replies + await self.advance(ctx, session, expired.position, now)
+        replies.append(
+            present.feedback(self.bank, session, moved.finished, question, locale=ctx.locale)
+        )
+        return replies + self.moved_on(ctx, session, moved, now)
+
+    async def finish(
+        self,
+        session: SessionRecord,
+        attempt_id: int,
+        now: datetime,
+        *,
+        state: FinishedAttemptState,
+        only_if_expired: bool = False,
+        answer: str | None = None,
+        score: float | None = None,
+        points: float = 0.0,
+        grade: dict[str, Any] | None = None,
+    ) -> Moved:
+        """Close the attempt and, in the same commit, ask the next question or end the session.
+
+        `Moved.finished` is None if the attempt was closed already (this call lost the race).
+        """
+
+        def then(finished: AttemptRecord) -> Then:
+            # Runs inside the write: only the session and the bank, nothing that awaits.
+            position = finished.position + 1
+            if position > len(session.question_ids):
+                return "finished"
+            question = self.bank.questions.get(session.question_ids[position - 1])
+            if question is None:
+                return "stopped"
+            deadline = now + timedelta(seconds=session.time_limit_s)
+            return NextQuestion(
+                question.id, question.topic, question.difficulty, deadline, self._note_asked
+            )
+
+        moved = await self.store.finish_and_move(
+            attempt_id,
+            state=state,
+            now=now,
+            then=then,
+            answer=answer,
+            score=score,
+            points=points,
+            grade=grade,
+            only_if_expired=only_if_expired,
+        )
+        if moved.finished is not None:
+            self.closed(attempt_id)
+            self.reviews.record_later(moved.finished)
+        if moved.asked is not None:
+            # At once, before anything else awaits: an answer arriving meanwhile is not for it.
+            self._note_asked(moved.asked)
+        return moved
+
+    def moved_on(
+        self, ctx: MemberContext, session: SessionRecord, moved: Moved, now: datetime
+    ) -> list[Reply]:
+        """What a member reads after `finish`: the next question, or the summary."""
+        if moved.asked is not None:
+            return self.question_asked(ctx, session, moved.asked, now)
+        if moved.ended is None or moved.attempts is None:
+            return []  # pragma: no cover - a move either asks or ends
+        log.info("session." + moved.ended, session_id=session.id, member_id=session.member_id)
+        summary = present.summary(
+            self.bank, session, moved.attempts, ended=moved.ended, locale=ctx.locale
+        )
+        position = moved.finished.position + 1 if moved.finished is not None else 0
+        missing = moved.ended == "stopped" and position <= len(session.question_ids)
+        if missing and session.question_ids[position - 1] not in self.bank.questions:
+            log.warning("session.question_missing", session_id=session.id)
+            return [notice(ctx.locale, "question_missing"), summary]
+        return [summary]
 
     async def advance(
         self, ctx: MemberContext, session: SessionRecord, after: int, now: datetime
@@ -163,9 +251,19 @@ class SessionSteps:
             attempt = current
         except SessionNotActive:
             return [await self.summary(ctx, session, "stopped")]
+        return self.question_asked(ctx, session, attempt, now)
+
+    def question_asked(
+        self, ctx: MemberContext, session: SessionRecord, attempt: AttemptRecord, now: datetime
+    ) -> list[Reply]:
+        """Watch the question's deadline and show it."""
+        question = self.bank.questions.get(attempt.question_id)
+        if question is None:
+            return []
         self.deadlines.schedule(attempt.id, attempt.deadline_at)
         if self.platforms is None or session.platform in self.platforms:
-            self.own.add(attempt.id)
+            self.own[attempt.id] = session.id
+        self._note_asked(attempt)
         return [
             present.question_card(self.bank, session, attempt, question, now=now, locale=ctx.locale)
         ]
@@ -187,25 +285,31 @@ class SessionSteps:
     async def scored(self, attempt: AttemptRecord, raw_score: float) -> Scored:
         """What a grade is worth for this attempt (an answer now, or the judge's later)."""
         score = capped_score(raw_score, attempt.max_score)
-        earlier = await self.store.earned_points(
-            attempt.member_id, attempt.question_id, excluding=attempt.id
-        )
+        earlier = self._earned.pop(attempt.id, None)
+        if earlier is None or attempt.state != "asking":
+            earlier = await self.store.earned_points(
+                attempt.member_id, attempt.question_id, excluding=attempt.id
+            )
         points = points_for(score, attempt.difficulty, earned_before=earlier)
         return Scored(score=score, points=points, earlier_points=earlier)
-
-    async def expire_if_due(self, attempt_id: int, now: datetime) -> AttemptRecord | None:
-        expired = await self.store.finish_attempt(
-            attempt_id, state="expired", now=now, score=0.0, points=0.0, only_if_expired=True
-        )
-        if expired is not None:
-            self.own.discard(attempt_id)
-            self.reviews.record_later(expired)
-        return expired
 
     def closed(self, attempt_id: int) -> None:
         """This process finished the attempt: its deadline no longer matters."""
         self.deadlines.cancel(attempt_id)
-        self.own.discard(attempt_id)
+        self.own.pop(attempt_id, None)
+        self._asked_as.pop(attempt_id, None)
+        self._earned.pop(attempt_id, None)
+
+    def _note_asked(self, attempt: AttemptRecord) -> None:
+        with self._noting:
+            if attempt.id not in self._asked_as:
+                self.asks += 1
+                self._asked_as[attempt.id] = self.asks
+
+    def asked_since(self, attempt_id: int, asks: int) -> bool:
+        """This process asked the attempt after `asks` questions: a message that arrived
+        before then (e.g. a late answer to the question that just timed out) is not for it."""
+        return self._asked_as.get(attempt_id, 0) > asks
 
     def remember(self, session: SessionRecord) -> None:
         self._sessions.put(session)

@@ -1,0 +1,206 @@
+"""The statements of sessions and attempts, built once, and the steps write jobs compose.
+
+Building a statement and its cache key costs more than running it, so the hot paths' statements
+are module constants with bound parameters. Parameters whose names would clash with a column's
+are prefixed "b_" (an UPDATE would SET any other key that names a column).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.engine import RowMapping
+
+from storage.base import DEFAULT_MAX_SCORE, attempt_record, aware_utc
+from storage.errors import SessionNotActive
+from storage.models import AttemptRecord, SessionRecord
+from storage.tables import attempts, sessions
+
+R = TypeVar("R")
+
+SESSION = sa.select(sessions).where(sessions.c.id == sa.bindparam("session_id"))
+ACTIVE_SESSION = sa.select(sessions).where(
+    (sessions.c.member_id == sa.bindparam("member_id")) & (sessions.c.state == "active")
+)
+_EARLIER = attempts.alias("earlier")
+# What the member earned on the open attempt's question in their other attempts (see
+# `earned_points`), read with the attempt itself: an answer needs both.
+_EARNED_BEFORE = (
+    sa.select(sa.func.coalesce(sa.func.sum(_EARLIER.c.points), 0.0))
+    .where(
+        (_EARLIER.c.member_id == attempts.c.member_id)
+        & (_EARLIER.c.question_id == attempts.c.question_id)
+        & (_EARLIER.c.id != attempts.c.id)
+    )
+    .correlate(attempts)
+    .scalar_subquery()
+    .label("earned_before")
+)
+OPEN = (
+    sa.select(sessions, attempts, _EARNED_BEFORE)
+    .join_from(
+        sessions,
+        attempts,
+        (attempts.c.session_id == sessions.c.id) & (attempts.c.state == "asking"),
+        isouter=True,
+    )
+    .where((sessions.c.member_id == sa.bindparam("member_id")) & (sessions.c.state == "active"))
+    .order_by(attempts.c.position.desc())
+    .limit(1)
+    .set_label_style(sa.LABEL_STYLE_TABLENAME_PLUS_COL)
+)
+END_SESSION = (
+    sa.update(sessions)
+    .where((sessions.c.id == sa.bindparam("b_id")) & (sessions.c.state == "active"))
+    .values(state=sa.bindparam("b_state"), ended_at=sa.bindparam("b_now"))
+)
+_ADVANCE = (
+    sa.update(sessions)
+    .where((sessions.c.id == sa.bindparam("b_session")) & (sessions.c.state == "active"))
+    .values(current_index=sa.bindparam("b_position"))
+    .returning(sessions.c.member_id)
+)
+
+
+# A plain INSERT (a dialect's INSERT … ON CONFLICT has no cache key in SQLAlchemy: it would be
+# compiled again for every question). The unique key on (session, position) still says no to a
+# second ask of one position; since the next question is asked in the same transaction that
+# won the previous one's conditional UPDATE, only a legacy or hand-made state can meet it.
+_ASK = (
+    sa.insert(attempts)
+    .values(
+        session_id=sa.bindparam("b_session"),
+        member_id=sa.bindparam("b_member"),
+        position=sa.bindparam("b_position"),
+        state="asking",
+        max_score=DEFAULT_MAX_SCORE,
+        hints_used=0,
+        points=0.0,
+    )
+    .returning(*attempts.c)
+)
+ATTEMPT = sa.select(attempts).where(attempts.c.id == sa.bindparam("attempt_id"))
+CURRENT_ATTEMPT = (
+    sa.select(attempts)
+    .where((attempts.c.session_id == sa.bindparam("session_id")) & (attempts.c.state == "asking"))
+    .order_by(attempts.c.position.desc())
+    .limit(1)
+)
+SESSION_ATTEMPTS = (
+    sa.select(attempts)
+    .where(attempts.c.session_id == sa.bindparam("session_id"))
+    .order_by(attempts.c.position)
+)
+_FINISH_VALUES: dict[str, Any] = {
+    "state": sa.bindparam("b_state"),
+    "finished_at": sa.bindparam("b_now"),
+    "answer": sa.bindparam("b_answer"),
+    "score": sa.bindparam("b_score"),
+    "points": sa.bindparam("b_points"),
+    "grade": sa.bindparam("b_grade"),
+}
+_ASKING = (attempts.c.id == sa.bindparam("b_id")) & (attempts.c.state == "asking")
+FINISH_ATTEMPT = sa.update(attempts).where(_ASKING).values(**_FINISH_VALUES).returning(*attempts.c)
+EXPIRE_ATTEMPT = (
+    sa.update(attempts)
+    .where(_ASKING & (attempts.c.deadline_at <= sa.bindparam("b_now")))
+    .values(**_FINISH_VALUES)
+    .returning(*attempts.c)
+)
+EARNED = sa.select(sa.func.sum(attempts.c.points)).where(
+    (attempts.c.member_id == sa.bindparam("member_id"))
+    & (attempts.c.question_id == sa.bindparam("question_id"))
+    & (attempts.c.id != sa.bindparam("excluding"))
+)
+
+
+def first_row(
+    statement: sa.Executable, record: Callable[[RowMapping], R], **params: Any
+) -> Callable[[sa.Connection], R | None]:
+    """A job: run `statement`, turn its first row (if any) into a record."""
+
+    def job(conn: sa.Connection) -> R | None:
+        row = conn.execute(statement, params).mappings().first()
+        return None if row is None else record(row)
+
+    return job
+
+
+def ask_in(conn: sa.Connection, values: dict[str, Any]) -> AttemptRecord:
+    """Within a write job: move the session to `b_position` and ask that question.
+
+    Raises SessionNotActive if the session is missing or over; IntegrityError if that
+    position was asked already (the unique key on session and position).
+    """
+    # Only its own parameters: an UPDATE would SET any other key that names a column.
+    advance = {"b_session": values["b_session"], "b_position": values["b_position"]}
+    member_id = conn.execute(_ADVANCE, advance).scalar_one_or_none()
+    if member_id is None:
+        raise SessionNotActive(values["b_session"])
+    row = conn.execute(_ASK, {**values, "b_member": member_id}).mappings().one()
+    return attempt_record(row)
+
+
+@dataclass(frozen=True)
+class OpenAttempt:
+    """A member's active session, its open attempt, and what they earned on it before."""
+
+    session: SessionRecord
+    attempt: AttemptRecord | None
+    earned_before: float
+
+
+@dataclass(frozen=True)
+class NextQuestion:
+    """The question to ask after a finished attempt."""
+
+    question_id: str
+    topic: str
+    difficulty: int
+    deadline_at: datetime
+    # Called inside the transaction, before its COMMIT makes the question visible to readers.
+    on_asked: Callable[[AttemptRecord], None] | None = None
+
+
+# What follows a finished attempt: the next question, or the session ends ("finished": it was
+# the last; "stopped": its next question is no longer in the bank).
+Then = NextQuestion | Literal["finished", "stopped"]
+
+
+@dataclass(frozen=True)
+class Moved:
+    """What `finish_and_move` did, all in one transaction."""
+
+    finished: AttemptRecord | None  # None: the attempt was closed already (this call lost)
+    asked: AttemptRecord | None = None  # the next question's attempt
+    ended: Literal["finished", "stopped"] | None = None  # the session ended with this
+    attempts: list[AttemptRecord] | None = None  # the session's attempts once it ended
+
+
+def move_on(conn: sa.Connection, finished: AttemptRecord, then: Then, now: datetime) -> Moved:
+    """Within a write job: ask the next question or end the session."""
+    session_id = finished.session_id
+    if isinstance(then, NextQuestion):
+        values = {
+            "b_session": session_id,
+            "b_position": finished.position + 1,
+            "question_id": then.question_id,
+            "topic": then.topic,
+            "difficulty": then.difficulty,
+            "asked_at": now,
+            "deadline_at": aware_utc(then.deadline_at, "deadline_at"),
+        }
+        try:
+            asked = ask_in(conn, values)
+            if then.on_asked is not None:
+                then.on_asked(asked)
+            return Moved(finished, asked=asked)
+        except SessionNotActive:
+            ended: Literal["finished", "stopped"] = "stopped"  # stopped meanwhile
+    else:
+        conn.execute(END_SESSION, {"b_id": session_id, "b_state": then, "b_now": now})
+        ended = then
+    rows = conn.execute(SESSION_ATTEMPTS, {"session_id": session_id}).mappings()
+    return Moved(finished, ended=ended, attempts=[attempt_record(row) for row in rows])
