@@ -13,10 +13,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.core.grading.claims import (
+    ClaimMatcher,
+    MisconceptionMatcher,
+    compile_claim,
+    compile_misconception,
+)
 from bot.core.grading.glossary import Glossary
 from bot.core.grading.matching import PointMatcher, compile_point
 from bot.core.grading.normalize import compact_key, normalize, tokens
-from content.schema import Question
+from content.schema import Question, pattern_parts
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +41,11 @@ class QuestionProfile:
     reference_mass: float
     # Reference plus aliases plus question: everything that marks an answer as "about this".
     topical: frozenset[str]
+    # Per key point: its facets, compiled; and the question's known misconceptions.
+    claims: tuple[ClaimMatcher, ...] = ()
+    misconceptions: tuple[MisconceptionMatcher, ...] = ()
+    # Compact spellings of every term of the question, longest first: to notice a list of them.
+    term_keys: tuple[str, ...] = ()
 
 
 # One-character tokens (a lone CJK character between punctuation) that say nothing in a key
@@ -95,7 +106,16 @@ def build_profile(
         }
         for p in question.key_points
     )
+    terms = {
+        compact_key(part)
+        for p in question.key_points
+        for spelling in (*p.aliases, *(s for facet in p.facets for s in facet))
+        for part in pattern_parts(spelling)
+    }
     return QuestionProfile(
+        claims=tuple(compile_claim(p, glossary) for p in question.key_points),
+        misconceptions=tuple(compile_misconception(m, glossary) for m in question.misconceptions),
+        term_keys=tuple(sorted((t for t in terms if len(t) >= 2), key=len, reverse=True)),
         question=question,
         points=points,
         point_words=point_words,
