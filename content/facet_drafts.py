@@ -2,8 +2,9 @@
 
 Run: python -m content.facet_drafts content/bank/*.yaml
 
-A draft is one facet made of the point's aliases, phrases first: it keeps today's grading of the
-point and passes `content validate`, but it is not yet a claim. A curator then rewrites the facets
+A draft is one facet made of the point's aliases, written as a YAML alias of the list
+(`aliases: &kp3 [...]`, `facets: [*kp3]`, so the bank does not grow and loads as fast): it keeps
+today's grading of the point and passes `content validate`, but it is not yet a claim. A curator then rewrites the facets
 of each point as what the point says about its concept (see `content/schema.py`, `KeyPoint`),
 e.g. `[[ZeRO-2, stage 2], [梯度, gradient]]` rather than one list of terms. Points that already
 have facets are left alone, so the script can be rerun after a curator's edits.
@@ -11,49 +12,27 @@ have facets are left alone, so the script can be rerun after a curator's edits.
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from pathlib import Path
 
-_ALIASES = re.compile(r"^(?P<indent>\s*)(?:- )?aliases:\s*(?P<flow>\[.*\])?\s*$")
+_ALIASES = re.compile(r"^(?P<indent>\s*)(?P<dash>- )?aliases:\s*(?P<flow>\[.*\])?\s*$")
 _FACETS = re.compile(r"^\s*(?:- )?facets:")
 
 
-def _is_cjk(char: str) -> bool:
-    return "\u3400" <= char <= "\u9fff"
-
-
-def _phrase_first(aliases: list[str]) -> list[str]:
-    """Phrases (4+ CJK characters, or several words) before bare terms."""
-
-    def phrase(alias: str) -> bool:
-        return sum(map(_is_cjk, alias)) >= 4 or len(alias.split()) >= 2
-
-    return [a for a in aliases if phrase(a)] + [a for a in aliases if not phrase(a)]
-
-
-def _block_items(lines: list[str], start: int, indent: str) -> tuple[list[str], int]:
-    """The block-style list under `aliases:` starting at `start`; returns items and next line."""
-    items: list[str] = []
+def _block_end(lines: list[str], start: int, indent: str) -> int:
+    """The line after the block-style list under `aliases:` that starts at `start`."""
+    item = re.compile(rf"^{re.escape(indent)}\s*- ")
     i = start
-    item = re.compile(rf"^{re.escape(indent)}\s*- (.*)$")
-    while i < len(lines):
-        found = item.match(lines[i])
-        if not found:
-            break
-        import yaml
-
-        items.append(str(yaml.safe_load(found.group(1))))
+    while i < len(lines) and item.match(lines[i]):
         i += 1
-    return items, i
+    return i
 
 
 def draft(text: str) -> str:
-    import yaml
-
     lines = text.split("\n")
     out: list[str] = []
+    anchor = 0
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -62,22 +41,21 @@ def draft(text: str) -> str:
             out.append(line)
             i += 1
             continue
-        key_indent = found.group("indent") + ("  " if line.lstrip().startswith("- ") else "")
-        if found.group("flow"):
-            aliases = [str(a) for a in yaml.safe_load(found.group("flow"))]
-            out.append(line)
-            i += 1
-        else:
-            aliases, end = _block_items(lines, i + 1, found.group("indent"))
+        indent = found.group("indent")
+        key_indent = indent + ("  " if found.group("dash") else "")
+        end = i + 1 if found.group("flow") else _block_end(lines, i + 1, indent)
+        # Facets already written (by a curator, or an earlier run) stay as they are.
+        if any(_FACETS.match(f) for f in lines[end : end + 3]):
             out.extend(lines[i:end])
             i = end
-        # Facets already written (by a curator, or an earlier run) stay as they are.
-        following = lines[i : i + 3]
-        if any(_FACETS.match(f) for f in following):
             continue
-        facet = [_phrase_first(aliases)] if aliases else []
-        if facet:
-            out.append(f"{key_indent}facets: {json.dumps(facet, ensure_ascii=False)}")
+        anchor += 1
+        name = f"kp{anchor}"
+        head = f"{indent}{found.group('dash') or ''}aliases: &{name}"
+        out.append(f"{head} {found.group('flow')}" if found.group("flow") else head)
+        out.extend(lines[i + 1 : end])
+        out.append(f"{key_indent}facets: [*{name}]")
+        i = end
     return "\n".join(out)
 
 

@@ -46,7 +46,7 @@ def pattern_parts(pattern: str) -> list[str]:
 
 def never_matches(pattern: str) -> bool:
     """True when the pattern has no letter, digit or CJK character at all: it can never match."""
-    return not pattern_parts(pattern)
+    return _NO_CONTENT.fullmatch(pattern) is not None or not pattern
 
 
 def _content_key(text: str) -> str:
@@ -153,6 +153,8 @@ class Question(Strict):
 
     @model_validator(mode="after")
     def _misconceptions_are_not_key_points(self) -> Question:
+        if not self.misconceptions:
+            return self
         points = {_content_key(p.point) for p in self.key_points}
         spellings = {
             _content_key(s)
