@@ -30,6 +30,11 @@ _CLAUSE = re.compile(r"[，,：:（）()]+")
 _LIST_GLUE = frozenset(
     {"", "和", "与", "及", "以及", "或", "或者", "还有", "跟", "and", "or", "以及其"}
 )
+# A clause with one of these denies what it says (compact form: no spaces).
+_CLAUSE_NEGATION = re.compile(
+    r"不是|并非|并不|而非|不会|不能|不需要|无需|不用|没有|并没|不再|不必"
+    r"|\b(?:not|never|cannot|no)\b|n't"
+)
 # Vague praise that says nothing about the subject; stuffed answers lean on it.
 _FLUFF = re.compile(
     r"非常重要|十分重要|至关重要|很重要|都很关键|非常关键|十分关键|都非常|都是.{0,12}(?:关键|核心|重要)"
@@ -59,6 +64,8 @@ def compile_spelling(text: str, glossary: Glossary | None) -> Spelling | None:
         if alias is None:
             return None
         units = glossary.units(raw) if glossary is not None else None
+        if units is not None and not any(isinstance(u, int) for u in units):
+            units = None  # only Latin words ("把LoRA的A" -> lora, a): literal matching covers it
         parts.append(Part(alias, units))
     return Spelling(text.strip(), tuple(parts)) if parts else None
 
@@ -105,6 +112,8 @@ class Span:
     english: Glossed | None
     first_word: int = 0
     end_word: int = 0
+    # The clause denies something ("不是…", "is not …").
+    negated: bool = False
 
     def says(self, units: tuple[Unit, ...]) -> bool:
         """Every glossary part of a Chinese spelling is said by the English words of this span."""
@@ -143,7 +152,8 @@ def read_answer(normalized: str, english: Glossed | None) -> ReadAnswer:
             size = _word_count(clause, english)
             packed_clause = compact(clause)
             if packed_clause.text:
-                clauses.append(Span(packed_clause, english, word, word + size))
+                denied = bool(_CLAUSE_NEGATION.search(clause))
+                clauses.append(Span(packed_clause, english, word, word + size, denied))
             word += size
         sentences.append(Span(packed, english, start, word))
     return ReadAnswer(tuple(sentences), tuple(clauses), bool(_FLUFF.search(normalized)))
@@ -183,9 +193,14 @@ def facets_stated(claim: ClaimMatcher, answer: ReadAnswer) -> tuple[int, list[st
 def stated_misconceptions(
     matchers: tuple[MisconceptionMatcher, ...], answer: ReadAnswer
 ) -> list[tuple[Misconception, str]]:
+    """The misconceptions some clause states. A clause that denies ("不是把注意力矩阵分页",
+    "it is not approximate") states the opposite and is skipped."""
+    if not matchers:
+        return []
+    clauses = [c for c in answer.clauses if not c.negated]
     out = []
     for matcher in matchers:
-        for clause in answer.clauses:
+        for clause in clauses:
             hit = next((p for p in matcher.patterns if spelling_in(p, clause)), None)
             if hit is not None:
                 out.append((matcher.misconception, hit.shown))
