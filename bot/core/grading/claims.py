@@ -208,11 +208,12 @@ def stated_misconceptions(
     return out
 
 
-def list_joints(keys: list[str], answer: ReadAnswer) -> tuple[int, int]:
-    """How many of the question's terms the answer uses, and how many of them stand in a bare
-    enumeration (right next to another term, only "、", "和", "and" between them)."""
+def list_joints(keys: list[str], answer: ReadAnswer) -> tuple[int, int, set[str]]:
+    """How many of the question's terms the answer uses, how many of them stand in a bare
+    enumeration (right next to another term, only "、", "和", "and" between them), and which."""
     hits = 0
     listed = 0
+    listed_keys: set[str] = set()
     for clause in answer.clauses:
         text = clause.text.text
         spans: list[tuple[int, int]] = []
@@ -231,7 +232,8 @@ def list_joints(keys: list[str], answer: ReadAnswer) -> tuple[int, int]:
             if gap in _LIST_GLUE or _short_filler(gap):
                 in_list[i - 1] = in_list[i] = True
         listed += sum(in_list)
-    return hits, listed
+        listed_keys.update(text[a:b] for (a, b), flag in zip(spans, in_list, strict=True) if flag)
+    return hits, listed, listed_keys
 
 
 def _short_filler(gap: str) -> bool:

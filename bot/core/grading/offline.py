@@ -18,6 +18,7 @@ from bot.core.grading.claims import (
 )
 from bot.core.grading.glossary import Glossary, Glossed
 from bot.core.grading.index import BankIndex, QuestionProfile, build_profile
+from bot.core.grading.matching import PointMatcher
 from bot.core.grading.normalize import (
     Compact,
     compact,
@@ -209,10 +210,13 @@ class OfflineGrader:
 
         fired: list[str] = []
         covered = claims.covered
-        if self._stuffed(profile, claims, read):
+        listed_keys = self._stuffed(profile, claims, read)
+        if listed_keys is not None:
             # Graded on the claims alone: the reference overlap and the topical bonus would pay
-            # for the very terms that were strung together.
+            # for the very terms that were strung together, and a "claim" made only of listed
+            # terms ("低秩、冻结、原权重") is no claim.
             fired.append(GUARD_TERMS_WITHOUT_CLAIMS)
+            claims.demote_listed(listed_keys, profile.points)
             coverage = claims.stuffed_credit / profile.total_weight
             score = 100.0 * min(1.0, coverage / tuning.full_coverage) ** tuning.coverage_exponent
             covered = [c for c in covered if c[0] in claims.strong]
@@ -286,22 +290,24 @@ class OfflineGrader:
             out.partial(partial, weight, named=named)
         return out
 
-    def _stuffed(self, profile: QuestionProfile, claims: _Claims, read: ReadAnswer) -> bool:
-        """Many of the question's terms, few of its claims, and the terms strung together."""
+    def _stuffed(
+        self, profile: QuestionProfile, claims: _Claims, read: ReadAnswer
+    ) -> set[str] | None:
+        """Many of the question's terms, few of its claims, the terms strung together: then the
+        listed terms (compact), else None."""
         tuning = self._tuning
         named = claims.named_count + len(claims.covered)
-        if named < tuning.stuffing_min_named:
-            return False
-        if len(claims.strong) > tuning.stuffing_max_stated * named:
-            return False
-        hits, listed = list_joints(list(profile.term_keys), read)
-        if listed < tuning.stuffing_min_listed:
-            return False
-        # A list of examples inside an explanation is normal; a list padded with vague praise
-        # ("这些都非常重要"), or an answer that is almost nothing but the list, is not.
-        # A list of examples is a fine answer to "which methods are there"; a list padded with
-        # vague praise ("这些都非常重要", "涉及…") instead of saying what the terms do is not.
-        return read.fluff and listed / max(hits, 1) >= tuning.stuffing_listed_share
+        if named < tuning.stuffing_min_named or not read.fluff:
+            # A list of examples is a fine answer to "which methods are there"; a list padded
+            # with vague praise ("这些都非常重要", "涉及…") instead of what the terms do is not.
+            return None
+        hits, listed, listed_keys = list_joints(list(profile.term_keys), read)
+        if listed < tuning.stuffing_min_listed or listed < tuning.stuffing_listed_share * hits:
+            return None
+        claimed = [i for i in claims.strong if not claims.only_listed(i, listed_keys)]
+        if len(claimed) > tuning.stuffing_max_stated * named:
+            return None
+        return listed_keys
 
     def _neighbour_fits_better(
         self,
@@ -411,16 +417,34 @@ class _Claims:
         self.stated_weight = 0.0
         self.strong: set[int] = set()
         self.named_count = 0
+        self._words: dict[int, list[str]] = {}
+        self._weights: dict[int, float] = {}
 
     def stated(self, index: int, words: list[str], weight: float, *, strong: bool) -> None:
         self.covered.append((index, words))
+        self._words[index] = words
         self.credit += weight
         self.stated_weight += weight
+        self._weights[index] = weight
         if strong:
             self.strong.add(index)
             self.stuffed_credit += weight
         else:
             self.stuffed_credit += self._stuffing_credit * weight
+
+    def only_listed(self, index: int, listed: set[str]) -> bool:
+        """Every word that stated point `index` is one of the listed terms."""
+        keys = [
+            compact_key(part) for word in self._words.get(index, []) for part in word.split("+")
+        ]
+        return bool(keys) and all(k in listed for k in keys if k)
+
+    def demote_listed(self, listed: set[str], points: tuple[PointMatcher, ...]) -> None:
+        """In a stuffed answer, a claim made only of listed terms counts as named."""
+        for index in [i for i in self.strong if self.only_listed(i, listed)]:
+            self.strong.discard(index)
+            weight = self._weights[index]
+            self.stuffed_credit -= weight * (1 - self._stuffing_credit)
 
     def partial(self, credit: float, weight: float, *, named: bool) -> None:
         self.credit += credit * weight
