@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.commands import Locale
+from bot.core.grading import messages as grading_messages
 from bot.core.i18n import has, t
 from bot.core.views import (
     CoveredPointView,
@@ -78,6 +79,7 @@ def feedback(
 ) -> Feedback:
     outcome: Outcome = "stopped" if attempt.state == "asking" else attempt.state
     grade: dict[str, Any] = attempt.grade or {}
+    wrong: list[str] = []
     if outcome == "answered":
         covered = [
             CoveredPointView(point=str(p["point"]), matched=[str(m) for m in p.get("matched", [])])
@@ -88,7 +90,8 @@ def feedback(
         verdict = t(
             locale, f"verdict.{verdict_key if verdict_key in _KNOWN_VERDICTS else 'unknown'}"
         )
-        notes = [t(locale, f"guard.{g}") for g in grade.get("guards", []) if has(f"guard.{g}")]
+        notes = [note for g in grade.get("guards", []) if (note := _guard_note(locale, g))]
+        wrong = grading_messages.misconception_lines(locale, grade.get("misconceptions", []))
         if notes:
             verdict = " ".join([verdict, *notes])
         grader = " ".join(str(grade[k]) for k in ("grader", "version") if k in grade) or None
@@ -96,6 +99,7 @@ def feedback(
         covered, missed = [], [kp.point for kp in question.key_points]
         verdict = t(locale, f"verdict.{outcome}")
         grader = None
+        wrong = []
     return Feedback(
         locale=locale,
         session_id=session.id,
@@ -118,6 +122,7 @@ def feedback(
         time_taken_s=_time_taken(attempt),
         while_offline=while_offline,
         earlier_points=earlier_points,
+        misconceptions=wrong,
     )
 
 
@@ -171,3 +176,10 @@ def _time_taken(attempt: AttemptRecord) -> int:
     # An attempt finished after its deadline (expired while the bot was down) took the full time.
     end = min(attempt.finished_at or attempt.deadline_at, attempt.deadline_at)
     return max(0, round((end - attempt.asked_at).total_seconds()))
+
+
+def _guard_note(locale: Locale, guard: str) -> str | None:
+    """A guard's note from the core catalogue, or from grading's own texts for newer guards."""
+    if has(f"guard.{guard}"):
+        return t(locale, f"guard.{guard}")
+    return grading_messages.guard_note(locale, guard)

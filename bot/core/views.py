@@ -88,6 +88,8 @@ class Feedback(_View):
     refined: bool = False
     # The member's best points on this question before: only what beats it is earned again.
     earlier_points: float = 0.0
+    # Known wrong statements in the answer, each one localized "❗ …（正确的是 …）" line.
+    misconceptions: list[str] = Field(default_factory=list)
 
 
 class SummaryItem(BaseModel):
