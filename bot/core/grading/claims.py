@@ -19,17 +19,18 @@ from dataclasses import dataclass
 
 from bot.core.grading.glossary import Glossary, Glossed, Unit, english_words
 from bot.core.grading.matching import Alias, compile_alias, found_at
-from bot.core.grading.normalize import Compact, compact, is_cjk, is_latin_letter
+from bot.core.grading.normalize import Compact, compact, compact_key, is_cjk, is_latin_letter
 from content.schema import KeyPoint, Misconception, pattern_parts
 
 # Sentence ends. Arrows end a step of a chain ("KV 存下来 → 不用重算"): a step is a sentence.
 _SENTENCE = re.compile(r"[。！？!?；;\n]+|\.(?:\s+|$)|->|=>|→|⇒|⟶")
 # Clause ends inside a sentence.
 _CLAUSE = re.compile(r"[，,：:（）()]+")
-# What may stand between two terms of a bare enumeration ("低秩、矩阵A和B、冻结"), compact form.
-_LIST_GLUE = frozenset(
-    {"", "和", "与", "及", "以及", "或", "或者", "还有", "跟", "and", "or", "以及其"}
-)
+# What separates the items of an enumeration ("低秩、矩阵 A 和 B、冻结", "A, B and C").
+_LIST_SPLIT = re.compile(r"[、,，/；;]|\s(?:and|or)\s|以及|或者|还有|和|与|及|跟")
+# An item of a bare enumeration is a term, not a clause: at most this many "words".
+_ITEM_MAX_SIZE = 8
+_MIN_RUN = 3
 # A clause with one of these denies what it says (compact form: no spaces).
 _CLAUSE_NEGATION = re.compile(
     r"不是|并非|并不|而非|不会|不能|不需要|无需|不用|没有|并没|不再|不必"
@@ -134,6 +135,9 @@ class ReadAnswer:
     sentences: tuple[Span, ...]
     clauses: tuple[Span, ...]
     fluff: bool
+    # The sentences as normalised text, for finding enumerations; and the whole answer.
+    texts: tuple[str, ...] = ()
+    whole: str = ""
 
 
 def read_answer(normalized: str, english: Glossed | None) -> ReadAnswer:
@@ -141,12 +145,14 @@ def read_answer(normalized: str, english: Glossed | None) -> ReadAnswer:
     answer (None for a Chinese one); each span keeps the range of its words in it."""
     sentences: list[Span] = []
     clauses: list[Span] = []
+    texts: list[str] = []
     word = 0
     for sentence in _SENTENCE.split(normalized):
         packed = compact(sentence)
         if not packed.text:
             word += _word_count(sentence, english)
             continue
+        texts.append(sentence)
         start = word
         for clause in _CLAUSE.split(sentence):
             size = _word_count(clause, english)
@@ -156,7 +162,8 @@ def read_answer(normalized: str, english: Glossed | None) -> ReadAnswer:
                 clauses.append(Span(packed_clause, english, word, word + size, denied))
             word += size
         sentences.append(Span(packed, english, start, word))
-    return ReadAnswer(tuple(sentences), tuple(clauses), bool(_FLUFF.search(normalized)))
+    fluff = bool(_FLUFF.search(normalized))
+    return ReadAnswer(tuple(sentences), tuple(clauses), fluff, tuple(texts), normalized)
 
 
 def _word_count(text: str, english: Glossed | None) -> int:
@@ -208,52 +215,22 @@ def stated_misconceptions(
     return out
 
 
-def list_joints(keys: list[str], answer: ReadAnswer) -> tuple[int, int, set[str]]:
-    """How many of the question's terms the answer uses, how many of them stand in a bare
-    enumeration (right next to another term, only "、", "和", "and" between them), and which."""
-    hits = 0
-    listed = 0
-    listed_keys: set[str] = set()
-    for clause in answer.clauses:
-        text = clause.text.text
-        spans: list[tuple[int, int]] = []
-        for key in keys:
-            start = text.find(key)
-            while start != -1:
-                spans.append((start, start + len(key)))
-                start = text.find(key, start + 1)
-        if not spans:
-            continue
-        spans = _outermost(spans)
-        hits += len(spans)
-        in_list = [False] * len(spans)
-        for i in range(1, len(spans)):
-            gap = text[spans[i - 1][1] : spans[i][0]]
-            if gap in _LIST_GLUE or _short_filler(gap):
-                in_list[i - 1] = in_list[i] = True
-        listed += sum(in_list)
-        listed_keys.update(text[a:b] for (a, b), flag in zip(spans, in_list, strict=True) if flag)
-    return hits, listed, listed_keys
-
-
-def _short_filler(gap: str) -> bool:
-    """A one-letter gap ("矩阵 A 和 B" leaves "a和b") is still a list joint."""
-    if len(gap) > 3:
-        return False
-    rest = gap
-    for glue in ("以及", "或者", "还有", "和", "与", "及", "或", "跟"):
-        rest = rest.replace(glue, "")
-    return all(is_latin_letter(c) or c.isdigit() for c in rest) and len(rest) <= 2
-
-
-def _outermost(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    spans.sort(key=lambda s: (s[0], -s[1]))
-    out: list[tuple[int, int]] = []
-    for start, end in spans:
-        if out and start < out[-1][1]:
-            continue
-        out.append((start, end))
-    return out
+def listed_items(answer: ReadAnswer) -> set[str]:
+    """The items of the answer's bare enumerations: runs of at least three short segments
+    separated only by "、", commas, "和", "and" ("冻结参数、低秩矩阵、梯度和激活值"), compact."""
+    items: set[str] = set()
+    for sentence in answer.texts:
+        run: list[str] = []
+        for segment in [*_LIST_SPLIT.split(sentence), ""]:
+            key = compact_key(segment)
+            short = bool(key) and content_size(segment) <= _ITEM_MAX_SIZE
+            if short:
+                run.append(key)
+                continue
+            if len(run) >= _MIN_RUN:
+                items.update(run)
+            run = []
+    return items
 
 
 def content_size(text: str) -> int:

@@ -22,7 +22,7 @@ from bot.core.grading.claims import (
 from bot.core.grading.glossary import Glossary
 from bot.core.grading.matching import PointMatcher, compile_point
 from bot.core.grading.normalize import compact_key, normalize, tokens
-from content.schema import Question, pattern_parts
+from content.schema import Question
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +44,6 @@ class QuestionProfile:
     # Per key point: its facets, compiled; and the question's known misconceptions.
     claims: tuple[ClaimMatcher, ...] = ()
     misconceptions: tuple[MisconceptionMatcher, ...] = ()
-    # Compact spellings of every term of the question, longest first: to notice a list of them.
-    term_keys: tuple[str, ...] = ()
 
 
 # One-character tokens (a lone CJK character between punctuation) that say nothing in a key
@@ -106,16 +104,9 @@ def build_profile(
         }
         for p in question.key_points
     )
-    terms = {
-        compact_key(part)
-        for p in question.key_points
-        for spelling in (*p.aliases, *(s for facet in p.facets for s in facet))
-        for part in pattern_parts(spelling)
-    }
     return QuestionProfile(
         claims=tuple(compile_claim(p, glossary) for p in question.key_points),
         misconceptions=tuple(compile_misconception(m, glossary) for m in question.misconceptions),
-        term_keys=tuple(sorted((t for t in terms if len(t) >= 2), key=len, reverse=True)),
         question=question,
         points=points,
         point_words=point_words,

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from bot.core.grading import guards
 from bot.core.grading.claims import (
     ReadAnswer,
+    content_size,
     facets_stated,
-    list_joints,
+    listed_items,
     read_answer,
     stated_misconceptions,
 )
@@ -92,13 +93,14 @@ class Tuning:
     # A point whose terms are named but whose facets are not stated together: knowing the word
     # is worth something, but it is not the point.
     named_credit: float = 0.45
-    # Stuffing in prose: at least this many points named, this many terms in bare enumerations
-    # making at least this share of the terms used, and at most this share of the named points
-    # stated as claims.
+    # Stuffing in prose: vague praise, at least this many points named, this many items in bare
+    # enumerations, and at most this share of the named points stated as claims that are not
+    # made of listed items.
     stuffing_min_named: int = 3
     stuffing_min_listed: int = 3
-    stuffing_listed_share: float = 0.5
     stuffing_max_stated: float = 0.34
+    # ... and the enumerations make at least this share of the answer.
+    stuffing_listed_share: float = 0.2
     # What a named-only point is worth in an answer that strings terms together.
     stuffing_named_credit: float = 0.1
     # A stated misconception caps the grade; each further one lowers the cap.
@@ -301,8 +303,12 @@ class OfflineGrader:
             # A list of examples is a fine answer to "which methods are there"; a list padded
             # with vague praise ("这些都非常重要", "涉及…") instead of what the terms do is not.
             return None
-        hits, listed, listed_keys = list_joints(list(profile.term_keys), read)
-        if listed < tuning.stuffing_min_listed or listed < tuning.stuffing_listed_share * hits:
+        listed_keys = listed_items(read)
+        if len(listed_keys) < tuning.stuffing_min_listed:
+            return None
+        # A long explanation with one list in it is not a list with some praise around it.
+        listed_size = sum(content_size(item) for item in listed_keys)
+        if listed_size < tuning.stuffing_listed_share * content_size(read.whole):
             return None
         claimed = [i for i in claims.strong if not claims.only_listed(i, listed_keys)]
         if len(claimed) > tuning.stuffing_max_stated * named:
@@ -437,7 +443,8 @@ class _Claims:
         keys = [
             compact_key(part) for word in self._words.get(index, []) for part in word.split("+")
         ]
-        return bool(keys) and all(k in listed for k in keys if k)
+        keys = [k for k in keys if k]
+        return bool(keys) and all(any(k in item for item in listed) for k in keys)
 
     def demote_listed(self, listed: set[str], points: tuple[PointMatcher, ...]) -> None:
         """In a stuffed answer, a claim made only of listed terms counts as named."""
