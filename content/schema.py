@@ -87,8 +87,9 @@ class KeyPoint(Strict):
 class Misconception(Strict):
     """A wrong statement candidates really make, and how to recognise it in an answer.
 
-    `patterns` use the facet syntax: one matching pattern (all its parts in one sentence, none
-    negated) means the answer states the misconception. `why` says what is right instead.
+    `patterns` use the facet syntax, but all parts must occur in one clause and in the order
+    written ("bf16+精度+更高"), none negated: one matching pattern means the answer states the
+    misconception. `why` says what is right instead.
     """
 
     claim: Annotated[str, Field(min_length=2)]

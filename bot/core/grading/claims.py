@@ -5,7 +5,8 @@ A key point's facets are what it says about its concept; the point is stated whe
 occurs in one sentence of the answer (a spelling may join parts with "+": all parts in that
 sentence, in any order). Naming the terms somewhere, or listing them one after another, is not
 stating the point. A misconception pattern must occur within one clause (between commas), none of
-its parts negated, so that a right answer that mentions the same words elsewhere is not caught.
+its parts negated, its parts in the order written ("bf16+精度+更高"), so that a right answer that
+mentions the same words elsewhere or the other way round is not caught.
 
 Everything here works on the normalised answer split once into sentences and clauses; the cost
 per grade is a few substring searches per spelling.
@@ -170,9 +171,15 @@ def _word_count(text: str, english: Glossed | None) -> int:
     return len(english_words(text)) if english is not None else 0
 
 
-def spelling_in(spelling: Spelling, span: Span) -> bool:
+def spelling_in(spelling: Spelling, span: Span, *, ordered: bool = False) -> bool:
+    """All parts of the spelling occur in the span; with `ordered`, in the order written
+    ("bf16+精度+更高" is not "fp16 精度比 bf16 更高")."""
+    after = 0
     for part in spelling.parts:
-        if found_at(part.alias, span.text) >= 0:
+        at = found_at(part.alias, span.text, after)
+        if at >= 0:
+            if ordered:
+                after = at + len(part.alias.key)
             continue
         if part.units and span.says(part.units):
             continue
@@ -208,7 +215,7 @@ def stated_misconceptions(
     out = []
     for matcher in matchers:
         for clause in clauses:
-            hit = next((p for p in matcher.patterns if spelling_in(p, clause)), None)
+            hit = next((p for p in matcher.patterns if spelling_in(p, clause, ordered=True)), None)
             if hit is not None:
                 out.append((matcher.misconception, hit.shown))
                 break
