@@ -19,7 +19,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from bot.core.grading.glossary import Glossary, Glossed, Unit, english_words
-from bot.core.grading.matching import Alias, compile_alias, found_at
+from bot.core.grading.matching import Alias, PointMatcher, compile_alias, compile_point, found_at
 from bot.core.grading.normalize import Compact, compact, compact_key, is_cjk, is_latin_letter
 from content.schema import KeyPoint, Misconception, pattern_parts
 
@@ -79,18 +79,31 @@ def _spellings(texts: list[str], glossary: Glossary | None) -> tuple[Spelling, .
 
 @dataclass(frozen=True, slots=True)
 class ClaimMatcher:
-    """A key point's facets, compiled."""
+    """A key point's facets, compiled.
+
+    A point with one facet of plain spellings (no "+") needs no sentences: it is stated where
+    any spelling occurs, so it is matched on the whole answer like aliases are (`whole`), and
+    when those spellings are the point's aliases the alias match is reused (`same_as_aliases`).
+    """
 
     facets: tuple[tuple[Spelling, ...], ...]
+    whole: PointMatcher | None = None
+    same_as_aliases: bool = False
 
     @property
     def has_facets(self) -> bool:
         return bool(self.facets)
 
 
-def compile_claim(point: KeyPoint, glossary: Glossary | None = None) -> ClaimMatcher:
-    facets = tuple(_spellings(facet, glossary) for facet in point.facets)
-    return ClaimMatcher(tuple(f for f in facets if f))
+def compile_claim(
+    point: KeyPoint, glossary: Glossary | None = None, asked: tuple[str, ...] = ()
+) -> ClaimMatcher:
+    facets = tuple(f for f in (_spellings(facet, glossary) for facet in point.facets) if f)
+    if len(facets) != 1 or any(len(s.parts) > 1 for s in facets[0]):
+        return ClaimMatcher(facets)
+    spellings = point.facets[0]
+    whole = compile_point(point.model_copy(update={"aliases": spellings}), asked, glossary)
+    return ClaimMatcher(facets, whole, sorted(spellings) == sorted(point.aliases))
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,9 +152,12 @@ class ReadAnswer:
     # The sentences as normalised text, for finding enumerations; and the whole answer.
     texts: tuple[str, ...] = ()
     whole: str = ""
+    packed: Compact | None = None
 
 
-def read_answer(normalized: str, english: Glossed | None) -> ReadAnswer:
+def read_answer(
+    normalized: str, english: Glossed | None, packed: Compact | None = None
+) -> ReadAnswer:
     """The answer in sentences and clauses. `english` is the glossary reading of the whole
     answer (None for a Chinese one); each span keeps the range of its words in it."""
     sentences: list[Span] = []
@@ -164,7 +180,7 @@ def read_answer(normalized: str, english: Glossed | None) -> ReadAnswer:
             word += size
         sentences.append(Span(packed, english, start, word))
     fluff = bool(_FLUFF.search(normalized))
-    return ReadAnswer(tuple(sentences), tuple(clauses), fluff, tuple(texts), normalized)
+    return ReadAnswer(tuple(sentences), tuple(clauses), fluff, tuple(texts), normalized, packed)
 
 
 def _word_count(text: str, english: Glossed | None) -> int:
@@ -188,20 +204,71 @@ def spelling_in(spelling: Spelling, span: Span, *, ordered: bool = False) -> boo
 
 
 def facets_stated(claim: ClaimMatcher, answer: ReadAnswer) -> tuple[int, list[str]]:
-    """The most facets of the point that one sentence states, and the words that showed them."""
+    """The most facets of the point that one sentence states close together, and the words
+    that showed them. Close: within FACET_WINDOW characters, so that in "ZeRO-1 切参数，ZeRO-3
+    切优化器状态" stage 1 is not credited with the optimizer states of stage 3."""
+    if len(claim.facets) == 1:
+        # One facet: any sentence that has one of its spellings states it; no window to check.
+        for sentence in answer.sentences:
+            hit = next((s for s in claim.facets[0] if spelling_in(s, sentence)), None)
+            if hit is not None:
+                return 1, [hit.shown]
+        return 0, []
     best = 0
     words: list[str] = []
     for sentence in answer.sentences:
-        said = []
+        said: list[str] = []
+        starts: list[list[int]] = []
         for facet in claim.facets:
-            hit = next((s for s in facet if spelling_in(s, sentence)), None)
-            if hit is not None:
-                said.append(hit.shown)
-        if len(said) > best:
-            best, words = len(said), said
+            where: list[int] = []
+            shown = ""
+            for spelling in facet:
+                found = _starts(spelling, sentence)
+                if found:
+                    where.extend(found)
+                    shown = shown or spelling.shown
+            if shown:
+                said.append(shown)
+                starts.append(where)
+        count = len(said)
+        if count == len(claim.facets) and count > 1 and not _close(starts):
+            count -= 1
+        if count > best:
+            best, words = count, said
             if best == len(claim.facets):
                 break
     return best, words
+
+
+# How far apart (compact characters) the facets of one claim may start.
+FACET_WINDOW = 24
+
+
+def _starts(spelling: Spelling, span: Span) -> list[int]:
+    """Where the spelling's first part starts in the span ([-1] when it is said only in English
+    words, whose place is not comparable), or [] when the spelling is not all there."""
+    if not spelling_in(spelling, span):
+        return []
+    first = spelling.parts[0].alias
+    out: list[int] = []
+    at = found_at(first, span.text)
+    while at >= 0 and len(out) < 8:
+        out.append(at)
+        at = found_at(first, span.text, at + 1)
+    return out or [-1]
+
+
+def _close(starts: list[list[int]]) -> bool:
+    """Some choice of one start per facet lies within FACET_WINDOW (English parts always do)."""
+    fixed = [[p for p in where if p >= 0] for where in starts]
+    fixed = [where for where in fixed if where]
+    if len(fixed) < 2:
+        return True
+    anchors = fixed[0]
+    for anchor in anchors:
+        if all(any(abs(p - anchor) <= FACET_WINDOW for p in where) for where in fixed[1:]):
+            return True
+    return False
 
 
 def stated_misconceptions(

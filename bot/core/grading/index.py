@@ -105,7 +105,7 @@ def build_profile(
         for p in question.key_points
     )
     return QuestionProfile(
-        claims=tuple(compile_claim(p, glossary) for p in question.key_points),
+        claims=tuple(compile_claim(p, glossary, asked) for p in question.key_points),
         misconceptions=tuple(compile_misconception(m, glossary) for m in question.misconceptions),
         question=question,
         points=points,
@@ -129,6 +129,9 @@ class BankIndex:
     def __init__(self, questions: Iterable[Question]) -> None:
         questions = list(questions)
         self.questions: dict[str, Question] = {q.id: q for q in questions}
+        self._by_topic: dict[str, tuple[str, ...]] = {}
+        for question in questions:
+            self._by_topic[question.topic] = (*self._by_topic.get(question.topic, ()), question.id)
         documents = [tokens(normalize(_profile_text(q))) for q in questions]
         self.weights = Weights(documents)
         postings: dict[str, list[str]] = defaultdict(list)
@@ -136,6 +139,10 @@ class BankIndex:
             for token in document:
                 postings[token].append(question.id)
         self._postings = dict(postings)
+
+    def in_topic(self, topic: str) -> tuple[str, ...]:
+        """The ids of the bank's questions of one topic."""
+        return self._by_topic.get(topic, ())
 
     def holds(self, question: Question) -> bool:
         """True when this very question (same id and content) is part of the indexed bank."""

@@ -6,10 +6,12 @@ takes well under a millisecond and the same answer always gets the same grade.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 from bot.core.grading import guards
 from bot.core.grading.claims import (
+    ClaimMatcher,
     ReadAnswer,
     content_size,
     facets_stated,
@@ -19,7 +21,7 @@ from bot.core.grading.claims import (
 )
 from bot.core.grading.glossary import Glossary, Glossed
 from bot.core.grading.index import BankIndex, QuestionProfile, build_profile
-from bot.core.grading.matching import PointMatcher
+from bot.core.grading.matching import Alias, PointMatcher
 from bot.core.grading.normalize import (
     Compact,
     compact,
@@ -198,7 +200,7 @@ class OfflineGrader:
             english = self._glossary.read(normalized)
             answer_tokens = answer_tokens | english.gloss_tokens
 
-        read = read_answer(normalized, english)
+        read = read_answer(normalized, english, packed)
         claims = self._claims(profile, packed, english, answer_tokens, read)
         credit = claims.credit
         coverage = credit / profile.total_weight
@@ -228,7 +230,7 @@ class OfflineGrader:
             coverage <= tuning.off_topic_max_coverage
             and own <= tuning.off_topic_own
             and best_other >= tuning.off_topic_other
-        ) or self._neighbour_fits_better(profile, claims, read, fit):
+        ) or self._neighbour_fits_better(profile, claims, read, fit, packed, english):
             fired.append(GUARD_OFF_TOPIC)
             score = min(score, tuning.off_topic_cap)
         elif GUARD_TERMS_WITHOUT_CLAIMS not in fired:
@@ -275,7 +277,7 @@ class OfflineGrader:
                     partial = max(partial, tuning.echo_credit)
                 out.partial(partial, weight, named=bool(found))
                 continue
-            said, words = facets_stated(claim, read)
+            said, words = self._said(claim, found, packed, english, read)
             if said == len(claim.facets):
                 # A claim proper: the concept and what is said about it, or a spelling that joins
                 # words. A single-facet point met by one term is only named.
@@ -291,6 +293,22 @@ class OfflineGrader:
                 partial = max(partial, tuning.echo_credit)
             out.partial(partial, weight, named=named)
         return out
+
+    @staticmethod
+    def _said(
+        claim: ClaimMatcher,
+        found: list[Alias],
+        packed: Compact,
+        english: Glossed | None,
+        read: ReadAnswer,
+    ) -> tuple[int, list[str]]:
+        """How many facets of the point one sentence states, and the words that showed them."""
+        if claim.whole is None:
+            return facets_stated(claim, read)
+        hits = found if claim.same_as_aliases else claim.whole.matches(packed, english)
+        if not hits or claim.whole.only_echoes(hits):
+            return 0, []
+        return 1, [hits[0].shown]
 
     def _stuffed(
         self, profile: QuestionProfile, claims: _Claims, read: ReadAnswer
@@ -321,21 +339,25 @@ class OfflineGrader:
         claims: _Claims,
         read: ReadAnswer,
         fit: dict[str, float],
+        packed: Compact,
+        english: Glossed | None,
     ) -> bool:
         """Off-topic within a topic: the answer states another question's claims much better
         than this one's, even though the two share vocabulary."""
         tuning = self._tuning
         question = profile.question
         own = claims.stated_weight / profile.total_weight
-        others = sorted(
+        if own >= tuning.neighbour_ratio:
+            return False  # no other question can state twice as much
+        own_fit = fit.get(question.id, 0.0)
+        others = heapq.nlargest(
+            tuning.neighbour_candidates,
             (
                 (value, qid)
-                for qid, value in fit.items()
-                if qid != question.id and self._index.questions[qid].topic == question.topic
+                for qid in self._index.in_topic(question.topic)
+                if qid != question.id and (value := fit.get(qid, 0.0)) > own_fit
             ),
-            reverse=True,
-        )[: tuning.neighbour_candidates]
-        own_fit = fit.get(question.id, 0.0)
+        )
         for other_fit, qid in others:
             if other_fit <= own_fit:
                 break  # its vocabulary explains the answer no better than this question's
@@ -343,7 +365,10 @@ class OfflineGrader:
             stated = 0.0
             for i, claim in enumerate(other.claims):
                 if claim.has_facets:
-                    said, _ = facets_stated(claim, read)
+                    found = (
+                        other.points[i].matches(packed, english) if claim.same_as_aliases else []
+                    )
+                    said, _ = self._said(claim, found, packed, english, read)
                     if said == len(claim.facets):
                         stated += other.points[i].point.weight
             share = stated / other.total_weight
