@@ -32,6 +32,8 @@ _LIST_SPLIT = re.compile(r"[、,，/；;]|\s(?:and|or)\s|以及|或者|还有|�
 # An item of a bare enumeration is a term, not a clause: at most this many "words".
 _ITEM_MAX_SIZE = 8
 _MIN_RUN = 3
+# What an item may have besides a known term and still be that term ("秩r", "冻结参数").
+_TERM_SLACK = 2
 # A clause with one of these denies what it says (compact form: no spaces).
 _CLAUSE_NEGATION = re.compile(
     r"不是|并非|并不|而非|不会|不能|不需要|无需|不用|没有|并没|不再|不必"
@@ -43,7 +45,7 @@ _FLUFF = re.compile(
     r"|核心技术|关键技术|重要意义|关键作用|重要作用|综合运用|协同配合|共同决定|共同构成|密切相关"
     r"|这些(?:因素|技术|方法|概念|要素|都)|涉及|包括了|起到了"
     r"|(?:very|extremely|really) (?:important|crucial|critical|key)|all (?:important|crucial|key)"
-    r"|plays? (?:a|an) (?:key|important|crucial) role|involves?"
+    r"|plays? (?:a|an) (?:key|important|crucial) role"
 )
 
 
@@ -305,6 +307,37 @@ def listed_items(answer: ReadAnswer) -> set[str]:
                 items.update(run)
             run = []
     return items
+
+
+def by_list_items(answer: ReadAnswer) -> ReadAnswer:
+    """The answer cut at every list separator as well: in "低秩、矩阵 A 和 B、冻结", no claim
+    spans two items of the list, so a claim must be stated inside one item to count."""
+    pieces = [
+        Span(packed, None)
+        for sentence in answer.texts
+        for piece in _LIST_SPLIT.split(sentence)
+        if (packed := compact(piece)).text
+    ]
+    return ReadAnswer(tuple(pieces), (), answer.fluff, answer.texts, answer.whole, answer.packed)
+
+
+def listed_terms(items: set[str], terms: frozenset[str]) -> int:
+    """How many listed items are known terms (give or take a letter or a short word):
+    "偏好数据昂贵、PPO 不稳定、资源消耗大" lists claims, not terms."""
+    return sum(1 for item in items if _is_term(item, terms))
+
+
+def _is_term(item: str, terms: frozenset[str]) -> bool:
+    """The item is a term, or a term with at most a short word or a letter besides ("秩r")."""
+    if item in terms or item.isascii():
+        return True
+    size = len(item)
+    for start in range(size):
+        for end in range(size, start + 1, -1):
+            if item[start:end] in terms:
+                rest = item[:start] + item[end:]
+                return content_size(rest) <= _TERM_SLACK
+    return False
 
 
 def content_size(text: str) -> int:

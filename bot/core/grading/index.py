@@ -22,7 +22,7 @@ from bot.core.grading.claims import (
 from bot.core.grading.glossary import Glossary
 from bot.core.grading.matching import PointMatcher, compile_point
 from bot.core.grading.normalize import compact_key, normalize, tokens
-from content.schema import Question
+from content.schema import Question, pattern_parts
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +139,16 @@ class BankIndex:
             for token in document:
                 postings[token].append(question.id)
         self._postings = dict(postings)
+        # Every spelling of every key point (each part of a "+" spelling), compact: the bank's
+        # terms, to tell a list of terms from a list of claims.
+        self.terms = frozenset(
+            key
+            for q in questions
+            for p in q.key_points
+            for spelling in (*p.aliases, *(s for facet in p.facets for s in facet))
+            for part in pattern_parts(spelling)
+            if len(key := compact_key(part)) >= 2
+        )
 
     def in_topic(self, topic: str) -> tuple[str, ...]:
         """The ids of the bank's questions of one topic."""

@@ -13,15 +13,17 @@ from bot.core.grading import guards
 from bot.core.grading.claims import (
     ClaimMatcher,
     ReadAnswer,
+    by_list_items,
     content_size,
     facets_stated,
     listed_items,
+    listed_terms,
     read_answer,
     stated_misconceptions,
 )
 from bot.core.grading.glossary import Glossary, Glossed
 from bot.core.grading.index import BankIndex, QuestionProfile, build_profile
-from bot.core.grading.matching import Alias, PointMatcher
+from bot.core.grading.matching import Alias
 from bot.core.grading.normalize import (
     Compact,
     compact,
@@ -214,13 +216,13 @@ class OfflineGrader:
 
         fired: list[str] = []
         covered = claims.covered
-        listed_keys = self._stuffed(profile, claims, read)
-        if listed_keys is not None:
+        standing = self._stuffed(profile, claims, read)
+        if standing is not None:
             # Graded on the claims alone: the reference overlap and the topical bonus would pay
             # for the very terms that were strung together, and a "claim" made only of listed
             # terms ("低秩、冻结、原权重") is no claim.
             fired.append(GUARD_TERMS_WITHOUT_CLAIMS)
-            claims.demote_listed(listed_keys, profile.points)
+            claims.demote(claims.strong - standing)
             coverage = claims.stuffed_credit / profile.total_weight
             score = 100.0 * min(1.0, coverage / tuning.full_coverage) ** tuning.coverage_exponent
             covered = [c for c in covered if c[0] in claims.strong]
@@ -312,9 +314,9 @@ class OfflineGrader:
 
     def _stuffed(
         self, profile: QuestionProfile, claims: _Claims, read: ReadAnswer
-    ) -> set[str] | None:
+    ) -> set[int] | None:
         """Many of the question's terms, few of its claims, the terms strung together: then the
-        listed terms (compact), else None."""
+        points whose claims are stated within one item of the lists (they stand), else None."""
         tuning = self._tuning
         named = claims.named_count + len(claims.covered)
         if named < tuning.stuffing_min_named or not read.fluff:
@@ -322,16 +324,21 @@ class OfflineGrader:
             # with vague praise ("这些都非常重要", "涉及…") instead of what the terms do is not.
             return None
         listed_keys = listed_items(read)
-        if len(listed_keys) < tuning.stuffing_min_listed:
+        if listed_terms(listed_keys, self._index.terms) < tuning.stuffing_min_listed:
             return None
         # A long explanation with one list in it is not a list with some praise around it.
         listed_size = sum(content_size(item) for item in listed_keys)
         if listed_size < tuning.stuffing_listed_share * content_size(read.whole):
             return None
-        claimed = [i for i in claims.strong if not claims.only_listed(i, listed_keys)]
+        pieces = by_list_items(read)
+        claimed = {
+            i
+            for i in claims.strong
+            if facets_stated(profile.claims[i], pieces)[0] == len(profile.claims[i].facets)
+        }
         if len(claimed) > tuning.stuffing_max_stated * named:
             return None
-        return listed_keys
+        return claimed
 
     def _neighbour_fits_better(
         self,
@@ -448,12 +455,10 @@ class _Claims:
         self.stated_weight = 0.0
         self.strong: set[int] = set()
         self.named_count = 0
-        self._words: dict[int, list[str]] = {}
         self._weights: dict[int, float] = {}
 
     def stated(self, index: int, words: list[str], weight: float, *, strong: bool) -> None:
         self.covered.append((index, words))
-        self._words[index] = words
         self.credit += weight
         self.stated_weight += weight
         self._weights[index] = weight
@@ -463,20 +468,11 @@ class _Claims:
         else:
             self.stuffed_credit += self._stuffing_credit * weight
 
-    def only_listed(self, index: int, listed: set[str]) -> bool:
-        """Every word that stated point `index` is one of the listed terms."""
-        keys = [
-            compact_key(part) for word in self._words.get(index, []) for part in word.split("+")
-        ]
-        keys = [k for k in keys if k]
-        return bool(keys) and all(any(k in item for item in listed) for k in keys)
-
-    def demote_listed(self, listed: set[str], points: tuple[PointMatcher, ...]) -> None:
-        """In a stuffed answer, a claim made only of listed terms counts as named."""
-        for index in [i for i in self.strong if self.only_listed(i, listed)]:
+    def demote(self, indexes: set[int]) -> None:
+        """In a stuffed answer, claims that only string listed terms together count as named."""
+        for index in indexes:
             self.strong.discard(index)
-            weight = self._weights[index]
-            self.stuffed_credit -= weight * (1 - self._stuffing_credit)
+            self.stuffed_credit -= self._weights[index] * (1 - self._stuffing_credit)
 
     def partial(self, credit: float, weight: float, *, named: bool) -> None:
         self.credit += credit * weight
