@@ -110,3 +110,15 @@ def test_an_english_answer_states_the_claims_too(grader: OfflineGrader, lora: Qu
     )
     assert result.score >= 75
     assert len(result.covered) >= 3
+
+
+def test_a_list_of_claims_with_some_praise_is_not_stuffing(
+    grader: OfflineGrader, lora: Question
+) -> None:
+    result = grader.grade(
+        lora,
+        "LoRA 的要点包括：权重更新量是低秩的、冻结原权重只训 BA、B 初始化为 0、"
+        "训练后合并回原权重推理无延迟，这些都非常重要。",
+    )
+    assert GUARD_TERMS_WITHOUT_CLAIMS not in result.guards
+    assert result.score >= 70
