@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.grading.glossary import Glossary, Glossed, Unit, english_words
@@ -205,10 +206,14 @@ def spelling_in(spelling: Spelling, span: Span, *, ordered: bool = False) -> boo
     return True
 
 
-def facets_stated(claim: ClaimMatcher, answer: ReadAnswer) -> tuple[int, list[str]]:
+def facets_stated(
+    claim: ClaimMatcher, answer: ReadAnswer, subject: tuple[str, ...] = ()
+) -> tuple[int, list[str]]:
     """The most facets of the point that one sentence states close together, and the words
     that showed them. Close: within FACET_WINDOW characters, so that in "ZeRO-1 切参数，ZeRO-3
-    切优化器状态" stage 1 is not credited with the optimizer states of stage 3."""
+    切优化器状态" stage 1 is not credited with the optimizer states of stage 3. A word inside
+    the name of the question's subject is not a facet: "KV Cache" says neither "K and V" nor
+    "cache" (`subject`: the compact names of the subject)."""
     if len(claim.facets) == 1:
         # One facet: any sentence that has one of its spellings states it; no window to check.
         for sentence in answer.sentences:
@@ -221,11 +226,12 @@ def facets_stated(claim: ClaimMatcher, answer: ReadAnswer) -> tuple[int, list[st
     for sentence in answer.sentences:
         said: list[str] = []
         starts: list[list[int]] = []
+        names = _occurrences(subject, sentence.text.text) if subject else []
         for facet in claim.facets:
             where: list[int] = []
             shown = ""
             for spelling in facet:
-                found = _starts(spelling, sentence)
+                found = _starts(spelling, sentence, names)
                 if found:
                     where.extend(found)
                     shown = shown or spelling.shown
@@ -246,18 +252,37 @@ def facets_stated(claim: ClaimMatcher, answer: ReadAnswer) -> tuple[int, list[st
 FACET_WINDOW = 24
 
 
-def _starts(spelling: Spelling, span: Span) -> list[int]:
+def _starts(spelling: Spelling, span: Span, names: Sequence[tuple[int, int]] = ()) -> list[int]:
     """Where the spelling's first part starts in the span ([-1] when it is said only in English
-    words, whose place is not comparable), or [] when the spelling is not all there."""
+    words, whose place is not comparable), or [] when the spelling is not all there or only as
+    a piece of a name in `names` (start, end)."""
     if not spelling_in(spelling, span):
         return []
     first = spelling.parts[0].alias
+    size = len(first.key)
     out: list[int] = []
+    inside = False
     at = found_at(first, span.text)
     while at >= 0 and len(out) < 8:
-        out.append(at)
+        end = at + size
+        if any(a <= at and end <= b and (a, b) != (at, end) for a, b in names):
+            inside = True
+        else:
+            out.append(at)
         at = found_at(first, span.text, at + 1)
+    if not out and inside:
+        return []
     return out or [-1]
+
+
+def _occurrences(names: tuple[str, ...], text: str) -> list[tuple[int, int]]:
+    out = []
+    for name in names:
+        at = text.find(name)
+        while at != -1:
+            out.append((at, at + len(name)))
+            at = text.find(name, at + 1)
+    return out
 
 
 def _close(starts: list[list[int]]) -> bool:

@@ -41,6 +41,8 @@ class QuestionProfile:
     reference_mass: float
     # Reference plus aliases plus question: everything that marks an answer as "about this".
     topical: frozenset[str]
+    # Names of the question's subject (its spellings that occur in the question), compact.
+    subject: tuple[str, ...] = ()
     # Per key point: its facets, compiled; and the question's known misconceptions.
     claims: tuple[ClaimMatcher, ...] = ()
     misconceptions: tuple[MisconceptionMatcher, ...] = ()
@@ -104,7 +106,15 @@ def build_profile(
         }
         for p in question.key_points
     )
+    spellings = {
+        compact_key(part)
+        for p in question.key_points
+        for spelling in (*p.aliases, *(s for facet in p.facets for s in facet))
+        for part in pattern_parts(spelling)
+    }
+    subject = tuple(k for k in spellings if len(k) >= 4 and any(k in text for text in asked))
     return QuestionProfile(
+        subject=subject,
         claims=tuple(compile_claim(p, glossary, asked) for p in question.key_points),
         misconceptions=tuple(compile_misconception(m, glossary) for m in question.misconceptions),
         question=question,

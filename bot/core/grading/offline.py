@@ -279,7 +279,7 @@ class OfflineGrader:
                     partial = max(partial, tuning.echo_credit)
                 out.partial(partial, weight, named=bool(found))
                 continue
-            said, words = self._said(claim, found, packed, english, read)
+            said, words = self._said(claim, found, packed, english, read, profile.subject)
             if said == len(claim.facets):
                 # A claim proper: the concept and what is said about it, or a spelling that joins
                 # words. A single-facet point met by one term is only named.
@@ -303,10 +303,11 @@ class OfflineGrader:
         packed: Compact,
         english: Glossed | None,
         read: ReadAnswer,
+        subject: tuple[str, ...] = (),
     ) -> tuple[int, list[str]]:
         """How many facets of the point one sentence states, and the words that showed them."""
         if claim.whole is None:
-            return facets_stated(claim, read)
+            return facets_stated(claim, read, subject)
         hits = found if claim.same_as_aliases else claim.whole.matches(packed, english)
         if not hits or claim.whole.only_echoes(hits):
             return 0, []
@@ -334,7 +335,8 @@ class OfflineGrader:
         claimed = {
             i
             for i in claims.strong
-            if facets_stated(profile.claims[i], pieces)[0] == len(profile.claims[i].facets)
+            if facets_stated(profile.claims[i], pieces, profile.subject)[0]
+            == len(profile.claims[i].facets)
         }
         if len(claimed) > tuning.stuffing_max_stated * named:
             return None
@@ -375,7 +377,7 @@ class OfflineGrader:
                     found = (
                         other.points[i].matches(packed, english) if claim.same_as_aliases else []
                     )
-                    said, _ = self._said(claim, found, packed, english, read)
+                    said, _ = self._said(claim, found, packed, english, read, other.subject)
                     if said == len(claim.facets):
                         stated += other.points[i].point.weight
             share = stated / other.total_weight
