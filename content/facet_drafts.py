@@ -29,6 +29,18 @@ def _block_end(lines: list[str], start: int, indent: str) -> int:
     return i
 
 
+def _has_facets(lines: list[str], start: int, key_indent: str) -> bool:
+    """The key point whose keys sit at `key_indent` has a `facets:` key after line `start`."""
+    for line in lines[start:]:
+        if not line.startswith(key_indent) or line[len(key_indent) :].startswith((" ", "-")):
+            if line.strip() and not line.startswith(key_indent + " "):
+                return False
+            continue
+        if _FACETS.match(line):
+            return True
+    return False
+
+
 def draft(text: str) -> str:
     lines = text.split("\n")
     out: list[str] = []
@@ -45,7 +57,7 @@ def draft(text: str) -> str:
         key_indent = indent + ("  " if found.group("dash") else "")
         end = i + 1 if found.group("flow") else _block_end(lines, i + 1, indent)
         # Facets already written (by a curator, or an earlier run) stay as they are.
-        if any(_FACETS.match(f) for f in lines[end : end + 3]):
+        if _has_facets(lines, end, key_indent):
             out.extend(lines[i:end])
             i = end
             continue

@@ -183,3 +183,27 @@ def test_a_well_formed_claim_bank_validates(tmp_path: Path) -> None:
         "        patterns: [重新训练+模型]\n        why: RAG 不改模型参数\n",
     )
     assert validate([tmp_path], shipped=False) == []
+
+
+def test_facet_drafts_make_an_old_bank_file_valid_and_keep_curated_facets(tmp_path: Path) -> None:
+    from content.facet_drafts import draft
+
+    old = (
+        "topic: rag\nquestions:\n  - id: rag-old\n    topic: rag\n    question: RAG 怎么工作？\n"
+        "    answer: 先检索，再生成。\n    key_points:\n"
+        "      - point: 检索\n        aliases: [检索, retrieval]\n"
+        "      - point: 放进提示词\n        aliases:\n          - 提示词\n          - prompt\n"
+        "      - point: 生成\n        aliases: [生成]\n        facets: [[生成], [依据资料]]\n"
+    )
+    (tmp_path / "rag.yaml").write_text(old, encoding="utf-8")
+    assert any("has no facets" in p for p in validate([tmp_path], shipped=False))
+    drafted = draft(old)
+    assert draft(drafted) == drafted  # a second run changes nothing
+    (tmp_path / "rag.yaml").write_text(drafted, encoding="utf-8")
+    assert validate([tmp_path], shipped=False) == []
+    points = load_bank([tmp_path], shipped=False).questions["rag-old"].key_points
+    assert [p.facets for p in points] == [
+        [["检索", "retrieval"]],
+        [["提示词", "prompt"]],
+        [["生成"], ["依据资料"]],
+    ]
