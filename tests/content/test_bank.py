@@ -136,7 +136,7 @@ def _bad_bank(tmp_path: Path, *, third_facets: str, misconceptions: str = "") ->
             "        facets: [[生成], [依据资料]]\n",
             "    misconceptions:\n      - claim: 模型依据资料生成答案\n"
             "        patterns: [不看资料]\n        why: 要依据资料\n",
-            3,
+            18,
             "identical to a key point",
         ),
         (
@@ -150,7 +150,7 @@ def _bad_bank(tmp_path: Path, *, third_facets: str, misconceptions: str = "") ->
             "        facets: [[生成], [依据资料]]\n",
             "    misconceptions:\n      - claim: RAG 要把检索结果放进提示词\n"
             "        patterns: [放进提示词]\n        why: 其实是对的\n",
-            3,
+            18,
             "also a key point's spelling",
         ),
     ],
@@ -207,3 +207,18 @@ def test_facet_drafts_make_an_old_bank_file_valid_and_keep_curated_facets(tmp_pa
         [["提示词", "prompt"]],
         [["生成"], ["依据资料"]],
     ]
+
+
+def test_the_bank_yaml_loader_reads_what_the_safe_loader_reads() -> None:
+    import yaml
+
+    from content.yaml_lines import _Loader
+
+    text = (
+        "a: 1\nb: 中文\nc: true\nd: ~\ne: 1.5\nf: [x, 2, 中, 'yes', no]\ng: \"3\"\nh: No\n"
+        "i: -1\nj: .5\nk: 2024-01-01\nl: &x [a]\nm: *x\nn: 0x1F\no: +3\n"
+    )
+    assert yaml.load(text, Loader=_Loader) == yaml.safe_load(text)  # noqa: S506 - safe loader
+    for file in sorted(SHIPPED_BANK_DIR.glob("*.yaml")):
+        content = file.read_text(encoding="utf-8")
+        assert yaml.load(content, Loader=_Loader) == yaml.safe_load(content), file  # noqa: S506
