@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from content.importer.records import ImportProblem
 from content.importer.run import excluded_file_for, parse_file
 from content.loader import SHIPPED_BANK_DIR, Bank, BankError, load_bank
-from content.schema import Exclusion, ExclusionList
+from content.schema import Exclusion, ExclusionList, misconception_problems
 from content.yaml_lines import YamlFileError, load_located
 
 
@@ -30,6 +30,7 @@ def validate(
     folders = ([SHIPPED_BANK_DIR] if shipped else []) + [Path(d) for d in dirs]
     excluded = _load_exclusions([excluded_file_for(f) for f in folders], problems)
     problems.extend(_source_problems(bank, excluded))
+    problems.extend(_misconception_problems(bank))
     if seeds is not None:
         problems.extend(coverage_problems(bank, excluded, seeds))
     return problems
@@ -79,6 +80,22 @@ def _load_exclusions(files: list[Path], problems: list[str]) -> list[Exclusion]:
                 path = [s for s in error["loc"] if isinstance(s, int | str)]
                 problems.append(f"{file}:{located.line_of(path)}: {error['msg']}")
     return found
+
+
+def _misconception_problems(bank: Bank) -> list[str]:
+    problems: list[str] = []
+    for question in bank.questions.values():
+        found = misconception_problems(question)
+        if not found:
+            continue
+        file = bank.origin[question.id]
+        located = load_located(file)
+        ids = [q.get("id") if isinstance(q, dict) else None for q in located.data["questions"]]
+        at = ids.index(question.id)
+        for index, problem in found:
+            line = located.line_of(["questions", at, "misconceptions", index])
+            problems.append(f"{file}:{line}: question {question.id!r}: {problem}")
+    return problems
 
 
 def _source_problems(bank: Bank, excluded: list[Exclusion]) -> list[str]:

@@ -80,6 +80,7 @@ def load_bank(extra_dirs: Sequence[Path] = (), *, shipped: bool = True) -> Bank:
                 line = located.line_of(["questions", index])
                 problems.append(f"{file}:{line}: unknown topic {question.topic!r}")
                 continue
+            problems.extend(_claim_problems(question, located, index))
             questions[question.id] = question
             origin[question.id] = file
     if problems:
@@ -146,6 +147,19 @@ def _load_bank_file(file: Path, problems: list[str]) -> list[tuple[Question, Loc
     return [(question, located, i) for i, question in enumerate(bank_file.questions)]
 
 
+def _claim_problems(question: Question, located: LocatedYaml, index: int) -> list[str]:
+    """A reviewed question's key points must each say what makes them a claim (their facets);
+    the importer's drafts are exempt until a curator reviews them."""
+    if question.needs_review:
+        return []
+    return [
+        f"{located.file}:{located.line_of(['questions', index, 'key_points', i])}: "
+        f"question {question.id!r}: key_points.{i} ({point.point[:30]}) has no facets"
+        for i, point in enumerate(question.key_points)
+        if not point.facets
+    ]
+
+
 def _parse(file: Path, problems: list[str]) -> LocatedYaml | None:
     try:
         return load_located(file)
@@ -159,5 +173,19 @@ def _validation_problems(located: LocatedYaml, exc: ValidationError) -> list[str
     for error in exc.errors():
         path = [step for step in error["loc"] if isinstance(step, int | str)]
         where = ".".join(str(step) for step in path) or "document"
-        out.append(f"{located.file}:{located.line_of(path)}: {where}: {error['msg']}")
+        out.append(
+            f"{located.file}:{located.line_of(path)}: {_question_of(located, path)}{where}: "
+            f"{error['msg']}"
+        )
     return out
+
+
+def _question_of(located: LocatedYaml, path: list[int | str]) -> str:
+    """ "question 'id': " for a problem inside a question of a bank file, else nothing."""
+    if len(path) < 2 or path[0] != "questions" or not isinstance(path[1], int):
+        return ""
+    try:
+        question_id = located.data["questions"][path[1]]["id"]
+    except (KeyError, IndexError, TypeError):
+        return ""
+    return f"question {question_id!r}: " if isinstance(question_id, str) else ""

@@ -90,6 +90,8 @@ class Feedback(_Reply):
     earlier_points: float = 0.0
     # Set when this is the feedback on a daily question's answer (the post's id).
     daily_post_id: int | None = None
+    # Known wrong statements in the answer, each one localized "❗ …（正确的是 …）" line.
+    misconceptions: list[str] = Field(default_factory=list)
 
 
 class SummaryItem(BaseModel):

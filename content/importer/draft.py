@@ -63,7 +63,8 @@ def derive_key_points(answer: str) -> list[KeyPoint]:
         aliases = _aliases(item)
         if aliases:
             text = BOLD.sub(r"\1", item)
-            points.append(KeyPoint(point=text[:80], aliases=aliases))
+            # One facet of the same words: a first draft the curator turns into the point's claim.
+            points.append(KeyPoint(point=text[:80], aliases=aliases, facets=[aliases]))
     return points
 
 

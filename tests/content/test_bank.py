@@ -100,3 +100,125 @@ def test_yaml_syntax_errors_name_the_line(tmp_path: Path) -> None:
     with pytest.raises(BankError) as caught:
         load_bank([tmp_path])
     assert caught.value.problems[0].startswith(f"{tmp_path / 'rag.yaml'}:")
+
+
+_POINTS = """\
+    key_points:
+      - point: 向量检索召回候选文档
+        aliases: [向量检索]
+        facets: [[向量检索, 语义检索], [召回, 检索到]]
+      - point: 把检索结果放进提示词
+        aliases: [提示词]
+        facets: [[检索结果, 文档], [放进提示词, 拼进prompt]]
+      - point: 模型依据资料生成答案
+        aliases: [生成]
+{third_facets}"""
+
+
+def _bad_bank(tmp_path: Path, *, third_facets: str, misconceptions: str = "") -> Path:
+    text = (
+        "topic: rag\nquestions:\n  - id: rag-bad\n    topic: rag\n    question: RAG 怎么工作？\n"
+        "    answer: 先检索，再把结果放进提示词生成。\n"
+        + _POINTS.format(third_facets=third_facets)
+        + misconceptions
+    )
+    (tmp_path / "rag.yaml").write_text(text, encoding="utf-8")
+    return tmp_path / "rag.yaml"
+
+
+@pytest.mark.parametrize(
+    ("third_facets", "misconceptions", "line", "words"),
+    [
+        ("", "", 14, "has no facets"),
+        ("        facets: [[生成, '。。'], [依据资料]]\n", "", 16, "'。。' can never match"),
+        ("        facets: [[生成], []]\n", "", 16, "facet 2 has no spellings"),
+        (
+            "        facets: [[生成], [依据资料]]\n",
+            "    misconceptions:\n      - claim: 模型依据资料生成答案\n"
+            "        patterns: [不看资料]\n        why: 要依据资料\n",
+            18,
+            "identical to a key point",
+        ),
+        (
+            "        facets: [[生成], [依据资料]]\n",
+            "    misconceptions:\n      - claim: RAG 需要重新训练模型\n"
+            "        patterns: ['+', 重新训练]\n        why: 不需要训练\n",
+            19,
+            "'+' can never match",
+        ),
+        (
+            "        facets: [[生成], [依据资料]]\n",
+            "    misconceptions:\n      - claim: RAG 要把检索结果放进提示词\n"
+            "        patterns: [放进提示词]\n        why: 其实是对的\n",
+            18,
+            "also a key point's spelling",
+        ),
+    ],
+    ids=[
+        "no-facets",
+        "punctuation-facet",
+        "empty-facet",
+        "misconception-is-a-point",
+        "empty-pattern",
+        "pattern-is-a-facet",
+    ],
+)
+def test_claims_that_cannot_work_are_refused_with_file_line_and_question(
+    tmp_path: Path, third_facets: str, misconceptions: str, line: int, words: str
+) -> None:
+    file = _bad_bank(tmp_path, third_facets=third_facets, misconceptions=misconceptions)
+    problems = validate([tmp_path], shipped=False)
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"{file}:{line}: question 'rag-bad': "), problems
+    assert words in problems[0]
+    result = CliRunner().invoke(content_app, ["validate", str(tmp_path), "--no-shipped"])
+    assert result.exit_code == 1 and f"rag.yaml:{line}: question 'rag-bad'" in result.output
+
+
+def test_a_well_formed_claim_bank_validates(tmp_path: Path) -> None:
+    _bad_bank(
+        tmp_path,
+        third_facets="        facets: [[生成, generate], [依据资料+答案]]\n",
+        misconceptions="    misconceptions:\n      - claim: RAG 需要重新训练模型\n"
+        "        patterns: [重新训练+模型]\n        why: RAG 不改模型参数\n",
+    )
+    assert validate([tmp_path], shipped=False) == []
+
+
+def test_facet_drafts_make_an_old_bank_file_valid_and_keep_curated_facets(tmp_path: Path) -> None:
+    from content.facet_drafts import draft
+
+    old = (
+        "topic: rag\nquestions:\n  - id: rag-old\n    topic: rag\n    question: RAG 怎么工作？\n"
+        "    answer: 先检索，再生成。\n    key_points:\n"
+        "      - point: 检索\n        aliases: [检索, retrieval]\n"
+        "      - point: 放进提示词\n        aliases:\n          - 提示词\n          - prompt\n"
+        "      - point: 生成\n        aliases: [生成]\n        facets: [[生成], [依据资料]]\n"
+    )
+    (tmp_path / "rag.yaml").write_text(old, encoding="utf-8")
+    assert any("has no facets" in p for p in validate([tmp_path], shipped=False))
+    drafted = draft(old)
+    assert draft(drafted) == drafted  # a second run changes nothing
+    (tmp_path / "rag.yaml").write_text(drafted, encoding="utf-8")
+    assert validate([tmp_path], shipped=False) == []
+    points = load_bank([tmp_path], shipped=False).questions["rag-old"].key_points
+    assert [p.facets for p in points] == [
+        [["检索", "retrieval"]],
+        [["提示词", "prompt"]],
+        [["生成"], ["依据资料"]],
+    ]
+
+
+def test_the_bank_yaml_loader_reads_what_the_safe_loader_reads() -> None:
+    import yaml
+
+    from content.yaml_lines import _Loader
+
+    text = (
+        "a: 1\nb: 中文\nc: true\nd: ~\ne: 1.5\nf: [x, 2, 中, 'yes', no]\ng: \"3\"\nh: No\n"
+        "i: -1\nj: .5\nk: 2024-01-01\nl: &x [a]\nm: *x\nn: 0x1F\no: +3\n"
+    )
+    assert yaml.load(text, Loader=_Loader) == yaml.safe_load(text)  # noqa: S506 - safe loader
+    for file in sorted(SHIPPED_BANK_DIR.glob("*.yaml")):
+        content = file.read_text(encoding="utf-8")
+        assert yaml.load(content, Loader=_Loader) == yaml.safe_load(content), file  # noqa: S506

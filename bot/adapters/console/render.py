@@ -107,6 +107,7 @@ def _feedback(view: Feedback) -> str:
         lines.append(t(loc, "feedback.earlier_points", points=format_number(view.earlier_points)))
     # "ran out while the bot was offline" already says what the verdict would repeat.
     lines.append(t(loc, "feedback.offline") if view.while_offline else view.verdict)
+    lines += view.misconceptions
     if view.covered:
         lines += ["", t(loc, "feedback.covered")]
         for point in view.covered:

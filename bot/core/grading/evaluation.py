@@ -1,7 +1,9 @@
 """Measuring a grader against labelled answers (the format of ../shared/grading/dev-set.yaml).
 
 The figures: Spearman rank correlation between scores and labels over every answer, the mean
-score per label, the highest score given to a label-0 answer, and grades per second.
+score per label, the highest score given to a label-0 answer, and grades per second. Answers may
+carry a `kind` (stuffing, wrong, other-words, …): then the mean score and the Spearman of each
+kind are reported too, so that a grader fooled by one pattern shows up by name.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ class LabelledAnswer(BaseModel):
 
     label: Annotated[int, Field(ge=0, le=4)]
     text: str
+    # What the answer is an example of ("stuffing", "wrong", "english", …); optional.
+    kind: str | None = None
 
 
 class LabelledQuestion(BaseModel):
@@ -46,6 +50,15 @@ class GradedAnswer(BaseModel):
     score: float
     guards: list[str]
     text: str
+    kind: str | None = None
+
+
+class KindFigures(BaseModel):
+    count: int
+    mean: float
+    mean_label: float
+    # Within one kind the labels often do not vary; then there is no rank correlation (None).
+    spearman: float | None
 
 
 class EvalReport(BaseModel):
@@ -53,6 +66,7 @@ class EvalReport(BaseModel):
     spearman: float
     mean_by_label: dict[int, float]
     max_label0: float | None
+    by_kind: dict[str, KindFigures] = Field(default_factory=dict)
     grades_per_second: float
     grader: str
     version: str
@@ -104,6 +118,7 @@ def evaluate(
                 score=result.score,
                 guards=result.guards,
                 text=answer.text,
+                kind=answer.kind,
             )
         )
     return EvalReport(
@@ -111,6 +126,7 @@ def evaluate(
         spearman=round(spearman([g.score for g in graded], [float(g.label) for g in graded]), 4),
         mean_by_label=_means(graded),
         max_label0=max((g.score for g in graded if g.label == 0), default=None),
+        by_kind=_by_kind(graded),
         grades_per_second=round(throughput(grader, pairs, min_seconds, max_passes), 1),
         grader=grader.name,
         version=grader.version,
@@ -145,6 +161,25 @@ def _means(graded: list[GradedAnswer]) -> dict[int, float]:
     for g in graded:
         by_label.setdefault(g.label, []).append(g.score)
     return {k: round(sum(v) / len(v), 1) for k, v in sorted(by_label.items())}
+
+
+def _by_kind(graded: list[GradedAnswer]) -> dict[str, KindFigures]:
+    groups: dict[str, list[GradedAnswer]] = {}
+    for g in graded:
+        if g.kind:
+            groups.setdefault(g.kind, []).append(g)
+    out: dict[str, KindFigures] = {}
+    for kind, items in sorted(groups.items()):
+        scores = [g.score for g in items]
+        labels = [float(g.label) for g in items]
+        varied = len(set(labels)) > 1 and len(items) >= 3
+        out[kind] = KindFigures(
+            count=len(items),
+            mean=round(sum(scores) / len(scores), 1),
+            mean_label=round(sum(labels) / len(labels), 2),
+            spearman=round(spearman(scores, labels), 4) if varied else None,
+        )
+    return out
 
 
 def spearman(xs: list[float], ys: list[float]) -> float:

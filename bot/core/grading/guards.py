@@ -43,6 +43,9 @@ _SEGMENT_SPLIT = re.compile(r"[\s,，、;；/|]+")
 _SENTENCE_END = re.compile(r"(?:[。!?！？]|\.\s)\s*\S")
 # Explanations use joining words in well over a fifth of their words; lists almost never do.
 _LIST_CONNECTIVE_SHARE = 0.15
+# Arrows, colons and equals signs relate one thing to another: an arrow chain of steps
+# ("切分 → 向量化 → 检索"), "DP：切数据", "ΔW=BA" explain, however tersely.
+_RELATION = re.compile(r"→|->|=>|⇒|⟶|[:：=≈]")
 
 
 def is_empty(answer: Compact) -> bool:
@@ -85,7 +88,7 @@ def repeats_question(answer_tokens: set[str], answer: Compact, profile: Question
 def is_keyword_list(normalized: str) -> bool:
     """Several short terms separated by spaces or commas, with nothing that explains them."""
     stripped = normalized.strip()
-    if _SENTENCE_END.search(stripped):
+    if _SENTENCE_END.search(stripped) or _RELATION.search(stripped):
         return False
     segments = [s for s in _SEGMENT_SPLIT.split(stripped) if s]
     if len(segments) < 3:

@@ -13,10 +13,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from bot.core.grading.claims import (
+    ClaimMatcher,
+    MisconceptionMatcher,
+    compile_claim,
+    compile_misconception,
+)
 from bot.core.grading.glossary import Glossary
 from bot.core.grading.matching import PointMatcher, compile_point
 from bot.core.grading.normalize import compact_key, normalize, tokens
-from content.schema import Question
+from content.schema import Question, pattern_parts
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +41,11 @@ class QuestionProfile:
     reference_mass: float
     # Reference plus aliases plus question: everything that marks an answer as "about this".
     topical: frozenset[str]
+    # Names of the question's subject (its spellings that occur in the question), compact.
+    subject: tuple[str, ...] = ()
+    # Per key point: its facets, compiled; and the question's known misconceptions.
+    claims: tuple[ClaimMatcher, ...] = ()
+    misconceptions: tuple[MisconceptionMatcher, ...] = ()
 
 
 # One-character tokens (a lone CJK character between punctuation) that say nothing in a key
@@ -95,7 +106,17 @@ def build_profile(
         }
         for p in question.key_points
     )
+    spellings = {
+        compact_key(part)
+        for p in question.key_points
+        for spelling in (*p.aliases, *(s for facet in p.facets for s in facet))
+        for part in pattern_parts(spelling)
+    }
+    subject = tuple(k for k in spellings if len(k) >= 4 and any(k in text for text in asked))
     return QuestionProfile(
+        subject=subject,
+        claims=tuple(compile_claim(p, glossary, asked) for p in question.key_points),
+        misconceptions=tuple(compile_misconception(m, glossary) for m in question.misconceptions),
         question=question,
         points=points,
         point_words=point_words,
@@ -118,6 +139,9 @@ class BankIndex:
     def __init__(self, questions: Iterable[Question]) -> None:
         questions = list(questions)
         self.questions: dict[str, Question] = {q.id: q for q in questions}
+        self._by_topic: dict[str, tuple[str, ...]] = {}
+        for question in questions:
+            self._by_topic[question.topic] = (*self._by_topic.get(question.topic, ()), question.id)
         documents = [tokens(normalize(_profile_text(q))) for q in questions]
         self.weights = Weights(documents)
         postings: dict[str, list[str]] = defaultdict(list)
@@ -125,6 +149,20 @@ class BankIndex:
             for token in document:
                 postings[token].append(question.id)
         self._postings = dict(postings)
+        # Every spelling of every key point (each part of a "+" spelling), compact: the bank's
+        # terms, to tell a list of terms from a list of claims.
+        self.terms = frozenset(
+            key
+            for q in questions
+            for p in q.key_points
+            for spelling in (*p.aliases, *(s for facet in p.facets for s in facet))
+            for part in pattern_parts(spelling)
+            if len(key := compact_key(part)) >= 2
+        )
+
+    def in_topic(self, topic: str) -> tuple[str, ...]:
+        """The ids of the bank's questions of one topic."""
+        return self._by_topic.get(topic, ())
 
     def holds(self, question: Question) -> bool:
         """True when this very question (same id and content) is part of the indexed bank."""

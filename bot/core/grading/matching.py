@@ -111,14 +111,19 @@ def compile_point(
 
 
 def _found(alias: Alias, answer: Compact) -> bool:
+    return found_at(alias, answer) >= 0
+
+
+def found_at(alias: Alias, answer: Compact, after: int = 0) -> int:
+    """Where the alias first occurs (from `after` on) on word edges and not negated, or -1."""
     text = answer.text
-    start = text.find(alias.key)
+    start = text.find(alias.key, after)
     while start != -1:
         end = start + len(alias.key)
         if _edges_ok(alias, answer, start, end) and not _negated(alias, answer, start):
-            return True
+            return start
         start = text.find(alias.key, start + 1)
-    return False
+    return -1
 
 
 def _edges_ok(alias: Alias, answer: Compact, start: int, end: int) -> bool:

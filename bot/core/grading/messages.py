@@ -45,6 +45,19 @@ _MESSAGES: dict[str, tuple[str, str]] = {
         "label {label}: mean {mean} ({count} answers)",
     ),
     "grading.eval_max0": ("标签 0 的最高分：{score}", "Highest score of a label-0 answer: {score}"),
+    # Feedback on the answer itself, shown with the grade; the interview feedback uses them too.
+    "grading.misconception": (
+        "❗ 这一点说错了：{claim}（正确的是：{correct}）",
+        "❗ This is wrong: {claim} (what is right: {correct})",
+    ),
+    "guard.terms-without-claims": (
+        "回答罗列了术语，却没有说明它们是什么、起什么作用，按说清楚的要点计分。",
+        "The answer lists terms without explaining them; only the points it states are credited.",
+    ),
+    "guard.misconception": (
+        "回答中有说错的地方，分数已封顶。",
+        "The answer states something wrong; the grade is capped.",
+    ),
     "grading.eval_row": (
         "  {label} → {score:>5}  {id}  {guards}{text}",
         "  {label} → {score:>5}  {id}  {guards}{text}",
@@ -60,3 +73,23 @@ def message(locale: str, key: str, **params: object) -> str:
 
 def keys() -> list[str]:
     return list(_MESSAGES)
+
+
+def guard_note(locale: str, guard: str) -> str | None:
+    """The note for a guard whose text lives here rather than in the core catalogue."""
+    key = f"guard.{guard}"
+    return message(locale, key) if key in _MESSAGES else None
+
+
+def misconception_lines(locale: str, stated: list[dict[str, object]]) -> list[str]:
+    """One "❗" line per misconception stored with a grade (`GradeResult.misconceptions`)."""
+    return [
+        message(
+            locale,
+            "grading.misconception",
+            claim=str(item.get("claim", "")).rstrip("。."),
+            correct=str(item.get("correct", "")).rstrip("。."),
+        )
+        for item in stated
+        if isinstance(item, dict) and item.get("claim")
+    ]

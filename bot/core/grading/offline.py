@@ -6,28 +6,51 @@ takes well under a millisecond and the same answer always gets the same grade.
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 
 from bot.core.grading import guards
-from bot.core.grading.glossary import Glossary
+from bot.core.grading.claims import (
+    ClaimMatcher,
+    ReadAnswer,
+    by_list_items,
+    content_size,
+    facets_stated,
+    listed_items,
+    listed_terms,
+    read_answer,
+    stated_misconceptions,
+)
+from bot.core.grading.glossary import Glossary, Glossed
 from bot.core.grading.index import BankIndex, QuestionProfile, build_profile
-from bot.core.grading.normalize import compact, compact_key, latin_share, normalize, tokens
+from bot.core.grading.matching import Alias
+from bot.core.grading.normalize import (
+    Compact,
+    compact,
+    compact_key,
+    latin_share,
+    normalize,
+    tokens,
+)
 from bot.core.grading.types import (
     GUARD_DONT_KNOW,
     GUARD_EMPTY,
     GUARD_KEYWORD_LIST,
+    GUARD_MISCONCEPTION,
     GUARD_OFF_TOPIC,
     GUARD_REPEATS_QUESTION,
+    GUARD_TERMS_WITHOUT_CLAIMS,
     CoveredPoint,
     GradeResult,
     MissedPoint,
+    StatedMisconception,
     Verdict,
 )
 from content.loader import Bank
 from content.schema import Question
 
 GRADER_NAME = "offline-keypoints"
-GRADER_VERSION = "1.0"
+GRADER_VERSION = "2.0"
 # Questions from outside the bank whose profiles are kept (ad-hoc questions must not grow memory).
 _OUTSIDE_LIMIT = 256
 # The core refuses answers over 4000 characters before grading; a direct caller passing more
@@ -71,6 +94,27 @@ class Tuning:
     # A bare keyword list keeps a fraction of its grade, never more than the cap.
     keyword_list_factor: float = 0.3
     keyword_list_cap: float = 15.0
+    # A point whose terms are named but whose facets are not stated together: knowing the word
+    # is worth something, but it is not the point.
+    named_credit: float = 0.45
+    # Stuffing in prose: vague praise, at least this many points named, this many items in bare
+    # enumerations, and at most this share of the named points stated as claims that are not
+    # made of listed items.
+    stuffing_min_named: int = 3
+    stuffing_min_listed: int = 3
+    stuffing_max_stated: float = 0.34
+    # ... and the enumerations make at least this share of the answer.
+    stuffing_listed_share: float = 0.2
+    # What a named-only point is worth in an answer that strings terms together.
+    stuffing_named_credit: float = 0.1
+    # A stated misconception caps the grade; each further one lowers the cap.
+    misconception_cap: float = 30.0
+    misconception_step: float = 8.0
+    # Off-topic within the topic: another question of the same topic has this share of its
+    # weight stated, and this question less than `neighbour_ratio` of that.
+    neighbour_candidates: int = 4
+    neighbour_stated: float = 0.5
+    neighbour_ratio: float = 0.5
 
 
 def verdict_for(score: float) -> Verdict:
@@ -158,18 +202,9 @@ class OfflineGrader:
             english = self._glossary.read(normalized)
             answer_tokens = answer_tokens | english.gloss_tokens
 
-        covered: list[tuple[int, list[str]]] = []
-        credit = 0.0
-        for i, matcher in enumerate(profile.points):
-            found = matcher.matches(packed, english)
-            if found and not matcher.only_echoes(found):
-                covered.append((i, [a.shown for a in found]))
-                credit += matcher.point.weight
-                continue
-            partial = self._paraphrase_credit(profile.point_words[i], answer_tokens)
-            if found:
-                partial = max(partial, tuning.echo_credit)
-            credit += partial * matcher.point.weight
+        read = read_answer(normalized, english, packed)
+        claims = self._claims(profile, packed, english, answer_tokens, read)
+        credit = claims.credit
         coverage = credit / profile.total_weight
         point_score = min(1.0, coverage / tuning.full_coverage) ** tuning.coverage_exponent
 
@@ -180,22 +215,175 @@ class OfflineGrader:
         score = 100.0 * ((1 - overlap_weight) * point_score + overlap_weight * overlap_score)
 
         fired: list[str] = []
-        own, best_other = self._fit(profile, answer_tokens)
+        covered = claims.covered
+        standing = self._stuffed(profile, claims, read)
+        if standing is not None:
+            # Graded on the claims alone: the reference overlap and the topical bonus would pay
+            # for the very terms that were strung together, and a "claim" made only of listed
+            # terms ("低秩、冻结、原权重") is no claim.
+            fired.append(GUARD_TERMS_WITHOUT_CLAIMS)
+            claims.demote(claims.strong - standing)
+            coverage = claims.stuffed_credit / profile.total_weight
+            score = 100.0 * min(1.0, coverage / tuning.full_coverage) ** tuning.coverage_exponent
+            covered = [c for c in covered if c[0] in claims.strong]
+        fit = self._index.fit(answer_tokens)
+        own, best_other = self._fit(profile, answer_tokens, fit)
         if (
             coverage <= tuning.off_topic_max_coverage
             and own <= tuning.off_topic_own
             and best_other >= tuning.off_topic_other
-        ):
+        ) or self._neighbour_fits_better(profile, claims, read, fit, packed, english):
             fired.append(GUARD_OFF_TOPIC)
             score = min(score, tuning.off_topic_cap)
-        else:
+        elif GUARD_TERMS_WITHOUT_CLAIMS not in fired:
             # An answer on this question's subject, even a wrong one, ranks above one that is
             # about something else.
             score += tuning.topical_bonus * own
         if guards.is_keyword_list(normalized):
             fired.append(GUARD_KEYWORD_LIST)
             score = min(score * tuning.keyword_list_factor, tuning.keyword_list_cap)
-        return self._result(question, score, covered, fired)
+        wrong = stated_misconceptions(profile.misconceptions, read)
+        if wrong:
+            fired.append(GUARD_MISCONCEPTION)
+            cap = tuning.misconception_cap - tuning.misconception_step * (len(wrong) - 1)
+            score = min(score, max(cap, 5.0))
+        stated_wrong = [
+            StatedMisconception(claim=m.claim, correct=m.why, matched=words) for m, words in wrong
+        ]
+        return self._result(question, score, covered, fired, stated_wrong)
+
+    def _claims(
+        self,
+        profile: QuestionProfile,
+        packed: Compact,
+        english: Glossed | None,
+        answer_tokens: set[str],
+        read: ReadAnswer,
+    ) -> _Claims:
+        """Each key point's credit: stated (all facets in one sentence), named, or said in
+        other words (paraphrase)."""
+        tuning = self._tuning
+        out = _Claims(tuning.stuffing_named_credit)
+        for i, matcher in enumerate(profile.points):
+            weight = matcher.point.weight
+            claim = profile.claims[i]
+            found = matcher.matches(packed, english)
+            echo_only = bool(found) and matcher.only_echoes(found)
+            partial = self._paraphrase_credit(profile.point_words[i], answer_tokens)
+            if not claim.has_facets:
+                # A point without facets (an importer draft): its aliases are all there is.
+                if found and not echo_only:
+                    out.stated(i, [a.shown for a in found], weight, strong=False)
+                    continue
+                if found:
+                    partial = max(partial, tuning.echo_credit)
+                out.partial(partial, weight, named=bool(found))
+                continue
+            said, words = self._said(claim, found, packed, english, read, profile.subject)
+            if said == len(claim.facets):
+                # A claim proper: the concept and what is said about it, or a spelling that joins
+                # words. A single-facet point met by one term is only named.
+                strong = len(claim.facets) > 1 or any("+" in w for w in words)
+                shown = words + [a.shown for a in found if a.shown not in words]
+                out.stated(i, shown, weight, strong=strong)
+                continue
+            named = (bool(found) and not echo_only) or said > 0
+            if named:
+                share = said / len(claim.facets)
+                partial = max(partial, tuning.named_credit * (0.5 + 0.5 * share))
+            elif found:
+                partial = max(partial, tuning.echo_credit)
+            out.partial(partial, weight, named=named)
+        return out
+
+    @staticmethod
+    def _said(
+        claim: ClaimMatcher,
+        found: list[Alias],
+        packed: Compact,
+        english: Glossed | None,
+        read: ReadAnswer,
+        subject: tuple[str, ...] = (),
+    ) -> tuple[int, list[str]]:
+        """How many facets of the point one sentence states, and the words that showed them."""
+        if claim.whole is None:
+            return facets_stated(claim, read, subject)
+        hits = found if claim.same_as_aliases else claim.whole.matches(packed, english)
+        if not hits or claim.whole.only_echoes(hits):
+            return 0, []
+        return 1, [hits[0].shown]
+
+    def _stuffed(
+        self, profile: QuestionProfile, claims: _Claims, read: ReadAnswer
+    ) -> set[int] | None:
+        """Many of the question's terms, few of its claims, the terms strung together: then the
+        points whose claims are stated within one item of the lists (they stand), else None."""
+        tuning = self._tuning
+        named = claims.named_count + len(claims.covered)
+        if named < tuning.stuffing_min_named or not read.fluff:
+            # A list of examples is a fine answer to "which methods are there"; a list padded
+            # with vague praise ("这些都非常重要", "涉及…") instead of what the terms do is not.
+            return None
+        listed_keys = listed_items(read)
+        if listed_terms(listed_keys, self._index.terms) < tuning.stuffing_min_listed:
+            return None
+        # A long explanation with one list in it is not a list with some praise around it.
+        listed_size = sum(content_size(item) for item in listed_keys)
+        if listed_size < tuning.stuffing_listed_share * content_size(read.whole):
+            return None
+        pieces = by_list_items(read)
+        claimed = {
+            i
+            for i in claims.strong
+            if facets_stated(profile.claims[i], pieces, profile.subject)[0]
+            == len(profile.claims[i].facets)
+        }
+        if len(claimed) > tuning.stuffing_max_stated * named:
+            return None
+        return claimed
+
+    def _neighbour_fits_better(
+        self,
+        profile: QuestionProfile,
+        claims: _Claims,
+        read: ReadAnswer,
+        fit: dict[str, float],
+        packed: Compact,
+        english: Glossed | None,
+    ) -> bool:
+        """Off-topic within a topic: the answer states another question's claims much better
+        than this one's, even though the two share vocabulary."""
+        tuning = self._tuning
+        question = profile.question
+        own = claims.stated_weight / profile.total_weight
+        if own >= tuning.neighbour_ratio:
+            return False  # no other question can state twice as much
+        own_fit = fit.get(question.id, 0.0)
+        others = heapq.nlargest(
+            tuning.neighbour_candidates,
+            (
+                (value, qid)
+                for qid in self._index.in_topic(question.topic)
+                if qid != question.id and (value := fit.get(qid, 0.0)) > own_fit
+            ),
+        )
+        for other_fit, qid in others:
+            if other_fit <= own_fit:
+                break  # its vocabulary explains the answer no better than this question's
+            other = self._profile(self._index.questions[qid])
+            stated = 0.0
+            for i, claim in enumerate(other.claims):
+                if claim.has_facets:
+                    found = (
+                        other.points[i].matches(packed, english) if claim.same_as_aliases else []
+                    )
+                    said, _ = self._said(claim, found, packed, english, read, other.subject)
+                    if said == len(claim.facets):
+                        stated += other.points[i].point.weight
+            share = stated / other.total_weight
+            if share >= tuning.neighbour_stated and own < tuning.neighbour_ratio * share:
+                return True
+        return False
 
     def _paraphrase_credit(self, words: dict[str, float], answer_tokens: set[str]) -> float:
         """Partial credit for a point said in other words: share of the point's own weighted
@@ -207,9 +395,10 @@ class OfflineGrader:
         low, high = self._tuning.paraphrase_low, self._tuning.paraphrase_high
         return self._tuning.paraphrase_credit * min(1.0, max(0.0, (share - low) / (high - low)))
 
-    def _fit(self, profile: QuestionProfile, answer_tokens: set[str]) -> tuple[float, float]:
+    def _fit(
+        self, profile: QuestionProfile, answer_tokens: set[str], fit: dict[str, float]
+    ) -> tuple[float, float]:
         """How much of the answer this question explains, and the most any other one does."""
-        fit = self._index.fit(answer_tokens)
         own_id = profile.question.id
         if self._index.holds(profile.question):
             own = fit.get(own_id, 0.0)
@@ -232,6 +421,7 @@ class OfflineGrader:
         score: float,
         covered: list[tuple[int, list[str]]],
         fired: list[str],
+        wrong: list[StatedMisconception] | None = None,
     ) -> GradeResult:
         hit = {i: words for i, words in covered}
         score = round(max(0.0, min(100.0, score)), 1)
@@ -248,10 +438,49 @@ class OfflineGrader:
                 if i not in hit
             ],
             guards=fired,
+            misconceptions=wrong or [],
             verdict="empty" if GUARD_EMPTY in fired or score <= 0 else verdict_for(score),
             grader=self.name,
             version=self.version,
         )
+
+
+class _Claims:
+    """What the answer does with each key point, collected by `OfflineGrader._claims`."""
+
+    def __init__(self, stuffing_credit: float) -> None:
+        self._stuffing_credit = stuffing_credit
+        self.covered: list[tuple[int, list[str]]] = []
+        self.credit = 0.0
+        # The credit if the answer turns out to string terms together: strong claims only.
+        self.stuffed_credit = 0.0
+        self.stated_weight = 0.0
+        self.strong: set[int] = set()
+        self.named_count = 0
+        self._weights: dict[int, float] = {}
+
+    def stated(self, index: int, words: list[str], weight: float, *, strong: bool) -> None:
+        self.covered.append((index, words))
+        self.credit += weight
+        self.stated_weight += weight
+        self._weights[index] = weight
+        if strong:
+            self.strong.add(index)
+            self.stuffed_credit += weight
+        else:
+            self.stuffed_credit += self._stuffing_credit * weight
+
+    def demote(self, indexes: set[int]) -> None:
+        """In a stuffed answer, claims that only string listed terms together count as named."""
+        for index in indexes:
+            self.strong.discard(index)
+            self.stuffed_credit -= self._weights[index] * (1 - self._stuffing_credit)
+
+    def partial(self, credit: float, weight: float, *, named: bool) -> None:
+        self.credit += credit * weight
+        if named:
+            self.named_count += 1
+            self.stuffed_credit += min(credit, self._stuffing_credit) * weight
 
 
 def build_offline_grader(bank: Bank) -> OfflineGrader:

@@ -17,6 +17,10 @@ GUARD_DONT_KNOW = "dont-know"
 GUARD_REPEATS_QUESTION = "repeats-question"
 GUARD_OFF_TOPIC = "off-topic"
 GUARD_KEYWORD_LIST = "keyword-list"
+# Names many of the question's terms but states few of its claims (stuffing in prose).
+GUARD_TERMS_WITHOUT_CLAIMS = "terms-without-claims"
+# States a known misconception; the grade is capped and the feedback names the mistake.
+GUARD_MISCONCEPTION = "misconception"
 
 
 class _Frozen(BaseModel):
@@ -35,11 +39,21 @@ class MissedPoint(_Frozen):
     weight: float
 
 
+class StatedMisconception(_Frozen):
+    """A known wrong statement the answer makes, and what is right instead."""
+
+    claim: str
+    correct: str
+    # The member's words that showed it (the pattern as written in the bank).
+    matched: str = ""
+
+
 class GradeResult(_Frozen):
     score: Annotated[float, Field(ge=0, le=100)] = 0.0
     covered: list[CoveredPoint] = Field(default_factory=list)
     missed: list[MissedPoint] = Field(default_factory=list)
     guards: list[str] = Field(default_factory=list)
+    misconceptions: list[StatedMisconception] = Field(default_factory=list)
     verdict: Verdict = "empty"
     grader: str
     version: str

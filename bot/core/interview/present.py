@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.commands import Locale
+from bot.core.grading import messages as grading_messages
 from bot.core.i18n import format_duration, has, join_names, pick, t, with_note
 from bot.core.notices import error
 from bot.core.replies import (
@@ -80,6 +81,7 @@ def feedback(
 ) -> Feedback:
     outcome: Outcome = "stopped" if attempt.state == "asking" else attempt.state
     grade: dict[str, Any] = attempt.grade or {}
+    wrong: list[str] = []
     if outcome == "answered":
         covered = [
             CoveredPointView(point=str(p["point"]), matched=[str(m) for m in p.get("matched", [])])
@@ -90,7 +92,8 @@ def feedback(
         verdict = t(
             locale, f"verdict.{verdict_key if verdict_key in _KNOWN_VERDICTS else 'unknown'}"
         )
-        notes = [t(locale, f"guard.{g}") for g in grade.get("guards", []) if has(f"guard.{g}")]
+        notes = [note for g in grade.get("guards", []) if (note := _guard_note(locale, g))]
+        wrong = grading_messages.misconception_lines(locale, grade.get("misconceptions", []))
         if notes:
             verdict = " ".join([verdict, *notes])
         grader = " ".join(str(grade[k]) for k in ("grader", "version") if k in grade) or None
@@ -98,6 +101,7 @@ def feedback(
         covered, missed = [], [kp.point for kp in question.key_points]
         verdict = t(locale, f"verdict.{outcome}")
         grader = None
+        wrong = []
     return Feedback(
         locale=locale,
         session_id=session.id,
@@ -120,6 +124,7 @@ def feedback(
         time_taken_s=_time_taken(attempt),
         while_offline=while_offline,
         earlier_points=earlier_points,
+        misconceptions=wrong,
     )
 
 
@@ -215,3 +220,10 @@ def session_exists(
         topic=topic,
         time=format_duration(locale, left_s),
     )
+
+
+def _guard_note(locale: Locale, guard: str) -> str | None:
+    """A guard's note from the core catalogue, or from grading's own texts for newer guards."""
+    if has(f"guard.{guard}"):
+        return t(locale, f"guard.{guard}")
+    return grading_messages.guard_note(locale, guard)

@@ -31,7 +31,7 @@ def test_dev_set_figures() -> None:
     bank = load_bank()
     report = evaluate(build_offline_grader(bank), bank, load_labelled(DEV_SET), min_seconds=0.0)
     label0 = [g for g in report.graded if g.label == 0]
-    assert report.spearman >= 0.85, report.mean_by_label
+    assert report.spearman >= 0.90, report.mean_by_label
     assert all(g.score < 25 for g in label0), [(g.score, g.text) for g in label0 if g.score >= 25]
     assert report.mean_by_label[4] >= 75
 
@@ -51,6 +51,50 @@ def test_blind_set_figures() -> None:
     if len(labelled) < 15:
         pytest.skip(f"only {len(labelled)} blind-set questions are in the bank")
     report = evaluate(build_offline_grader(bank), bank, labelled, min_seconds=0.0)
-    assert report.spearman >= 0.85, report.mean_by_label
+    assert report.spearman >= 0.90, report.mean_by_label
     assert report.max_label0 is not None and report.max_label0 < 25
     assert report.mean_by_label[4] >= 75
+
+
+ADVERSARIAL_SET = Path(__file__).parent / "labelled" / "adversarial-set.yaml"
+# The figures issue 12 asks of the grader on answers written to fool it (mean score per kind).
+KIND_CEILINGS = {"stuffing": 35.0, "wrong": 40.0, "neighbour": 30.0}
+KIND_FLOORS = {"other-words": 70.0, "english": 70.0, "reference": 85.0}
+
+
+def test_adversarial_set_figures() -> None:
+    """Keyword stuffing in prose, confident but wrong answers and a neighbouring question's
+    answer score low; correct answers in other words or in English score high."""
+    bank = load_bank()
+    labelled = load_labelled(ADVERSARIAL_SET)
+    report = evaluate(build_offline_grader(bank), bank, labelled, min_seconds=0.0)
+    kinds = report.by_kind
+    assert len(labelled) >= 15
+    assert set(kinds) >= set(KIND_CEILINGS) | set(KIND_FLOORS) | {"terse", "partial"}
+    assert report.spearman >= 0.80, {k: v.mean for k, v in kinds.items()}
+    for kind, ceiling in KIND_CEILINGS.items():
+        assert kinds[kind].mean <= ceiling, (kind, kinds[kind])
+    for kind, floor in KIND_FLOORS.items():
+        assert kinds[kind].mean >= floor, (kind, kinds[kind])
+    # A terse answer that is right is worth more than a partial one.
+    assert kinds["terse"].mean > kinds["partial"].mean
+
+
+def test_adversarial_set_questions_are_outside_the_other_labelled_sets() -> None:
+    bank = load_bank()
+    adversarial = {q.id for q in resolve_all(bank, load_labelled(ADVERSARIAL_SET))}
+    others = [item for item in load_labelled(BLIND_SET)]
+    if DEV_SET.is_file():
+        others += load_labelled(DEV_SET)
+    seen = {q.id for item in others if (q := resolve_question(bank, item.question))}
+    assert adversarial.isdisjoint(seen)
+
+
+def test_every_reference_answer_grades_high_and_states_no_misconception() -> None:
+    """The bank's own answers are right: a misconception pattern that fires on one is wrong."""
+    bank = load_bank()
+    grader = build_offline_grader(bank)
+    for question in bank.questions.values():
+        result = grader.grade(question, question.answer)
+        assert result.misconceptions == [], (question.id, result.misconceptions)
+        assert result.score >= 85, (question.id, result.score, result.guards)

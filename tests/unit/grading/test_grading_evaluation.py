@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
+from bot.core.grading.cli import grade_eval
 
 from bot.core.grading import OfflineGrader
 from bot.core.grading.evaluation import LabelledSetError, evaluate, load_labelled, spearman
@@ -53,6 +55,33 @@ def test_evaluate_reports_the_figures(tmp_path: Path, bank: Bank, grader: Offlin
     assert report.spearman > 0.8
     assert report.grades_per_second > 0
     assert [g.question_id for g in report.graded][:3] == ["fx-oov"] * 3
+
+
+KINDED = """\
+- question: fx-lora-principle
+  answers:
+    - {kind: stuffing, label: 1, text: LoRA 通过低秩、冻结、原权重、零初始化和合并实现高效微调，这些都非常重要。}
+    - {kind: stuffing, label: 0, text: LoRA 涉及低秩、冻结、合并和初始化，这些都非常关键。}
+    - {kind: terse, label: 3, text: 冻结原权重W → 只训低秩旁路BA → B初始化为0 → 训完合并回W，推理无额外延迟}
+    - {kind: terse, label: 2, text: 冻结原权重，只训练两个小矩阵。}
+    - {kind: terse, label: 4, text: 更新量低秩；冻结原权重只训A、B；B零初始化；合并后推理无额外延迟。}
+    - {label: 0, text: 不知道}
+"""
+
+
+def test_grade_eval_json_reports_figures_per_kind(tmp_path: Path, bank: Bank) -> None:
+    path = tmp_path / "kinded.yaml"
+    path.write_text(KINDED, encoding="utf-8")
+    printed: list[str] = []
+    assert grade_eval(bank, path, as_json=True, out=printed.append) == 0
+    figures = json.loads(printed[0])
+    assert set(figures["by_kind"]) == {"stuffing", "terse"}
+    stuffing, terse = figures["by_kind"]["stuffing"], figures["by_kind"]["terse"]
+    assert stuffing["count"] == 2 and stuffing["mean"] <= 35
+    assert terse["count"] == 3 and terse["mean"] > stuffing["mean"]
+    assert terse["spearman"] is not None
+    assert stuffing["spearman"] is None  # two answers: no rank correlation to speak of
+    assert figures["spearman"] > 0.5
 
 
 def test_unknown_questions_are_all_named(tmp_path: Path, bank: Bank, grader: OfflineGrader) -> None:
