@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from bot.core.grading.cli import grade_eval
 
 from bot.core.grading import OfflineGrader
 from bot.core.grading.evaluation import LabelledSetError, evaluate, load_labelled, spearman
+from bot.grade_cli import grade_eval
 from content.loader import Bank
 
 
