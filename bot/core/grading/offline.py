@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 from dataclasses import dataclass
+from typing import Any
 
 from bot.core.grading import guards
 from bot.core.grading.claims import (
@@ -208,11 +209,7 @@ class OfflineGrader:
         coverage = credit / profile.total_weight
         point_score = min(1.0, coverage / tuning.full_coverage) ** tuning.coverage_exponent
 
-        shared = sum(w for t, w in profile.reference.items() if t in answer_tokens)
-        recall = shared / profile.reference_mass
-        overlap_score = min(1.0, recall / tuning.full_recall)
-        overlap_weight = tuning.overlap_weight * (1 - latin) + tuning.overlap_weight_latin * latin
-        score = 100.0 * ((1 - overlap_weight) * point_score + overlap_weight * overlap_score)
+        score = self._blend(profile, answer_tokens, latin, point_score)
 
         fired: list[str] = []
         covered = claims.covered
@@ -242,15 +239,32 @@ class OfflineGrader:
         if guards.is_keyword_list(normalized):
             fired.append(GUARD_KEYWORD_LIST)
             score = min(score * tuning.keyword_list_factor, tuning.keyword_list_cap)
+        score, stated_wrong = self._misconceptions(profile, read, score, fired)
+        return self._result(question, score, covered, fired, stated_wrong)
+
+    def _blend(self, profile: Any, answer_tokens: Any, latin: float, point_score: float) -> float:
+        """Key-point coverage blended with the rarity-weighted overlap against the reference."""
+        tuning = self._tuning
+        shared = sum(w for t, w in profile.reference.items() if t in answer_tokens)
+        recall = shared / profile.reference_mass
+        overlap_score = min(1.0, recall / tuning.full_recall)
+        overlap_weight = tuning.overlap_weight * (1 - latin) + tuning.overlap_weight_latin * latin
+        return float(100.0 * ((1 - overlap_weight) * point_score + overlap_weight * overlap_score))
+
+    def _misconceptions(
+        self, profile: Any, read: Any, score: float, fired: list[str]
+    ) -> tuple[float, list[StatedMisconception]]:
+        """Known wrong statements cap the score, lower for each one more."""
+        tuning = self._tuning
         wrong = stated_misconceptions(profile.misconceptions, read)
         if wrong:
             fired.append(GUARD_MISCONCEPTION)
             cap = tuning.misconception_cap - tuning.misconception_step * (len(wrong) - 1)
             score = min(score, max(cap, 5.0))
-        stated_wrong = [
+        stated = [
             StatedMisconception(claim=m.claim, correct=m.why, matched=words) for m, words in wrong
         ]
-        return self._result(question, score, covered, fired, stated_wrong)
+        return score, stated
 
     def _claims(
         self,
