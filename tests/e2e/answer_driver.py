@@ -28,6 +28,7 @@ from bot.core.clock import SystemClock
 from bot.core.commands import Actor, Answer, Place, Start, Status
 from bot.core.grading import build_offline_grader
 from bot.core.interview.deadlines import DeadlineWatcher
+from bot.core.messenger import ChannelRef, DeliveryError, PostPace
 from bot.core.replies import Feedback, QuestionCard, Reply, Summary
 from bot.core.service import Core
 from bot.runtime import build_core
@@ -67,11 +68,22 @@ class ToldLog:
 class LoggingMessenger:
     """What the deadline watcher delivers (timeouts) is told too."""
 
+    # No channel is configured for the daily question here: posts never happen.
+    pace = PostPace(per_second=1000.0, per_channel_per_second=1000.0)
+
     def __init__(self, log: ToldLog) -> None:
         self._log = log
 
     async def deliver(self, actor: Actor, place: Place, replies: Sequence[Reply]) -> None:
         self._log.told(actor.user_id, replies)
+
+    async def post(
+        self, channel: ChannelRef, replies: Sequence[Reply], *, thread_of: str | None = None
+    ) -> str:
+        raise DeliveryError("no channels in this driver", permanent=True)
+
+    async def edit(self, channel: ChannelRef, message_id: str, replies: Sequence[Reply]) -> None:
+        raise DeliveryError("no channels in this driver", permanent=True)
 
 
 def actor(i: int) -> Actor:
