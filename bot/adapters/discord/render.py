@@ -20,7 +20,8 @@ from bot.adapters.discord.components import (
 )
 from bot.adapters.discord.limits import DESCRIPTION_MAX, TITLE_MAX, long_embeds, pack
 from bot.adapters.discord.texts import d
-from bot.core.i18n import format_duration, format_number, format_span, shorten, t
+from bot.core import phrasing
+from bot.core.i18n import format_duration, format_number, t
 from bot.core.ids import MarkAction, QuestionAction
 from bot.core.replies import (
     Board,
@@ -81,14 +82,7 @@ def _question(reply: QuestionCard, style: Style) -> list[Outgoing]:
 
 def question_embed(reply: QuestionCard, style: Style, *, closed: bool = False) -> discord.Embed:
     loc = reply.locale
-    title = t(
-        loc,
-        "card.header",
-        position=reply.position,
-        total=reply.total,
-        topic=reply.topic_name,
-        difficulty=t(loc, f"difficulty.{reply.difficulty}"),
-    )
+    title = phrasing.card_title(reply)
     lines = [reply.question]
     if reply.hints:
         lines += ["", t(loc, "card.hints"), *[f"💡 {hint}" for hint in reply.hints]]
@@ -127,19 +121,8 @@ def closed_question(reply: QuestionCard, style: Style) -> Outgoing:
 
 @render.register
 def _hint(reply: HintCard, style: Style) -> list[Outgoing]:
-    loc = reply.locale
-    text = t(loc, "hint.header", number=reply.number, available=reply.available, point=reply.point)
     embed = discord.Embed(
-        description="💡 "
-        + text
-        + "\n"
-        + t(
-            loc,
-            "hint.max_score",
-            max=format_number(reply.max_score),
-            time=format_duration(loc, reply.seconds_left),
-        ),
-        colour=AMBER,
+        description=f"💡 {phrasing.hint_point(reply)}\n{phrasing.hint_cost(reply)}", colour=AMBER
     )
     return [Outgoing([embed])]
 
@@ -147,28 +130,17 @@ def _hint(reply: HintCard, style: Style) -> list[Outgoing]:
 @render.register
 def _feedback(reply: Feedback, style: Style) -> list[Outgoing]:
     loc = reply.locale
-    header = t(
-        loc,
-        "feedback.header",
-        position=reply.position,
-        total=reply.total,
-        score=format_number(reply.score),
-        max=format_number(reply.max_score),
-        points=format_number(reply.points),
-        time=format_duration(loc, reply.time_taken_s),
-    )
+    header = phrasing.feedback_title(reply)
     lines = [t(loc, "feedback.refined")] if reply.refined else []
-    lines.append(t(loc, "feedback.question", question=shorten(reply.question, 200)))
-    if reply.outcome == "answered" and reply.earlier_points > 0:
-        lines.append(t(loc, "feedback.earlier_points", points=format_number(reply.earlier_points)))
-    lines.append(t(loc, "feedback.offline") if reply.while_offline else f"**{reply.verdict}**")
+    lines.append(phrasing.feedback_question(reply, 200))
+    earlier = phrasing.feedback_earlier_points(reply)
+    if earlier:
+        lines.append(earlier)
+    lines.append(f"**{phrasing.feedback_verdict(reply)}**")
+    lines += reply.misconceptions
     if reply.covered:
         lines += ["", f"**{t(loc, 'feedback.covered')}**"]
-        for point in reply.covered:
-            matched = (
-                t(loc, "feedback.matched", words=", ".join(point.matched)) if point.matched else ""
-            )
-            lines.append(f"✅ {point.point}{matched}")
+        lines += [f"✅ {phrasing.covered_point(loc, point)}" for point in reply.covered]
     if reply.missed:
         lines += ["", f"**{t(loc, 'feedback.missed')}**"]
         lines += [f"❌ {point}" for point in reply.missed]
@@ -199,40 +171,8 @@ def _feedback(reply: Feedback, style: Style) -> list[Outgoing]:
 @render.register
 def _summary(reply: Summary, style: Style) -> list[Outgoing]:
     loc = reply.locale
-    lines = []
-    for item in reply.items:
-        lines.append(
-            t(
-                loc,
-                "summary.line",
-                position=item.position,
-                topic=item.topic_name,
-                question=shorten(item.question, 40),
-                score=format_number(item.score),
-                max=format_number(item.max_score),
-                time=format_duration(loc, item.time_taken_s),
-                outcome=t(loc, f"outcome.{item.outcome}"),
-            )
-        )
-    lines += [
-        "",
-        "**"
-        + t(
-            loc,
-            "summary.total",
-            asked=reply.asked,
-            planned=reply.planned,
-            score=format_number(reply.total_score),
-            possible=format_number(reply.total_possible),
-            average=format_number(reply.average_score),
-            points=format_number(reply.points),
-        )
-        + "**",
-    ]
-    if reply.weakest_topics:
-        lines.append(t(loc, "summary.weakest", topics=", ".join(reply.weakest_topics)))
-    else:
-        lines.append(t(loc, "summary.no_weak"))
+    lines = [phrasing.summary_item(loc, item) for item in reply.items]
+    lines += ["", f"**{phrasing.summary_total(reply)}**", phrasing.summary_weakest(reply)]
     embeds = long_embeds(t(loc, f"summary.{reply.ended}").rstrip("：:"), "\n".join(lines), GOLD)
     return [Outgoing(chunk) for chunk in pack(embeds)]
 
@@ -242,17 +182,8 @@ def _board(reply: Board, style: Style) -> list[Outgoing]:
     loc = reply.locale
     medals = {1: "🥇", 2: "🥈", 3: "🥉"}
     lines = [
-        f"{medals.get(row.rank, '')}"
-        + t(
-            loc,
-            "board.row",
-            rank=row.rank,
-            name=row.name,
-            points=format_number(row.points),
-            attempts=row.attempts,
-        )
-        + (t(loc, "board.you") if row.is_you else "")
-        for row in reply.rows
+        "…" if row is None else medals.get(row.rank, "") + phrasing.board_row(loc, row)
+        for row in phrasing.board_rows(reply)
     ] or [t(loc, "board.empty")]
     return _plain(t(loc, f"board.{reply.period}"), "\n".join(lines), GOLD)
 
@@ -268,48 +199,21 @@ def _stats(reply: StatsView, style: Style) -> list[Outgoing]:
     if reply.attempts == 0:
         return _plain(header, t(loc, "stats.empty"), BLURPLE)
     lines = [
-        t(
-            loc,
-            "stats.totals",
-            attempts=reply.attempts,
-            answered=reply.answered,
-            average=format_number(reply.average_score),
-            points=format_number(reply.points),
-        ),
+        phrasing.stats_totals(reply),
         "",
         f"**{t(loc, 'stats.by_topic')}**",
-        *[
-            t(
-                loc,
-                "stats.topic_row",
-                topic=row.topic_name,
-                attempts=row.attempts,
-                average=format_number(row.average_score),
-            )
-            for row in reply.by_topic
-        ],
+        *phrasing.stats_topic_rows(reply),
     ]
-    if reply.reviews_due:
-        lines += ["", t(loc, "stats.reviews_due", count=reply.reviews_due)]
-    elif reply.next_review_in_s is not None:
-        lines += ["", t(loc, "stats.next_review", when=format_span(loc, reply.next_review_in_s))]
+    extra = [line for line in (phrasing.stats_streak(reply), phrasing.stats_review(reply)) if line]
+    if extra:
+        lines += ["", *extra]
     return _plain(header, "\n".join(lines), BLURPLE)
 
 
 @render.register
 def _topics(reply: TopicsView, style: Style) -> list[Outgoing]:
     loc = reply.locale
-    lines = [
-        t(
-            loc,
-            "topics.row",
-            id=f"`{topic.id}`",
-            name=topic.name,
-            other=topic.other_name,
-            questions=topic.questions,
-        )
-        for topic in reply.topics
-    ]
+    lines = [phrasing.topic_row(loc, topic, shown_id=f"`{topic.id}`") for topic in reply.topics]
     return _plain(t(loc, "topics.header"), "\n".join(lines), BLURPLE)
 
 

@@ -26,8 +26,8 @@ from bot.adapters.slack.blocks import (
 )
 from bot.adapters.slack.render_daily import config, daily_card, daily_reveal, forget_confirm
 from bot.adapters.slack.texts import st
-from bot.core import ids
-from bot.core.i18n import format_duration, format_number, format_span, shorten, t
+from bot.core import ids, phrasing
+from bot.core.i18n import shorten, t
 from bot.core.replies import (
     Board,
     ConfigView,
@@ -88,21 +88,9 @@ def render_one(reply: Reply, *, tz: tzinfo) -> SlackMessage:
     raise TypeError(f"no Block Kit rendering for {type(reply).__name__}")  # pragma: no cover
 
 
-def _card_header(card: QuestionCard) -> str:
-    loc = card.locale
-    return t(
-        loc,
-        "card.header",
-        position=card.position,
-        total=card.total,
-        topic=card.topic_name,
-        difficulty=t(loc, f"difficulty.{card.difficulty}"),
-    )
-
-
 def _card_body(card: QuestionCard, *, tz: tzinfo) -> list[Block]:
     loc = card.locale
-    blocks: list[Block] = [header(_card_header(card)), *section(escape(card.question))]
+    blocks: list[Block] = [header(phrasing.card_title(card)), *section(escape(card.question))]
     if card.hints:
         hints = "\n".join(f"💡 {escape(point)}" for point in card.hints)
         blocks += section(f"*{t(loc, 'card.hints')}*\n{hints}")
@@ -110,8 +98,8 @@ def _card_body(card: QuestionCard, *, tz: tzinfo) -> list[Block]:
     blocks.append(
         context(
             "⏱ " + st(loc, "card.answer_by", time=by),
-            t(loc, "card.time_left", time=format_duration(loc, card.seconds_left)),
-            t(loc, "card.max_score", max=format_number(card.max_score)),
+            phrasing.card_time_left(card),
+            phrasing.card_max_score(card),
         )
     )
     return blocks
@@ -149,18 +137,11 @@ def question_closed(card: QuestionCard, *, tz: tzinfo) -> SlackMessage:
     """The card once its question is over: the same question, no buttons (chat.update)."""
     blocks = _card_body(card, tz=tz)[:-1]  # the deadline no longer matters
     blocks.append(context("🔒 " + st(card.locale, "card.closed")))
-    return SlackMessage(text=plain(_card_header(card)), blocks=blocks)
+    return SlackMessage(text=plain(phrasing.card_title(card)), blocks=blocks)
 
 
 def hint(view: HintCard) -> SlackMessage:
-    loc = view.locale
-    line = t(loc, "hint.header", number=view.number, available=view.available, point=view.point)
-    more = t(
-        loc,
-        "hint.max_score",
-        max=format_number(view.max_score),
-        time=format_duration(loc, view.seconds_left),
-    )
+    line, more = phrasing.hint_point(view), phrasing.hint_cost(view)
     return SlackMessage(
         text=plain(line), blocks=[*section("💡 " + escape(line)), context(escape(more))]
     )
@@ -168,37 +149,22 @@ def hint(view: HintCard) -> SlackMessage:
 
 def _points(view: Feedback) -> str:
     loc = view.locale
-    lines = []
-    for point in view.covered:
-        matched = (
-            t(loc, "feedback.matched", words=", ".join(point.matched)) if point.matched else ""
-        )
-        lines.append(f"✅ {escape(point.point)}{escape(matched)}")
+    lines = [f"✅ {escape(phrasing.covered_point(loc, point))}" for point in view.covered]
     lines += [f"❌ {escape(point)}" for point in view.missed]
     return "\n".join(lines)
 
 
 def feedback(view: Feedback) -> SlackMessage:
     loc = view.locale
-    head = t(
-        loc,
-        "feedback.header" if view.daily_post_id is None else "daily.feedback_header",
-        position=view.position,
-        total=view.total,
-        score=format_number(view.score),
-        max=format_number(view.max_score),
-        points=format_number(view.points),
-        time=format_duration(loc, view.time_taken_s),
-    )
-    verdict = t(loc, "feedback.offline") if view.while_offline else view.verdict
-    lines = [f"*{escape(head)}*", escape(t(loc, "feedback.question", question=view.question))]
+    head = phrasing.feedback_title(view)
+    lines = [f"*{escape(head)}*", escape(phrasing.feedback_question(view, 200))]
     if view.refined:
         lines.insert(0, escape(t(loc, "feedback.refined")))
-    if view.outcome == "answered" and view.earlier_points > 0:
-        lines.append(
-            escape(t(loc, "feedback.earlier_points", points=format_number(view.earlier_points)))
-        )
-    lines.append(f"_{escape(verdict)}_")
+    earlier = phrasing.feedback_earlier_points(view)
+    if earlier:
+        lines.append(escape(earlier))
+    lines.append(f"_{escape(phrasing.feedback_verdict(view))}_")
+    lines += [escape(line) for line in view.misconceptions]
     blocks: list[Block] = section("\n".join(lines))
     points = _points(view)
     if points:
@@ -228,37 +194,8 @@ def _mark_buttons(view: Feedback) -> Block:
 
 def summary(view: Summary) -> SlackMessage:
     loc = view.locale
-    rows = [
-        escape(
-            t(
-                loc,
-                "summary.line",
-                position=item.position,
-                topic=item.topic_name,
-                question=shorten(item.question, 40),
-                score=format_number(item.score),
-                max=format_number(item.max_score),
-                time=format_duration(loc, item.time_taken_s),
-                outcome=t(loc, f"outcome.{item.outcome}"),
-            )
-        )
-        for item in view.items
-    ]
-    total = t(
-        loc,
-        "summary.total",
-        asked=view.asked,
-        planned=view.planned,
-        score=format_number(view.total_score),
-        possible=format_number(view.total_possible),
-        average=format_number(view.average_score),
-        points=format_number(view.points),
-    )
-    weak = (
-        t(loc, "summary.weakest", topics=", ".join(view.weakest_topics))
-        if view.weakest_topics
-        else t(loc, "summary.no_weak")
-    )
+    rows = [escape(phrasing.summary_item(loc, item)) for item in view.items]
+    total, weak = phrasing.summary_total(view), phrasing.summary_weakest(view)
     title = t(loc, f"summary.{view.ended}")
     blocks = [
         header(title),
@@ -274,16 +211,11 @@ def board_lines(view: Board) -> list[str]:
         return [escape(t(loc, "board.empty"))]
     medals = {1: "🥇", 2: "🥈", 3: "🥉"}
     lines = []
-    for row in view.rows:
-        line = t(
-            loc,
-            "board.row",
-            rank=row.rank,
-            name=row.name,
-            points=format_number(row.points),
-            attempts=row.attempts,
-        )
-        line = escape(line + (t(loc, "board.you") if row.is_you else ""))
+    for row in phrasing.board_rows(view):
+        if row is None:
+            lines.append("…")
+            continue
+        line = escape(phrasing.board_row(loc, row))
         medal = medals.get(row.rank)
         shown = f"*{line}*" if row.is_you else line
         lines.append(f"{medal} {shown}" if medal else shown)
@@ -301,40 +233,14 @@ def stats_lines(view: StatsView) -> list[str]:
     loc = view.locale
     if view.attempts == 0:
         return [escape(t(loc, "stats.empty"))]
-    lines = [
-        escape(
-            t(
-                loc,
-                "stats.totals",
-                attempts=view.attempts,
-                answered=view.answered,
-                average=format_number(view.average_score),
-                points=format_number(view.points),
-            )
-        ),
-        f"*{escape(t(loc, 'stats.by_topic'))}*",
-    ]
-    for row in view.by_topic:
-        lines.append(
-            "• "
-            + escape(
-                t(
-                    loc,
-                    "stats.topic_row",
-                    topic=row.topic_name,
-                    attempts=row.attempts,
-                    average=format_number(row.average_score),
-                )
-            )
-        )
-    if view.best_streak:
-        streak = t(loc, "stats.streak", current=view.current_streak, best=view.best_streak)
+    lines = [escape(phrasing.stats_totals(view)), f"*{escape(t(loc, 'stats.by_topic'))}*"]
+    lines += ["• " + escape(row) for row in phrasing.stats_topic_rows(view)]
+    streak = phrasing.stats_streak(view)
+    if streak:
         lines.append("🔥 " + escape(streak))
-    if view.reviews_due:
-        lines.append(escape(t(loc, "stats.reviews_due", count=view.reviews_due)))
-    elif view.next_review_in_s is not None:
-        when = format_span(loc, view.next_review_in_s)
-        lines.append(escape(t(loc, "stats.next_review", when=when)))
+    review = phrasing.stats_review(view)
+    if review:
+        lines.append(escape(review))
     return lines
 
 
@@ -347,20 +253,7 @@ def stats(view: StatsView) -> SlackMessage:
 
 def topics(view: TopicsView) -> SlackMessage:
     loc = view.locale
-    rows = [
-        "• "
-        + escape(
-            t(
-                loc,
-                "topics.row",
-                id=topic.id,
-                name=topic.name,
-                other=topic.other_name,
-                questions=topic.questions,
-            )
-        )
-        for topic in view.topics
-    ]
+    rows = ["• " + escape(phrasing.topic_row(loc, topic)) for topic in view.topics]
     title = t(loc, "topics.header")
     blocks = [header(title), *section("\n".join(rows)), context(escape(t(loc, "topics.usage")))]
     return SlackMessage(text=plain(title), blocks=blocks)

@@ -23,11 +23,12 @@ from bot.adapters.slack.blocks import (
     section,
 )
 from bot.adapters.slack.texts import st
-from bot.core import ids
-from bot.core.i18n import format_number, format_span, shorten, t
+from bot.core import ids, phrasing
+from bot.core.i18n import shorten, t
 from bot.core.replies import ConfigView, DailyCard, DailyReveal, ForgetConfirm
 
-DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+# Stands for a time in a phrase, replaced by Slack's own date markup after escaping.
+_TIME = "\x00time\x00"
 
 
 def slack_time(when: datetime) -> str:
@@ -38,27 +39,17 @@ def slack_time(when: datetime) -> str:
 
 def daily_card(view: DailyCard) -> SlackMessage:
     loc = view.locale
-    title = t(
-        loc,
-        "daily.header",
-        date=view.local_date,
-        topic=view.topic_name,
-        difficulty=t(loc, f"difficulty.{view.difficulty}"),
-    )
-    status = (
-        t(loc, "daily.closed")
-        if view.closed
-        else t(loc, "daily.closes", when="{when}").replace("{when}", slack_time(view.closes_at))
-    )
+    title = phrasing.daily_title(view)
+    # The time is Slack markup: everything around it is escaped, the time itself is not.
+    status = escape(phrasing.daily_status(view, _TIME)).replace(_TIME, slack_time(view.closes_at))
     blocks: list[Block] = [
         header(title),
         *section(escape(view.question)),
-        context(status, escape(t(loc, "daily.answers", count=view.answers))),
+        context(status, escape(phrasing.daily_answers(view))),
     ]
-    if view.your_score is not None:
-        blocks.append(
-            context(escape(t(loc, "daily.your_score", score=format_number(view.your_score))))
-        )
+    your_score = phrasing.daily_your_score(view)
+    if your_score is not None:
+        blocks.append(context(escape(your_score)))
     elif not view.closed:
         answer = ids.encode(ids.DailyAnswerAction(post_id=view.post_id))
         blocks.append(actions(button(st(loc, "button.answer"), answer, style="primary")))
@@ -68,29 +59,15 @@ def daily_card(view: DailyCard) -> SlackMessage:
 
 def daily_reveal(view: DailyReveal) -> SlackMessage:
     loc = view.locale
-    title = t(
-        loc,
-        "reveal.header",
-        date=view.local_date,
-        topic=view.topic_name,
-        difficulty=t(loc, f"difficulty.{view.difficulty}"),
-    )
+    title = phrasing.reveal_title(view)
     lines = [escape(t(loc, "feedback.question", question=view.question))]
     if view.answers == 0:
         lines.append(escape(t(loc, "reveal.nobody")))
     else:
         lines.append(escape(t(loc, "reveal.answers", count=view.answers)))
-        bands = " · ".join(
-            t(loc, "reveal.band", low=band.low, high=band.high, count=band.count)
-            for band in view.distribution
-        )
-        space = " " if loc == "en" else ""  # Chinese runs on after its colon
-        lines.append(escape(f"{t(loc, 'reveal.distribution')}{space}{bands}"))
+        lines.append(escape(phrasing.reveal_distribution(view)))
         lines.append(f"*{escape(t(loc, 'reveal.best'))}*")
-        for rank, entry in enumerate(view.best, start=1):
-            name = entry.name if entry.name is not None else t(loc, "reveal.anonymous")
-            score = format_number(entry.score)
-            lines.append(escape(t(loc, "reveal.entry", rank=rank, name=name, score=score)))
+        lines += [escape(entry) for entry in phrasing.reveal_best(view)]
     reference = markdown_to_mrkdwn(view.reference_answer.rstrip())
     blocks = [
         header(title),
@@ -107,31 +84,13 @@ def config(view: ConfigView) -> SlackMessage:
     if not view.configured:
         lines.append(escape(t(loc, "config.none")))
     else:
-        on, off = t(loc, "config.on"), t(loc, "config.off_word")
-        days = ",".join(DAY_NAMES[d] for d in view.days if 0 <= d < len(DAY_NAMES))
-        difficulty = (
-            t(loc, f"difficulty.{view.difficulty}")
-            if view.difficulty
-            else t(loc, "config.any_difficulty")
-        )
-        window = format_span(loc, view.window_s) if view.window_s else t(loc, "config.until_next")
-        topics = ", ".join(view.topics) or t(loc, "config.all_topics")
-        lines += [
-            f"*{escape(t(loc, 'config.header'))}*",
-            escape(t(loc, "config.schedule", time=view.time, timezone=view.timezone, days=days)),
-            escape(t(loc, "config.pool", topics=topics, difficulty=difficulty)),
-            escape(t(loc, "config.window", window=window, digest=on if view.digest else off)),
-        ]
-        if view.disabled_reason:
-            lines.append(escape(t(loc, "config.disabled", reason=view.disabled_reason)))
-        elif not view.enabled:
-            lines.append(escape(t(loc, "config.off")))
-        elif view.next_post_at is not None:
-            lines.append(
-                t(loc, "config.next", when="{w}").replace("{w}", slack_time(view.next_post_at))
-            )
-    shown = t(loc, "config.me_shown" if view.show_name else "config.me_hidden")
-    lines.append(escape(t(loc, "config.me", shown=shown)))
+        lines.append(f"*{escape(t(loc, 'config.header'))}*")
+        lines += [escape(line) for line in phrasing.config_settings(view)]
+        state = phrasing.config_state(view, _TIME)
+        if state:
+            when = slack_time(view.next_post_at) if view.next_post_at else ""
+            lines.append(escape(state).replace(_TIME, when))
+    lines.append(escape(phrasing.config_me(view)))
     summary = view.text or t(loc, "config.header" if view.configured else "config.none")
     return SlackMessage(text=plain(summary), blocks=section("\n".join(lines)))
 
