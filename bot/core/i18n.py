@@ -34,8 +34,7 @@ _HELP_OVERVIEW_ZH = """\
   config … / 设置             每日一题设置（help config）；config me show-name=on|off
   forget-me / 删除我的数据     删除你的全部数据（需再确认）
   lang zh|en / 语言           切换语言
-  help [命令] / 帮助          查看某个命令的详细说明，例如：help start
-  （控制台里输入 exit / 退出 离开，进行中的面试会保留）"""
+  help [命令] / 帮助          查看某个命令的详细说明，例如：help start"""
 
 _HELP_OVERVIEW_EN = """\
 Commands (English or Chinese, e.g. start / 开始):
@@ -57,8 +56,7 @@ Commands (English or Chinese, e.g. start / 开始):
                                  show-name=on|off
   forget-me                      delete everything the bot keeps about you (asks first)
   lang zh|en                     switch language
-  help [command]                 details of one command, e.g. help start
-  (in the console, exit leaves; an interview in progress is kept)"""
+  help [command]                 details of one command, e.g. help start"""
 
 _HELP_START_ZH = """\
 start [主题] [题数] [时间] [难度]

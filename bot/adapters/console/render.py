@@ -138,7 +138,10 @@ def _topics(view: TopicsView) -> str:
 
 @render.register
 def _help(view: HelpView) -> str:
-    return view.text
+    if view.command is not None:
+        return view.text
+    # Leaving is the console's own business: the shared overview does not mention it.
+    return f"{view.text}\n{TEXTS.t(view.locale, 'console.help_exit')}"
 
 
 @render.register

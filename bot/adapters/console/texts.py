@@ -28,5 +28,9 @@ TEXTS = Catalogue(
             "Bye! An interview in progress is kept; run interview-bot console again to go on.",
         ),
         "console.bye_idle": ("再见！", "Bye!"),
+        "console.help_exit": (
+            "  （控制台里输入 exit / 退出 离开，进行中的面试会保留）",
+            "  (in the console, exit leaves; an interview in progress is kept)",
+        ),
     }
 )

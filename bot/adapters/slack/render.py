@@ -259,14 +259,9 @@ def topics(view: TopicsView) -> SlackMessage:
     return SlackMessage(text=plain(title), blocks=blocks)
 
 
-# The shared help ends with a line for the console only ("exit leaves"); Slack has no exit.
-_CONSOLE_ONLY = ("（控制台", "(in the console")
-
-
 def help_text(view: HelpView) -> SlackMessage:
     # Help lists commands as typed in the console; on Slack they follow /interview.
-    lines = [line for line in view.text.splitlines() if not line.strip().startswith(_CONSOLE_ONLY)]
-    body = "\n".join(lines)
+    body = view.text
     blocks = [
         *section(escape(st(view.locale, "help.slack_prefix"))),
         *section(f"```{escape(body)}```"),
