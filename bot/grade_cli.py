@@ -18,7 +18,6 @@ from typing import Annotated
 import typer
 
 from bot.core.grading.evaluation import LabelledSetError, evaluate, load_labelled
-from bot.core.grading.messages import message
 from bot.core.grading.offline import OfflineGrader
 from bot.core.grading.resolve import resolve_question
 from bot.core.grading.types import GradeResult
@@ -74,13 +73,13 @@ def grade_one(
     """Grade one answer and print it; the exit code is 1 when the question is unknown."""
     question = resolve_question(bank, question_name)
     if question is None:
-        err(message(locale, "grading.unknown_question", name=question_name))
+        err(t(locale, "grading.unknown_question", name=question_name))
         return 1
     result = OfflineGrader(bank).grade(question, answer)
     if judge is not None:
         judged = asyncio.run(_judge(judge, question, answer, result))
         if judged is None:
-            err(message(locale, "grading.judge_failed"))
+            err(t(locale, "grading.judge_failed"))
         else:
             result = judged
     if as_json:
@@ -103,8 +102,8 @@ def render_grade(question: Question, result: GradeResult, locale: str) -> str:
     verdict_key = f"verdict.{result.verdict}"
     verdict = t(locale, verdict_key) if has(verdict_key) else result.verdict
     lines = [
-        message(locale, "grading.question_line", id=question.id, question=question.question),
-        message(locale, "grading.score_line", score=f"{result.score:g}", verdict=verdict),
+        t(locale, "grading.question_line", id=question.id, question=question.question),
+        t(locale, "grading.score_line", score=f"{result.score:g}", verdict=verdict),
     ]
     if result.covered:
         lines.append(t(locale, "feedback.covered"))
@@ -116,7 +115,7 @@ def render_grade(question: Question, result: GradeResult, locale: str) -> str:
         lines.extend(f"  · {point.point}" for point in result.missed)
     if result.guards:
         notes = [t(locale, f"guard.{g}") if has(f"guard.{g}") else g for g in result.guards]
-        lines.append(message(locale, "grading.guards_line", guards=" ".join(notes)))
+        lines.append(t(locale, "grading.guards_line", guards=" ".join(notes)))
     lines.append(t(locale, "feedback.grader", grader=f"{result.grader} {result.version}"))
     return "\n".join(lines)
 
@@ -136,14 +135,14 @@ def grade_eval(
         labelled = load_labelled(labelled_path)
         report = evaluate(OfflineGrader(bank), bank, labelled)
     except LabelledSetError as exc:
-        err(message(locale, "grading.bad_labelled_set", reason=str(exc)))
+        err(t(locale, "grading.bad_labelled_set", reason=str(exc)))
         return 1
     if as_json:
         data = report.model_dump(exclude=None if details else {"graded"})
         out(json.dumps(data, ensure_ascii=False))
         return 0
     out(
-        message(
+        t(
             locale,
             "grading.eval_summary",
             answers=report.answers,
@@ -157,15 +156,15 @@ def grade_eval(
     for graded in report.graded:
         counts[graded.label] = counts.get(graded.label, 0) + 1
     for label, mean in report.mean_by_label.items():
-        out(message(locale, "grading.eval_label", label=label, mean=mean, count=counts[label]))
+        out(t(locale, "grading.eval_label", label=label, mean=mean, count=counts[label]))
     if report.max_label0 is not None:
-        out(message(locale, "grading.eval_max0", score=report.max_label0))
+        out(t(locale, "grading.eval_max0", score=report.max_label0))
     if details:
         for g in report.graded:
             guards = f"[{','.join(g.guards)}] " if g.guards else ""
             text = g.text.replace("\n", " ")[:60]
             out(
-                message(
+                t(
                     locale,
                     "grading.eval_row",
                     label=g.label,
@@ -182,10 +181,10 @@ def _bank_or_exit(load_bank: BankLoader, locale: str) -> Bank:
     try:
         return load_bank()
     except BankError as exc:
-        _err(message(locale, "grading.bank_problems", problems="\n".join(exc.problems)))
+        _err(t(locale, "grading.bank_problems", problems="\n".join(exc.problems)))
         raise typer.Exit(2) from exc
     except Exception as exc:  # a loader from the caller may raise its own start-up error
-        _err(message(locale, "grading.bank_problems", problems=str(exc)))
+        _err(t(locale, "grading.bank_problems", problems=str(exc)))
         raise typer.Exit(2) from exc
 
 
@@ -218,13 +217,13 @@ def build_grade_app(
         try:
             text = read_answer(answer)
         except (OSError, UnicodeError) as exc:
-            _err(message(locale, "grading.unreadable_answer", path=answer[1:], reason=exc))
+            _err(t(locale, "grading.unreadable_answer", path=answer[1:], reason=exc))
             raise typer.Exit(1) from exc
         judge = None
         if use_judge:
             judge = load_judge()
             if judge is None:
-                _err(message(locale, "grading.judge_unset"))
+                _err(t(locale, "grading.judge_unset"))
         code = grade_one(
             bank_or_exit(locale), question, text, as_json=as_json, locale=locale, judge=judge
         )

@@ -464,6 +464,61 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "抱歉，处理时出了点问题，已经记录下来了。请稍后再试。",
         "Sorry, something went wrong on our side; it has been logged. Please try again.",
     ),
+    # ---- grading: the grade / grade-eval commands, and notes on the answer itself ---------
+    "grading.unknown_question": (
+        "题库里没有这道题：“{name}”。可以用题目 id、题目原文或它的任一种问法。",
+        "No question in the bank matches “{name}”. Use the question's id, its text or any of "
+        "its phrasings.",
+    ),
+    "grading.unreadable_answer": (
+        "读不了答案文件 {path}：{reason}",
+        "Cannot read the answer file {path}: {reason}",
+    ),
+    "grading.bank_problems": (
+        "题库有问题，请先修正：\n{problems}",
+        "The question bank has problems; fix them first:\n{problems}",
+    ),
+    "grading.bad_labelled_set": (
+        "标注集无法使用：{reason}",
+        "The labelled set is unusable: {reason}",
+    ),
+    "grading.score_line": ("得分 {score}/100 · {verdict}", "Score {score}/100 · {verdict}"),
+    "grading.question_line": ("题目 [{id}]：{question}", "Question [{id}]: {question}"),
+    "grading.guards_line": ("触发的规则：{guards}", "Guards: {guards}"),
+    "grading.judge_failed": (
+        "LLM 评审未给出可用结果，沿用离线评分。",
+        "The LLM judge gave no usable result; the offline grade stands.",
+    ),
+    "grading.judge_unset": (
+        "未配置 LLM 评审（LLM_JUDGE_BASE_URL、LLM_JUDGE_MODEL）。",
+        "No LLM judge is configured (LLM_JUDGE_BASE_URL, LLM_JUDGE_MODEL).",
+    ),
+    "grading.eval_summary": (
+        "{answers} 个回答 · Spearman {spearman} · 每秒评分 {rate} 次（{grader} {version}）",
+        "{answers} answers · Spearman {spearman} · {rate} grades/s ({grader} {version})",
+    ),
+    "grading.eval_label": (
+        "标签 {label}：平均 {mean}（{count} 个）",
+        "label {label}: mean {mean} ({count} answers)",
+    ),
+    "grading.eval_max0": ("标签 0 的最高分：{score}", "Highest score of a label-0 answer: {score}"),
+    # Feedback on the answer itself, shown with the grade; the interview feedback uses them too.
+    "grading.misconception": (
+        "❗ 这一点说错了：{claim}（正确的是：{correct}）",
+        "❗ This is wrong: {claim} (what is right: {correct})",
+    ),
+    "guard.terms-without-claims": (
+        "回答罗列了术语，却没有说明它们是什么、起什么作用，按说清楚的要点计分。",
+        "The answer lists terms without explaining them; only the points it states are credited.",
+    ),
+    "guard.misconception": (
+        "回答中有说错的地方，分数已封顶。",
+        "The answer states something wrong; the grade is capped.",
+    ),
+    "grading.eval_row": (
+        "  {label} → {score:>5}  {id}  {guards}{text}",
+        "  {label} → {score:>5}  {id}  {guards}{text}",
+    ),
 }
 
 

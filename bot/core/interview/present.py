@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.commands import Locale
-from bot.core.grading import messages as grading_messages
 from bot.core.i18n import format_duration, has, join_names, pick, t, with_note
 from bot.core.notices import error
 from bot.core.replies import (
@@ -93,7 +92,7 @@ def feedback(
             locale, f"verdict.{verdict_key if verdict_key in _KNOWN_VERDICTS else 'unknown'}"
         )
         notes = [note for g in grade.get("guards", []) if (note := _guard_note(locale, g))]
-        wrong = grading_messages.misconception_lines(locale, grade.get("misconceptions", []))
+        wrong = misconception_lines(locale, grade.get("misconceptions", []))
         if notes:
             verdict = " ".join([verdict, *notes])
         grader = " ".join(str(grade[k]) for k in ("grader", "version") if k in grade) or None
@@ -223,7 +222,18 @@ def session_exists(
 
 
 def _guard_note(locale: Locale, guard: str) -> str | None:
-    """A guard's note from the core catalogue, or from grading's own texts for newer guards."""
-    if has(f"guard.{guard}"):
-        return t(locale, f"guard.{guard}")
-    return grading_messages.guard_note(locale, guard)
+    return t(locale, f"guard.{guard}") if has(f"guard.{guard}") else None
+
+
+def misconception_lines(locale: str, stated: list[dict[str, object]]) -> list[str]:
+    """One "❗" line per misconception stored with a grade (`GradeResult.misconceptions`)."""
+    return [
+        t(
+            locale,
+            "grading.misconception",
+            claim=str(item.get("claim", "")).rstrip("。."),
+            correct=str(item.get("correct", "")).rstrip("。."),
+        )
+        for item in stated
+        if isinstance(item, dict) and item.get("claim")
+    ]

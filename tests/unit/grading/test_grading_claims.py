@@ -13,7 +13,7 @@ from bot.core.grading import (
     GUARD_TERMS_WITHOUT_CLAIMS,
     OfflineGrader,
 )
-from bot.core.grading.messages import misconception_lines
+from bot.core.interview.present import misconception_lines
 from content.loader import Bank
 from content.schema import Question
 
