@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from bot.core.grading.glossary import Glossary, Glossed, Unit, english_words
 from bot.core.grading.matching import Alias, PointMatcher, compile_alias, compile_point, found_at
-from bot.core.grading.normalize import Compact, compact, compact_key, is_cjk, is_latin_letter
+from bot.core.grading.normalize import Compact, compact, compact_key, content_size
 from content.schema import KeyPoint, Misconception, pattern_parts
 
 # Sentence ends. Arrows end a step of a chain ("KV 存下来 → 不用重算"): a step is a sentence.
@@ -363,20 +363,3 @@ def _is_term(item: str, terms: frozenset[str]) -> bool:
                 rest = item[:start] + item[end:]
                 return content_size(rest) <= _TERM_SLACK
     return False
-
-
-def content_size(text: str) -> int:
-    """Length in "words": a CJK character counts one, a Latin word two."""
-    size = 0
-    in_word = False
-    for char in text:
-        if is_cjk(char):
-            size += 1
-            in_word = False
-        elif is_latin_letter(char) or char.isdigit():
-            if not in_word:
-                size += 2
-            in_word = True
-        else:
-            in_word = False
-    return size

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from bot.core.grading.index import QuestionProfile
-from bot.core.grading.normalize import Compact, is_cjk, is_latin_letter
+from bot.core.grading.normalize import Compact, content_size
 
 # "I don't know" in the ways people type it, compact (no spaces) and lower case.
 _DONT_KNOW = (
@@ -93,27 +93,10 @@ def is_keyword_list(normalized: str) -> bool:
     segments = [s for s in _SEGMENT_SPLIT.split(stripped) if s]
     if len(segments) < 3:
         return False
-    if any(_segment_size(s) > 8 for s in segments):
+    if any(content_size(s) > 8 for s in segments):
         return False
     joined = sum(1 for s in segments if _has_connective(s))
     return joined / len(segments) < _LIST_CONNECTIVE_SHARE
-
-
-def _segment_size(segment: str) -> int:
-    """Length in "words": a CJK character counts one, a Latin word counts two."""
-    size = 0
-    in_word = False
-    for char in segment:
-        if is_cjk(char):
-            size += 1
-            in_word = False
-        elif is_latin_letter(char) or char.isdigit():
-            if not in_word:
-                size += 2
-            in_word = True
-        else:
-            in_word = False
-    return size
 
 
 def _has_connective(segment: str) -> bool:

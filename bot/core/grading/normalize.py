@@ -90,6 +90,23 @@ def is_latin_letter(char: str) -> bool:
     return "a" <= char <= "z"
 
 
+def content_size(text: str) -> int:
+    """Length in "words": a CJK character counts one, a Latin word two."""
+    size = 0
+    in_word = False
+    for char in text:
+        if is_cjk(char):
+            size += 1
+            in_word = False
+        elif is_latin_letter(char) or char.isdigit():
+            if not in_word:
+                size += 2
+            in_word = True
+        else:
+            in_word = False
+    return size
+
+
 def is_digit(char: str) -> bool:
     return "0" <= char <= "9"
 
