@@ -19,11 +19,22 @@ class ChannelKey(_Record):
     channel_id: str
 
 
-class DailyConfigRecord(_Record):
-    id: int
+class _InChannel(_Record):
+    """A record of one channel's daily challenge."""
+
     platform: str
     workspace_id: str
     channel_id: str
+
+    @property
+    def channel(self) -> ChannelKey:
+        return ChannelKey(
+            platform=self.platform, workspace_id=self.workspace_id, channel_id=self.channel_id
+        )
+
+
+class DailyConfigRecord(_InChannel):
+    id: int
     enabled: bool
     post_hour: int
     post_minute: int
@@ -37,12 +48,6 @@ class DailyConfigRecord(_Record):
     set_by_member_id: int | None
     disabled_reason: str | None
     updated_at: AwareDatetime
-
-    @property
-    def channel(self) -> ChannelKey:
-        return ChannelKey(
-            platform=self.platform, workspace_id=self.workspace_id, channel_id=self.channel_id
-        )
 
 
 class DailyConfigValues(_Record):
@@ -61,12 +66,9 @@ class DailyConfigValues(_Record):
     set_by_member_id: int | None
 
 
-class DailyPostRecord(_Record):
+class DailyPostRecord(_InChannel):
     id: int
     config_id: int
-    platform: str
-    workspace_id: str
-    channel_id: str
     local_date: str
     question_id: str
     topic: str
@@ -84,12 +86,6 @@ class DailyPostRecord(_Record):
     reveal_lease_until: AwareDatetime | None
     revealed_at: AwareDatetime | None
     reveal_message_id: str | None
-
-    @property
-    def channel(self) -> ChannelKey:
-        return ChannelKey(
-            platform=self.platform, workspace_id=self.workspace_id, channel_id=self.channel_id
-        )
 
 
 class NewDailyPost(_Record):
