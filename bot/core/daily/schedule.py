@@ -69,7 +69,7 @@ class DailyScheduler:
         self._platforms = platforms
         self._scheduler = AsyncIOScheduler(timezone=UTC)
         self._jobs: dict[int, tuple[Any, ...]] = {}
-        self._refresh_task: asyncio.Task[None] | None = None
+        self._refreshes: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         """Build the jobs, run the start-up sweep, then keep time."""
@@ -86,15 +86,19 @@ class DailyScheduler:
         self._scheduler.start()
 
     async def stop(self) -> None:
+        # Let a refresh in flight finish first (one quick read, then its jobs): cancelled
+        # mid-query, its database connection outlived the engine's dispose and kept the process
+        # from exiting; after shutdown, removing a job raised.
+        await asyncio.gather(*self._refreshes, return_exceptions=True)
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
-        if self._refresh_task is not None:
-            self._refresh_task.cancel()
         await self._poster.aclose()
 
     def changed(self) -> None:
         """A configuration changed in this process: rebuild the jobs now, not in a minute."""
-        self._refresh_task = asyncio.create_task(self.refresh())
+        task = asyncio.create_task(self._guarded_refresh())
+        self._refreshes.add(task)
+        task.add_done_callback(self._refreshes.discard)
 
     async def refresh(self) -> None:
         configs = {c.id: c for c in await self._store.enabled_daily_configs(self._platforms)}
@@ -127,11 +131,14 @@ class DailyScheduler:
         }
 
     async def _every_minute(self) -> None:
+        await self._guarded_refresh()
+        await self._guarded_tick()
+
+    async def _guarded_refresh(self) -> None:
         try:
             await self.refresh()
         except Exception:
             log.exception("daily.refresh_failed")
-        await self._guarded_tick()
 
     async def _guarded_tick(self) -> None:
         try:
