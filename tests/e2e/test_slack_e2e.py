@@ -1,38 +1,41 @@
-"""The Slack bot as an operator runs it: `python -m bot run slack --http --port 0` as a
-subprocess against a fake Slack Web API on loopback, driven by signed requests."""
+"""The Slack bot as an operator runs it: `interview-bot run slack --http --port 0` as a
+subprocess against a fake Slack Web API on loopback, driven by signed requests as a member and
+an admin would, across a kill and a restart on the same database.
+
+With SLACK_TRANSCRIPTS set, everything the bot showed is written to
+tests/adapters/slack/transcripts/process_member.txt and process_admin.txt, to be read.
+With SLACK_E2E_REALTIME set, the daily post is configured a minute ahead and waited for on the
+wall clock (up to two minutes); otherwise the clock is moved to the post time while the bot is
+down, and the restarted bot's start-up sweep posts it.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import json
 import os
 import signal
 import sys
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).parents[1] / "adapters" / "slack"))
 
-from slack_fakes import BOT_TOKEN, SIGNING_SECRET, FakeSlack, SignedSlack  # noqa: E402
+from slack_fakes import FakeSlack, SignedSlack, default_user  # noqa: E402
 from slack_payloads import slash  # noqa: E402
+from slack_process import BotProcess  # noqa: E402
+from slack_transcript import modal_ack, step, transcript  # noqa: E402
+from slack_user import SlackUser, action_ids, block_text, good_answer  # noqa: E402
 
-WAIT_S = 30.0
+from content.loader import Bank, load_bank  # noqa: E402
+from storage import tables  # noqa: E402
 
-
-async def _listening_port(stderr: asyncio.StreamReader) -> int:
-    async with asyncio.timeout(WAIT_S):
-        while True:
-            line = await stderr.readline()
-            if not line:
-                raise AssertionError("the bot exited before listening")
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue
-            if record.get("event") == "slack.http_listening":
-                return int(record["port"])
+TRANSCRIPTS = Path(__file__).parents[1] / "adapters" / "slack" / "transcripts"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @pytest.fixture
@@ -45,45 +48,243 @@ async def fake() -> AsyncIterator[FakeSlack]:
         await fake.close()
 
 
-async def test_the_real_process_serves_signed_slash_commands(
-    fake: FakeSlack, tmp_path: Path
-) -> None:
-    env = dict(
-        os.environ,
-        DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path}/e2e.db",
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=fake.api_url,
-        SLACK_HOST="127.0.0.1",
-        LOG_LEVEL="INFO",
-    )
-    for name in ("DISCORD_TOKEN", "SLACK_APP_TOKEN", "CONTENT_DIRS", "SLACK_MODE", "SLACK_PORT"):
-        env.pop(name, None)
-    process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "run", "slack", "--http", "--port", "0",
-        env=env, cwd=tmp_path, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
-    )  # fmt: skip
-    assert process.stderr is not None
+@pytest.fixture(scope="module")
+def bank() -> Bank:
+    return load_bank()
+
+
+def keep(name: str, text: str) -> None:
+    if os.environ.get("SLACK_TRANSCRIPTS"):
+        TRANSCRIPTS.mkdir(exist_ok=True)
+        (TRANSCRIPTS / name).write_text(text, encoding="utf-8")
+
+
+class Bot:
+    """One bot process at a time on one database; `restart` kills it and starts the next."""
+
+    def __init__(self, fake: FakeSlack, tmp_path: Path) -> None:
+        self.fake = fake
+        self.db_file = tmp_path / "e2e.db"
+        self.tmp_path = tmp_path
+        self.process = BotProcess(fake, f"sqlite+aiosqlite:///{self.db_file}", tmp_path)
+        self.user = SlackUser(fake, SignedSlack("http://unused"))
+        self.logs: list[str] = []
+
+    async def start(self) -> SlackUser:
+        await self.process.start()
+        await self.user.http.close()
+        self.user = SlackUser(self.fake, SignedSlack(self.process.url))
+        return self.user
+
+    async def stop(self, sig: int = signal.SIGINT) -> int:
+        code = await self.process.stop(sig)
+        self.logs += self.process.raw_log
+        await self.user.http.close()
+        self.process = BotProcess(self.fake, self.process.db_url, self.tmp_path)
+        return code
+
+    def database(self, statement: sa.Executable) -> None:
+        """What the test does to the stored state while the bot is down (time passing)."""
+        engine = sa.create_engine(f"sqlite:///{self.db_file}")
+        with engine.begin() as connection:
+            connection.execute(statement)
+        engine.dispose()
+
+    def tracebacks(self) -> list[str]:
+        return [line for line in self.logs if "Traceback" in line or '"exception"' in line]
+
+
+@pytest.fixture
+async def bot(fake: FakeSlack, tmp_path: Path) -> AsyncIterator[Bot]:
+    bot = Bot(fake, tmp_path)
     try:
-        port = await _listening_port(process.stderr)
-        http = SignedSlack(f"http://127.0.0.1:{port}/slack/events")
-        try:
-            status, _ = await http.form(
-                slash("start 1 5m", user="U1", channel="C1", response_url=fake.response_url())
-            )
-            assert status == 200
-            started, card = (await fake.wait_count("chat.postMessage", 2))[:2]
-            assert started["channel"] == card["channel"] == "DU1"
-            assert any(b["type"] == "actions" for b in card["blocks"])
-            status, _ = await http.form(
-                slash("start", user="U1", channel="C1", response_url=fake.response_url()),
-                signature="v0=" + "f" * 64,
-            )
-            assert status == 401
-        finally:
-            await http.close()
+        yield bot
     finally:
-        process.send_signal(signal.SIGINT)
-        async with asyncio.timeout(WAIT_S):
-            code = await process.wait()
-    assert code in (0, 130)
+        if bot.process.process is not None and bot.process.process.returncode is None:
+            await bot.stop(signal.SIGKILL)
+        await bot.user.http.close()
+
+
+async def reply(fake: FakeSlack, count: int) -> dict[str, Any]:
+    """The `count`th ephemeral reply (through response_url)."""
+    return (await fake.wait_responses(count))[count - 1]
+
+
+async def test_the_real_process_serves_signed_slash_commands(bot: Bot, fake: FakeSlack) -> None:
+    member = await bot.start()
+    status, _ = await member.http.form(
+        slash("start 1 5m", user="U1", channel="C1", response_url=fake.response_url())
+    )
+    assert status == 200
+    started, card = (await fake.wait_count("chat.postMessage", 2))[:2]
+    assert started["channel"] == card["channel"] == "DU1"
+    assert any(b["type"] == "actions" for b in card["blocks"])
+    status, _ = await member.http.form(
+        slash("start", user="U1", channel="C1", response_url=fake.response_url()),
+        signature="v0=" + "f" * 64,
+    )
+    assert status == 401
+    assert await bot.stop() in (0, 130)
+
+
+async def test_a_member_across_a_restart(bot: Bot, fake: FakeSlack, bank: Bank) -> None:
+    member = await bot.start()
+    await step(fake, "U1: /interview start rag 2 5m (in #C1)")
+    await member.command("start rag 2 5m")
+    first = await member.wait_card(1)
+    await reply(fake, 1)
+    await step(fake, "U1: Hint button")
+    await member.press(first, "iv:hint:")
+    await fake.wait_for(lambda: any("💡" in _shown(p) for p in member.posts()))
+    await step(fake, "U1: Answer button, then submits the modal")
+    await member.press(first, "iv:answer:")
+    [opened] = await fake.wait_count("views.open", 1)
+    _, ack = await member.submit(opened["view"], good_answer(bank, first))
+    await modal_ack(fake, ack)
+    second = await member.wait_card(2)
+    feedback = next(p for p in member.posts() if action_ids(p, "iv:mark:"))
+    await step(fake, "U1: replies in the DM with an answer to question 2")
+    await member.say("切分时要权衡块大小，块之间留一些重叠，按段落边界切。")
+    await fake.wait_for(lambda: len(_summaries(member)) == 1)
+    await step(fake, "U1: /interview start quantization 1 30s")
+    await member.command("start quantization 1 30s")
+    third = await member.wait_card(3)
+    await reply(fake, 2)
+
+    await step(fake, "the bot is stopped; the question's 30 s run out while it is down")
+    assert await bot.stop() in (0, 130)
+    bot.database(
+        sa.update(tables.attempts)
+        .where(tables.attempts.c.state == "asking")
+        .values(deadline_at=datetime.now(UTC) - timedelta(seconds=1))
+    )
+    await step(fake, "a new process on the same database (its start-up sweep)")
+    member = await bot.start()
+    await fake.wait_for(lambda: len(_summaries(member)) == 2)
+    await step(fake, "U1: the Answer button of the card from before the restart")
+    await member.press(third, "iv:answer:")
+    await reply(fake, 3)
+    await step(fake, "U1: 'Grade too low' on question 1's feedback, from before the restart")
+    await member.press(feedback, "iv:mark:")
+    await reply(fake, 4)
+    await step(fake, "U1: Skip on question 2's card (finished before the restart)")
+    await member.press(second, "iv:skip:")
+    await reply(fake, 5)
+    await step(fake, "U1: App Home")
+    await member.open_home()
+    await fake.wait_count("views.publish", 1)
+    await step(fake, "U1: /interview forget-me, then Cancel")
+    await member.command("forget-me")
+    ask = await reply(fake, 6)
+    shown = {"channel": "C1", "ts": "1.1", "blocks": ask["blocks"], "text": ask["text"]}
+    await member.press(shown, "iv:forget:no")
+    await reply(fake, 7)
+    await step(fake, "U1: /interview forget-me again, then Delete")
+    await member.command("forget-me")
+    ask = await reply(fake, 8)
+    shown = {"channel": "C1", "ts": "1.2", "blocks": ask["blocks"], "text": ask["text"]}
+    await member.press(shown, "iv:forget:yes")
+    await reply(fake, 9)
+    await step(fake, "U1: /interview stats")
+    await member.command("stats")
+    await reply(fake, 10)
+
+    fake.users["U9"] = {**default_user("U9"), "locale": "en-US", "tz": "Europe/London"}
+    await step(fake, "U9 (Slack in English): /interview start rag 1 5m, answers in the DM")
+    await member.command("start rag 1 5m", user="U9")
+    await member.wait_card(4)
+    await member.say("Rerank because vector recall is coarse; use a cross-encoder.", user="U9")
+    await fake.wait_for(lambda: len(_summaries(member)) == 3)
+    await step(fake, "U9: /interview forget-me")
+    await member.command("forget-me", user="U9")
+    await reply(fake, 12)
+    await step(fake, "U9: /interview nonsense")
+    await member.command("nonsense", user="U9")
+    await reply(fake, 13)
+    assert await bot.stop() in (0, 130)
+
+    text = transcript(fake)
+    keep("process_member.txt", text)
+    assert not bot.tracebacks(), bot.tracebacks()
+    assert "Traceback" not in text
+
+
+def _summaries(member: SlackUser) -> list[dict[str, Any]]:
+    return [p for p in member.posts() if "总结" in _shown(p) or "summary" in _shown(p).lower()]
+
+
+def _shown(post: dict[str, Any]) -> str:
+    return block_text(post.get("blocks") or []) or str(post.get("text", ""))
+
+
+async def test_an_admin_sets_up_the_daily_question(bot: Bot, fake: FakeSlack, bank: Bank) -> None:
+    fake.users["UADMIN"] = {**default_user("UADMIN"), "is_admin": True}
+    member = await bot.start()
+    await step(fake, "U2 (not an admin): /interview config daily 09:00")
+    await member.command("config daily 09:00", user="U2")
+    await reply(fake, 1)
+    realtime = bool(os.environ.get("SLACK_E2E_REALTIME"))
+    now = datetime.now(SHANGHAI)
+    at = (now + timedelta(minutes=2 if now.second > 45 else 1)).strftime("%H:%M")
+    await step(fake, f"UADMIN: /interview config daily {at} tz=Asia/Shanghai window=5m")
+    await member.command(f"config daily {at} tz=Asia/Shanghai window=5m", user="UADMIN")
+    await reply(fake, 2)
+    await step(fake, "UADMIN: /interview config show")
+    await member.command("config show", user="UADMIN")
+    await reply(fake, 3)
+    if realtime:
+        await step(fake, f"{at} in Shanghai: the daily post")
+        await fake.wait_for(lambda: bool(_daily_cards(member)), timeout_s=150)
+    else:
+        await step(fake, f"the bot is stopped; it is {at} in Shanghai when a new one starts")
+        assert await bot.stop() in (0, 130)
+        bot.database(
+            sa.update(tables.daily_configs).values(post_hour=now.hour, post_minute=now.minute)
+        )
+        member = await bot.start()
+        await fake.wait_for(lambda: bool(_daily_cards(member)))
+    [card] = _daily_cards(member)
+    await step(fake, "U2: Answer button on the post, submits the modal")
+    await member.press(card, "iv:daily:", user="U2")
+    [opened] = await fake.wait_count("views.open", 1)
+    _, ack = await member.submit(opened["view"], good_answer(bank, card), user="U2")
+    await modal_ack(fake, ack)
+    await fake.wait_count("chat.update", 1)
+    await step(fake, "U3: /interview daily, then /interview daily <answer>")
+    await member.command("daily", user="U3")
+    await reply(fake, 4)
+    await member.command("daily 我不太清楚，大概是让模型更快一些。", user="U3")
+    await reply(fake, 5)
+    await fake.wait_count("chat.update", 2)
+
+    await step(fake, "the bot is killed (SIGKILL); the 5-minute window closes while it is down")
+    await bot.stop(signal.SIGKILL)
+    closed = datetime.now(UTC) - timedelta(seconds=1)
+    bot.database(sa.update(tables.daily_posts).values(closes_at=closed))
+    await step(fake, "a new process on the same database (its start-up sweep)")
+    member = await bot.start()
+    await fake.wait_for(lambda: any(p.get("thread_ts") == card["ts"] for p in member.posts()))
+    await fake.wait_count("chat.update", 3)
+    await step(fake, "U4: the post's Answer button from before the restart, submits the modal")
+    await member.press(card, "iv:daily:", user="U4")
+    [_, opened] = await fake.wait_count("views.open", 2)
+    _, ack = await member.submit(opened["view"], "量化就是用更少的比特表示权重。", user="U4")
+    await modal_ack(fake, ack)
+    await step(fake, "UADMIN: /interview stats, then App Home")
+    await member.command("stats", user="UADMIN")
+    await reply(fake, 6)
+    await member.open_home("UADMIN")
+    await fake.wait_count("views.publish", 1)
+    await step(fake, "UADMIN: /interview config daily off")
+    await member.command("config daily off", user="UADMIN")
+    await reply(fake, 7)
+    assert await bot.stop() in (0, 130)
+
+    text = transcript(fake)
+    keep("process_admin.txt", text)
+    assert not bot.tracebacks(), bot.tracebacks()
+    assert "Traceback" not in text
+
+
+def _daily_cards(member: SlackUser) -> list[dict[str, Any]]:
+    return [p for p in member.posts() if action_ids(p, "iv:daily:")]

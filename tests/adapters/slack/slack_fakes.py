@@ -105,8 +105,10 @@ class FakeSlack:
     def count(self, method: str) -> int:
         return len(self.of(method))
 
-    async def wait_for(self, check: Callable[[], bool], what: str = "condition") -> None:
-        async with asyncio.timeout(WAIT_S):
+    async def wait_for(
+        self, check: Callable[[], bool], what: str = "condition", *, timeout_s: float = WAIT_S
+    ) -> None:
+        async with asyncio.timeout(timeout_s):
             async with self._changed:
                 await self._changed.wait_for(check)
 

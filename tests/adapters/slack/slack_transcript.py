@@ -15,6 +15,7 @@ SHOWN = {
     "response_url": "ephemeral reply",
     "views.open": "modal",
     "views.publish": "home tab",
+    "modal.errors": "modal stays open, saying",
 }
 
 
@@ -50,3 +51,12 @@ async def step(fake: FakeSlack, title: str) -> None:
 
     async with fake._changed:
         fake.calls.append(Call(f"step:{title}", {}))
+
+
+async def modal_ack(fake: FakeSlack, ack: dict[str, Any]) -> None:
+    """What a modal submission's ack said (errors keep the modal open): into the transcript."""
+    from slack_fakes import Call
+
+    shown = "\n".join(str(v) for v in (ack.get("errors") or {}).values())
+    async with fake._changed:
+        fake.calls.append(Call("modal.errors" if shown else "modal.closed", {"text": shown}))
