@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from bot.core.commands import Locale
-from bot.core.i18n import format_duration, has, join_names, pick, t, with_note
+from bot.core.i18n import format_duration, has, join_names, join_sentences, pick, t, with_note
 from bot.core.notices import error
 from bot.core.replies import (
     CoveredPointView,
@@ -94,7 +94,7 @@ def feedback(
         notes = [note for g in grade.get("guards", []) if (note := _guard_note(locale, g))]
         wrong = misconception_lines(locale, grade.get("misconceptions", []))
         if notes:
-            verdict = " ".join([verdict, *notes])
+            verdict = join_sentences(locale, verdict, *notes)
         grader = " ".join(str(grade[k]) for k in ("grader", "version") if k in grade) or None
     else:
         covered, missed = [], [kp.point for kp in question.key_points]

@@ -274,3 +274,13 @@ async def test_the_whole_interview_reads_in_english(bot: BotProcess) -> None:
     assert "Your stats" in render_all(await bot.say("stats"))
     assert "Leaderboard: this week" in render_all(await bot.say("leaderboard"))
     assert "Topics (use the id" in render_all(await bot.say("topics"))
+
+
+async def test_a_guards_note_follows_the_verdict_as_one_chinese_sentence(bot: BotProcess) -> None:
+    await bot.say("start rag 1 5m")
+    views = await bot.say(
+        "量化把权重从 FP16 映射到 INT8 等低比特表示，降低显存占用，提升推理速度。"
+    )
+    verdict = only(views, Feedback).verdict
+    assert "。" in verdict.rstrip("。")  # the verdict and at least one guard's note
+    assert "。 " not in verdict
