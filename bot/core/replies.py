@@ -261,7 +261,7 @@ class ForgetConfirm(_Reply):
     sessions: int
     review_cards: int
     daily_answers: int
-    text: str  # the localized question, naming what will be removed and how to confirm
+    text: str  # the localized question, naming what will be removed (front ends say how to answer)
 
 
 class Notice(_Reply):

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from bot.adapters.console.texts import TEXTS
 from bot.core import phrasing
-from bot.core.i18n import shorten, t
+from bot.core.i18n import join_sentences, shorten, t
 from bot.core.replies import (
     Board,
     ConfigView,
@@ -218,4 +218,4 @@ def _config(view: ConfigView) -> str:
 
 @render.register
 def _forget_confirm(view: ForgetConfirm) -> str:
-    return f"⚠️ {view.text}"
+    return f"⚠️ {join_sentences(view.locale, view.text, TEXTS.t(view.locale, 'forget.how'))}"

@@ -18,6 +18,11 @@ TEXTS = Catalogue(
             "觉得评分不准？发送 mark low（偏低）或 mark high（偏高）。",
             "Grade off? Send mark low (too low) or mark high (too high).",
         ),
+        # Chat front ends ask with buttons; the console is answered by typing.
+        "forget.how": (
+            "确认请发送 forget-me confirm，取消请发送 forget-me cancel。",
+            "Send forget-me confirm to go ahead, forget-me cancel to keep it.",
+        ),
         "console.eof_waiting": (
             "输入已结束；等待本场面试结束（剩余题目会按时超时）。按 Ctrl-C 退出。",
             "Input ended; waiting for the interview to finish (remaining questions will time out). "

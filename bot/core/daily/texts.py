@@ -161,11 +161,10 @@ DAILY_CATALOGUE: dict[str, tuple[str, str]] = {
     "forget.confirm": (
         "确定要删除你的全部数据吗？将删除：{attempts} 条作答、{sessions} 场面试、"
         "{review_cards} 张复习卡片、{daily_answers} 条每日一题答案，以及你的设置和名字。"
-        "此操作无法撤销。确认请发送 forget-me confirm，取消请发送 forget-me cancel。",
+        "此操作无法撤销。",
         "Delete everything the bot keeps about you? This removes answers: {attempts}, interviews: "
         "{sessions}, review cards: {review_cards}, daily answers: {daily_answers}, and your "
-        "settings and name. It cannot be undone. Send forget-me confirm to go ahead, forget-me cancel to "
-        "keep it.",
+        "settings and name. It cannot be undone.",
     ),
     "notice.forget_cancelled": ("已取消，什么都没有删除。", "Cancelled; nothing was deleted."),
     "notice.forgotten": (
