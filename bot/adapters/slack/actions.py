@@ -7,7 +7,8 @@ question (a read) and opens the modal with the trigger id, which is valid for 3 
 
 The modal is the other way round: the answer is stored first and the ack comes after, so a
 closed modal always means a saved answer. Validation problems and refusals come back in the ack
-(`response_action: errors`) and leave the modal open.
+(`response_action: errors`) and leave the modal open; a daily question that closed meanwhile
+closes the modal and shows the member its reveal instead.
 """
 
 from __future__ import annotations
@@ -47,7 +48,8 @@ from bot.core.commands import (
     Skip,
     Stop,
 )
-from bot.core.replies import Feedback, Reply
+from bot.core.i18n import join_sentences
+from bot.core.replies import ErrorNotice, Feedback, Notice, Reply
 
 log = structlog.get_logger(__name__)
 
@@ -160,14 +162,27 @@ class AnswerModal:
             front.later(self._when_done(work, actor, meta.place, private=daily))
             return
         if not any(isinstance(r, Feedback) for r in replies):
-            # Refused (closed, not yours, too late, already answered): nothing was stored.
-            await ack(**errors(" ".join(getattr(r, "text", "") for r in replies) or "?"))
+            await self._refused(ack, actor, meta.place, locale, replies)
             return
         await ack()
         if daily:
             await front.messenger.whisper(actor, meta.place, replies)  # only they see it
         else:
             await answer(front.messenger, None, actor, person, meta.place, replies)
+
+    async def _refused(
+        self, ack: AsyncAck, actor: Actor, place: Place, locale: str, replies: list[Reply]
+    ) -> None:
+        """Nothing was stored (closed, not yours, too late, already answered). A refusal that
+        only says why keeps the modal open saying it; one that shows more (a closed daily
+        question's reveal) closes the modal and shows it all where the button was."""
+        said = [r for r in replies if isinstance(r, Notice | ErrorNotice)]
+        if len(said) == len(replies):
+            why = join_sentences(locale, *(r.text for r in said))
+            await ack(**errors(why or st(locale, "modal.refused")))
+            return
+        await ack()
+        await self._front.messenger.whisper(actor, place, replies)
 
     async def _when_done(
         self, work: asyncio.Future[list[Reply]], actor: Actor, place: Place, *, private: bool

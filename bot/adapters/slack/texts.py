@@ -51,6 +51,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Your answer could not be confirmed as saved in time; please submit again in a "
         "moment (copy it first).",
     ),
+    "modal.refused": (
+        "这个答案没有被接受，什么都没有改变。",
+        "This answer was not accepted; nothing was changed.",
+    ),
     "start.in_dm": (
         "面试已在你和我的私信里开始，去那里作答吧。",
         "Your interview has started in your direct messages with me: answer there.",

@@ -64,6 +64,12 @@ async def test_daily_post_answer_count_and_reveal(slack: SlackWorld) -> None:
     assert "作答已截止" in block_text(closed["blocks"]) and "[作答]" not in block_text(
         closed["blocks"]
     )
+    # A modal opened before the close: submitting it closes it and shows the reveal, to them.
+    _, late = await slack.submit(opened["view"], "晚到的答案", user="U4")
+    assert late == {}
+    whispers = await slack.fake.wait_count("chat.postEphemeral", 3)
+    said = [block_text(w["blocks"]) for w in whispers[1:] if w["user"] == "U4"]
+    assert "已经截止" in said[0] and "揭晓" in said[1] and "参考答案" in said[1]
 
 
 async def test_daily_command_and_typed_answer_stay_private(slack: SlackWorld) -> None:
