@@ -14,7 +14,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -105,9 +105,11 @@ async def bot(fake: FakeSlack, tmp_path: Path) -> AsyncIterator[Bot]:
         await bot.user.http.close()
 
 
-async def reply(fake: FakeSlack, count: int) -> dict[str, Any]:
-    """The `count`th ephemeral reply (through response_url)."""
-    return (await fake.wait_responses(count))[count - 1]
+async def reply(fake: FakeSlack, sent: Awaitable[int]) -> dict[str, Any]:
+    """Send something (a command, a press) and return the ephemeral reply it gets back."""
+    before = len(fake.responses)
+    await sent
+    return (await fake.wait_responses(before + 1))[before]
 
 
 async def test_the_real_process_serves_signed_slash_commands(bot: Bot, fake: FakeSlack) -> None:
@@ -130,9 +132,8 @@ async def test_the_real_process_serves_signed_slash_commands(bot: Bot, fake: Fak
 async def test_a_member_across_a_restart(bot: Bot, fake: FakeSlack, bank: Bank) -> None:
     member = await bot.start()
     await step(fake, "U1: /interview start rag 2 5m (in #C1)")
-    await member.command("start rag 2 5m")
+    await reply(fake, member.command("start rag 2 5m"))
     first = await member.wait_card(1)
-    await reply(fake, 1)
     await step(fake, "U1: Hint button")
     await member.press(first, "iv:hint:")
     await fake.wait_for(lambda: any("💡" in _shown(p) for p in member.posts()))
@@ -147,9 +148,8 @@ async def test_a_member_across_a_restart(bot: Bot, fake: FakeSlack, bank: Bank) 
     await member.say("切分时要权衡块大小，块之间留一些重叠，按段落边界切。")
     await fake.wait_for(lambda: len(_summaries(member)) == 1)
     await step(fake, "U1: /interview start quantization 1 30s")
-    await member.command("start quantization 1 30s")
+    await reply(fake, member.command("start quantization 1 30s"))
     third = await member.wait_card(3)
-    await reply(fake, 2)
 
     await step(fake, "the bot is stopped; the question's 30 s run out while it is down")
     assert await bot.stop() in (0, 130)
@@ -162,45 +162,35 @@ async def test_a_member_across_a_restart(bot: Bot, fake: FakeSlack, bank: Bank) 
     member = await bot.start()
     await fake.wait_for(lambda: len(_summaries(member)) == 2)
     await step(fake, "U1: the Answer button of the card from before the restart")
-    await member.press(third, "iv:answer:")
-    await reply(fake, 3)
+    await reply(fake, member.press(third, "iv:answer:"))
     await step(fake, "U1: 'Grade too low' on question 1's feedback, from before the restart")
-    await member.press(feedback, "iv:mark:")
-    await reply(fake, 4)
+    await reply(fake, member.press(feedback, "iv:mark:"))
     await step(fake, "U1: Skip on question 2's card (finished before the restart)")
-    await member.press(second, "iv:skip:")
-    await reply(fake, 5)
+    await reply(fake, member.press(second, "iv:skip:"))
     await step(fake, "U1: App Home")
     await member.open_home()
     await fake.wait_count("views.publish", 1)
     await step(fake, "U1: /interview forget-me, then Cancel")
-    await member.command("forget-me")
-    ask = await reply(fake, 6)
+    ask = await reply(fake, member.command("forget-me"))
     shown = {"channel": "C1", "ts": "1.1", "blocks": ask["blocks"], "text": ask["text"]}
-    await member.press(shown, "iv:forget:no")
-    await reply(fake, 7)
+    await reply(fake, member.press(shown, "iv:forget:no"))
     await step(fake, "U1: /interview forget-me again, then Delete")
-    await member.command("forget-me")
-    ask = await reply(fake, 8)
+    ask = await reply(fake, member.command("forget-me"))
     shown = {"channel": "C1", "ts": "1.2", "blocks": ask["blocks"], "text": ask["text"]}
-    await member.press(shown, "iv:forget:yes")
-    await reply(fake, 9)
+    await reply(fake, member.press(shown, "iv:forget:yes"))
     await step(fake, "U1: /interview stats")
-    await member.command("stats")
-    await reply(fake, 10)
+    await reply(fake, member.command("stats"))
 
     fake.users["U9"] = {**default_user("U9"), "locale": "en-US", "tz": "Europe/London"}
     await step(fake, "U9 (Slack in English): /interview start rag 1 5m, answers in the DM")
-    await member.command("start rag 1 5m", user="U9")
+    await reply(fake, member.command("start rag 1 5m", user="U9"))
     await member.wait_card(4)
     await member.say("Rerank because vector recall is coarse; use a cross-encoder.", user="U9")
     await fake.wait_for(lambda: len(_summaries(member)) == 3)
     await step(fake, "U9: /interview forget-me")
-    await member.command("forget-me", user="U9")
-    await reply(fake, 12)
+    await reply(fake, member.command("forget-me", user="U9"))
     await step(fake, "U9: /interview nonsense")
-    await member.command("nonsense", user="U9")
-    await reply(fake, 13)
+    await reply(fake, member.command("nonsense", user="U9"))
     assert await bot.stop() in (0, 130)
 
     text = transcript(fake)
@@ -221,17 +211,16 @@ async def test_an_admin_sets_up_the_daily_question(bot: Bot, fake: FakeSlack, ba
     fake.users["UADMIN"] = {**default_user("UADMIN"), "is_admin": True}
     member = await bot.start()
     await step(fake, "U2 (not an admin): /interview config daily 09:00")
-    await member.command("config daily 09:00", user="U2")
-    await reply(fake, 1)
+    await reply(fake, member.command("config daily 09:00", user="U2"))
     realtime = bool(os.environ.get("SLACK_E2E_REALTIME"))
     now = datetime.now(SHANGHAI)
     at = (now + timedelta(minutes=2 if now.second > 45 else 1)).strftime("%H:%M")
     await step(fake, f"UADMIN: /interview config daily {at} tz=Asia/Shanghai window=5m")
-    await member.command(f"config daily {at} tz=Asia/Shanghai window=5m", user="UADMIN")
-    await reply(fake, 2)
+    await reply(
+        fake, member.command(f"config daily {at} tz=Asia/Shanghai window=5m", user="UADMIN")
+    )
     await step(fake, "UADMIN: /interview config show")
-    await member.command("config show", user="UADMIN")
-    await reply(fake, 3)
+    await reply(fake, member.command("config show", user="UADMIN"))
     if realtime:
         await step(fake, f"{at} in Shanghai: the daily post")
         await fake.wait_for(lambda: bool(_daily_cards(member)), timeout_s=150)
@@ -244,6 +233,9 @@ async def test_an_admin_sets_up_the_daily_question(bot: Bot, fake: FakeSlack, ba
         member = await bot.start()
         await fake.wait_for(lambda: bool(_daily_cards(member)))
     [card] = _daily_cards(member)
+    await step(fake, "U2: /interview config show, then config me show-name=on")
+    await reply(fake, member.command("config show", user="U2"))
+    await reply(fake, member.command("config me show-name=on", user="U2"))
     await step(fake, "U2: Answer button on the post, submits the modal")
     await member.press(card, "iv:daily:", user="U2")
     [opened] = await fake.wait_count("views.open", 1)
@@ -251,10 +243,8 @@ async def test_an_admin_sets_up_the_daily_question(bot: Bot, fake: FakeSlack, ba
     await modal_ack(fake, ack)
     await fake.wait_count("chat.update", 1)
     await step(fake, "U3: /interview daily, then /interview daily <answer>")
-    await member.command("daily", user="U3")
-    await reply(fake, 4)
-    await member.command("daily 我不太清楚，大概是让模型更快一些。", user="U3")
-    await reply(fake, 5)
+    await reply(fake, member.command("daily", user="U3"))
+    await reply(fake, member.command("daily 我不太清楚，大概是让模型更快一些。", user="U3"))
     await fake.wait_count("chat.update", 2)
 
     await step(fake, "the bot is killed (SIGKILL); the 5-minute window closes while it is down")
@@ -270,14 +260,13 @@ async def test_an_admin_sets_up_the_daily_question(bot: Bot, fake: FakeSlack, ba
     [_, opened] = await fake.wait_count("views.open", 2)
     _, ack = await member.submit(opened["view"], "量化就是用更少的比特表示权重。", user="U4")
     await modal_ack(fake, ack)
+    await fake.wait_count("chat.postEphemeral", 3)  # why, and the reveal itself
     await step(fake, "UADMIN: /interview stats, then App Home")
-    await member.command("stats", user="UADMIN")
-    await reply(fake, 6)
+    await reply(fake, member.command("stats", user="UADMIN"))
     await member.open_home("UADMIN")
     await fake.wait_count("views.publish", 1)
     await step(fake, "UADMIN: /interview config daily off")
-    await member.command("config daily off", user="UADMIN")
-    await reply(fake, 7)
+    await reply(fake, member.command("config daily off", user="UADMIN"))
     assert await bot.stop() in (0, 130)
 
     text = transcript(fake)

@@ -41,6 +41,10 @@ def transcript(fake: FakeSlack, since: int = 0) -> str:
         blocks = params.get("blocks") or (params.get("view") or {}).get("blocks") or []
         body = block_text(blocks) if blocks else str(params.get("text", ""))
         out.append(f"--- {kind} ({_where(params)})")
+        view = params.get("view") or {}
+        if view.get("type") == "modal":
+            labels = [view.get(k, {}).get("text", "") for k in ("title", "submit", "close")]
+            out.append("title: {} · [{}] [{}]".format(*labels))
         out.append(body)
     return "\n".join(out) + "\n"
 
