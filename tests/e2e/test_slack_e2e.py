@@ -156,7 +156,10 @@ async def test_a_member_across_a_restart(bot: Bot, fake: FakeSlack, bank: Bank) 
     bot.database(
         sa.update(tables.attempts)
         .where(tables.attempts.c.state == "asking")
-        .values(deadline_at=datetime.now(UTC) - timedelta(seconds=1))
+        .values(
+            asked_at=datetime.now(UTC) - timedelta(seconds=31),
+            deadline_at=datetime.now(UTC) - timedelta(seconds=1),
+        )
     )
     await step(fake, "a new process on the same database (its start-up sweep)")
     member = await bot.start()
@@ -200,7 +203,8 @@ async def test_a_member_across_a_restart(bot: Bot, fake: FakeSlack, bank: Bank) 
 
 
 def _summaries(member: SlackUser) -> list[dict[str, Any]]:
-    return [p for p in member.posts() if "总结" in _shown(p) or "summary" in _shown(p).lower()]
+    ends = ("面试结束", "Interview finished")
+    return [p for p in member.posts() if _shown(p).startswith(ends)]
 
 
 def _shown(post: dict[str, Any]) -> str:

@@ -106,7 +106,10 @@ class Buttons:
         locale = await self._front.core.locale_of(actor)
         place = action_place(body)
         meta = ModalMeta(action=ids.encode(action), channel=place.channel_id, thread=None)
-        view = answer_modal(locale, meta, _question_text(body), callback_id=DAILY_CALLBACK)
+        # An ephemeral card's press carries no message: its button's value holds the question.
+        value = str(first_action(body).get("value") or "")
+        question = _question_text(body) or ("" if ids.decode(value) else value)
+        view = answer_modal(locale, meta, question, callback_id=DAILY_CALLBACK)
         await self._front.client.views_open(trigger_id=body["trigger_id"], view=view)
 
     async def _open_modal(

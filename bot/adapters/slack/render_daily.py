@@ -27,6 +27,8 @@ from bot.core import ids, phrasing
 from bot.core.i18n import shorten, t
 from bot.core.replies import ConfigView, DailyCard, DailyReveal, ForgetConfirm
 
+BUTTON_VALUE_MAX = 2000  # Slack's limit on a button's value
+
 # Stands for a time in a phrase, replaced by Slack's own date markup after escaping.
 _TIME = "\x00time\x00"
 
@@ -52,7 +54,12 @@ def daily_card(view: DailyCard) -> SlackMessage:
         blocks.append(context(escape(your_score)))
     elif not view.closed:
         answer = ids.encode(ids.DailyAnswerAction(post_id=view.post_id))
-        blocks.append(actions(button(st(loc, "button.answer"), answer, style="primary")))
+        # The question rides in the button's value: a press on an ephemeral copy of the card
+        # (`/interview daily`) comes without the message, and the modal still shows it.
+        value = shorten(view.question, BUTTON_VALUE_MAX)
+        blocks.append(
+            actions(button(st(loc, "button.answer"), answer, style="primary", value=value))
+        )
         blocks.append(context(st(loc, "daily.how_to_answer")))
     return SlackMessage(text=plain(f"{title} {shorten(view.question, 200)}"), blocks=blocks)
 

@@ -31,8 +31,11 @@ def block_action(
     user: str,
     message: dict[str, Any] | None,
     response_url: str | None,
+    value: str | None = None,
+    ephemeral: bool = False,
 ) -> dict[str, Any]:
-    """A button press on `message` (as the bot posted it: channel, ts, blocks, thread_ts)."""
+    """A button press on `message` (as the bot posted it: channel, ts, blocks, thread_ts).
+    On an ephemeral message Slack sends where it was, but not the message itself."""
     body: dict[str, Any] = {
         "type": "block_actions",
         "team": {"id": TEAM, "domain": "acme"},
@@ -44,7 +47,7 @@ def block_action(
                 "type": "button",
                 "action_id": action_id,
                 "block_id": "b1",
-                "value": action_id,
+                "value": action_id if value is None else value,
                 "action_ts": "1700000000.1",
             }
         ],
@@ -54,9 +57,10 @@ def block_action(
             "type": "message",
             "channel_id": message["channel"],
             "message_ts": message["ts"],
-            "is_ephemeral": False,
+            "is_ephemeral": ephemeral,
         }
         body["channel"] = {"id": message["channel"], "name": "x"}
+    if message is not None and not ephemeral:
         body["message"] = {
             "type": "message",
             "ts": message["ts"],
@@ -64,7 +68,7 @@ def block_action(
             "blocks": message.get("blocks", []),
             **({"thread_ts": message["thread_ts"]} if message.get("thread_ts") else {}),
         }
-    else:
+    if message is None:
         body["container"] = {"type": "view", "view_id": "VHOME"}
         body["view"] = {"id": "VHOME", "type": "home"}
     if response_url is not None:

@@ -35,12 +35,27 @@ class SlackUser:
         await self.fake.wait_for(lambda: len(self.cards()) >= count, "question card")
         return self.cards()[count - 1]
 
-    async def press(self, card: dict[str, Any] | None, prefix: str, *, user: str = "U1") -> int:
-        """Press the button whose id starts with `prefix` on `card` (a posted message)."""
+    async def press(
+        self,
+        card: dict[str, Any] | None,
+        prefix: str,
+        *,
+        user: str = "U1",
+        ephemeral: bool = False,
+    ) -> int:
+        """Press the button whose id starts with `prefix` on `card` (a posted message, or an
+        ephemeral one: then `card` needs a "channel")."""
         action_id = action_ids(card, prefix)[0] if card is not None else prefix
         # A button in App Home (no card) comes without a response_url, as on Slack.
         url = self.fake.response_url() if card is not None else None
-        body = block_action(action_id, user=user, message=card, response_url=url)
+        body = block_action(
+            action_id,
+            user=user,
+            message=card,
+            response_url=url,
+            value=_button_value(card, action_id),
+            ephemeral=ephemeral,
+        )
         status, _ = await self.http.payload(body)
         return status
 
@@ -76,6 +91,14 @@ def action_ids(post: dict[str, Any] | None, prefix: str) -> list[str]:
             if action_id.startswith(prefix):
                 found.append(action_id)
     return found
+
+
+def _button_value(post: dict[str, Any] | None, action_id: str) -> str | None:
+    for block in (post or {}).get("blocks") or []:
+        for element in block.get("elements") or []:
+            if element.get("action_id") == action_id:
+                return str(element.get("value", ""))
+    return None
 
 
 def block_text(blocks: list[dict[str, Any]]) -> str:

@@ -102,3 +102,24 @@ async def test_forget_me_asks_first_then_deletes(slack: SlackWorld) -> None:
     await slack.command("stats")
     stats = (await slack.fake.wait_responses(5))[-1]
     assert "还没有完成过题目" in block_text(stats["blocks"])
+
+
+async def test_the_answer_button_on_an_ephemeral_card_opens_the_modal_with_its_question(
+    slack: SlackWorld,
+) -> None:
+    card = await _posted_card(slack)
+    await slack.command("daily", user="U3", channel="C1")
+    shown = (await slack.fake.wait_responses(2))[-1]
+    # Slack sends no `message` for a button on an ephemeral message: only where it was.
+    await slack.press(
+        {**shown, "channel": "C1", "ts": "1.1"}, "iv:daily:", user="U3", ephemeral=True
+    )
+    [opened] = await slack.fake.wait_count("views.open", 1)
+    question = next(q for q in slack.services.bank.questions.values() if q.question in card["text"])
+    assert question.question in block_text(opened["view"]["blocks"])
+    status, ack = await slack.submit(
+        opened["view"], good_answer(slack.services.bank, card), user="U3"
+    )
+    assert status == 200 and ack == {}
+    [feedback] = await slack.fake.wait_count("chat.postEphemeral", 1)
+    assert feedback["user"] == "U3" and feedback["channel"] == "C1" and "得分" in feedback["text"]
