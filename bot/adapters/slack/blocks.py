@@ -35,17 +35,40 @@ def escape(text: str) -> str:
 
 _BOLD = re.compile(r"\*\*(.+?)\*\*")
 _HEADING = re.compile(r"^#{1,6}\s+(.*)$", re.MULTILINE)
+_TABLE = re.compile(r"(?:^[ \t]*\|.*\|[ \t]*(?:\n|$))+", re.MULTILINE)
+_TABLE_RULE = re.compile(r"^\|[\s:|-]+\|$")
+FENCE = "```"
 
 
 def markdown_to_mrkdwn(text: str) -> str:
-    """The bank's Markdown as Slack mrkdwn: **bold** → *bold*, headings → bold lines."""
-    text = escape(text)
+    """The bank's Markdown as Slack mrkdwn: **bold** → *bold*, headings → bold lines, tables
+    (which mrkdwn lacks) → a preformatted block without the |---| row."""
+    text = _TABLE.sub(_preformatted_table, escape(text))
     text = _HEADING.sub(r"*\1*", text)
     return _BOLD.sub(r"*\1*", text)
 
 
+def _preformatted_table(match: re.Match[str]) -> str:
+    rows = [row.strip() for row in match.group(0).strip("\n").split("\n")]
+    kept = [_BOLD.sub(r"\1", row) for row in rows if not _TABLE_RULE.match(row)]
+    return "```\n" + "\n".join(kept) + "\n```\n"
+
+
 def split_lines(text: str, limit: int = SECTION_MAX) -> list[str]:
-    """`text` in pieces of at most `limit` characters, cut at line ends where possible."""
+    """`text` in pieces of at most `limit` characters, cut at line ends where possible; a
+    preformatted block cut in two is closed at the cut and opened again after it."""
+    if FENCE not in text:
+        return _cut(text, limit)
+    pieces: list[str] = []
+    open_block = False
+    for piece in _cut(text, limit - 2 * (len(FENCE) + 1)):
+        shown = f"{FENCE}\n{piece}" if open_block else piece
+        open_block = shown.count(FENCE) % 2 == 1
+        pieces.append(f"{shown}\n{FENCE}" if open_block else shown)
+    return pieces
+
+
+def _cut(text: str, limit: int) -> list[str]:
     pieces: list[str] = []
     current = ""
     for line in text.split("\n"):

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from slack_world import block_text
 
-from bot.adapters.slack.blocks import BLOCKS_MAX, SECTION_MAX, split_lines
+from bot.adapters.slack.blocks import BLOCKS_MAX, SECTION_MAX, markdown_to_mrkdwn, split_lines
 from bot.adapters.slack.render import render
 from bot.core.replies import CoveredPointView, Feedback, QuestionCard
 
@@ -65,6 +65,21 @@ def test_an_enormous_answer_spreads_over_several_messages() -> None:
 def test_one_overlong_line_is_cut_not_lost() -> None:
     pieces = split_lines("y" * 7000)
     assert [len(p) for p in pieces] == [3000, 3000, 1000]
+
+
+def test_a_preformatted_block_cut_between_sections_is_closed_and_reopened() -> None:
+    code = "\n".join(f"step {i}: x = f(x) * 2" for i in range(300))
+    pieces = split_lines(f"说明：\n```\n{code}\n```\n之后的文字")
+    assert len(pieces) >= 3 and all(len(p) <= SECTION_MAX for p in pieces)
+    assert all(p.count("```") == 2 for p in pieces)  # each piece opens and closes its block
+    assert pieces[1].startswith("```\nstep") and pieces[-1].endswith("之后的文字")
+
+
+def test_a_markdown_table_reads_as_a_preformatted_block() -> None:
+    table = "分片：\n\n| 阶段 | 显存 |\n|---|---|\n| **ZeRO-1** | 4Ψ |\n| ZeRO-3 | 16Ψ/N |\n\n完。"
+    shown = markdown_to_mrkdwn(table)
+    assert "```\n| 阶段 | 显存 |\n| ZeRO-1 | 4Ψ |\n| ZeRO-3 | 16Ψ/N |\n```" in shown
+    assert "|---" not in shown and "*" not in shown and shown.endswith("完。")
 
 
 def test_member_and_bank_text_cannot_ping_or_link() -> None:
