@@ -4,8 +4,9 @@ channel messages (the daily challenge), and close question cards once they are a
 - 429s are retried by slack_sdk's AsyncRateLimitErrorRetryHandler (it sleeps Retry-After) on
   the client built in app.py; what still fails becomes a DeliveryError here.
 - Channel posts and edits keep to about one message per second per channel (Slack's rule).
-- Which message shows which question card is remembered in memory only: after a restart old
-  cards keep their buttons, and pressing one gets the core's "closed" notice, nothing else.
+- Which message shows which question card is remembered in memory; a card posted before a
+  restart is found in the conversation when its question ends (earlier_cards.py) and closed
+  too. Pressing an old card's button gets the core's "closed" notice, nothing else.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.blocks import SlackMessage
+from bot.adapters.slack.earlier_cards import find_cards
 from bot.adapters.slack.people import People
-from bot.adapters.slack.render import question_closed, render
+from bot.adapters.slack.render import closed_card, question_closed, render
 from bot.core.commands import Actor, Place
 from bot.core.messenger import ChannelRef, DeliveryError, PostPace
 from bot.core.replies import Feedback, QuestionCard, Reply, Summary
@@ -136,7 +138,8 @@ class SlackMessenger:
             return []
         channel = place.channel_id or await self.dm_channel(actor.user_id)
         person = await self._people.get(actor.user_id)
-        await self._close_cards(replies, person.tz)
+        known = await self._close_cards(replies, person.tz)
+        await self._close_earlier_cards(replies, channel, place.thread_id, known)
         sent = []
         for reply in replies:
             for message in render([reply], tz=person.tz):
@@ -191,15 +194,16 @@ class SlackMessenger:
         while len(self._cards) > CARDS_KEPT:
             self._cards.popitem(last=False)
 
-    async def _close_cards(self, replies: Sequence[Reply], tz: object) -> None:
+    async def _close_cards(self, replies: Sequence[Reply], tz: object) -> set[tuple[str, int]]:
         """A question's feedback (or the session's summary) closes its cards: no live buttons
-        left on a question that is over."""
+        left on a question that is over. Returns the questions whose cards it knew."""
         keys: list[tuple[str, int]] = []
         for reply in replies:
             if isinstance(reply, Feedback):
                 keys.append((reply.session_id, reply.position))
             elif isinstance(reply, Summary):
                 keys += [key for key in self._cards if key[0] == reply.session_id]
+        known = {key for key in keys if key in self._cards}
         for key in keys:
             for posted in self._cards.pop(key, []):
                 closed = question_closed(posted.card, tz=tz)  # type: ignore[arg-type]
@@ -209,6 +213,35 @@ class SlackMessenger:
                     )
                 except SlackApiError as exc:
                     log.info("slack.card_close_failed", error=exc.response.get("error"))
+        return known
+
+    async def _close_earlier_cards(
+        self,
+        replies: Sequence[Reply],
+        channel: str,
+        thread_ts: str | None,
+        known: set[tuple[str, int]],
+    ) -> None:
+        """Cards of these feedbacks' questions that this process never posted (a restart came
+        in between) are looked up in the conversation and closed as well."""
+        unknown = {
+            (reply.session_id, reply.position): reply.locale
+            for reply in replies
+            if isinstance(reply, Feedback)
+            and not reply.refined
+            and reply.daily_post_id is None
+            and (reply.session_id, reply.position) not in known
+        }
+        if not unknown:
+            return
+        for key, message in await find_cards(self._client, channel, thread_ts, unknown):
+            closed = closed_card(message, unknown[key])
+            try:
+                await self._client.chat_update(
+                    channel=channel, ts=str(message["ts"]), text=closed.text, blocks=closed.blocks
+                )
+            except SlackApiError as exc:
+                log.info("slack.card_close_failed", error=exc.response.get("error"))
 
 
 def _delivery_error(exc: SlackApiError) -> DeliveryError:

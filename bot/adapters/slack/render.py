@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import tzinfo
+from typing import Any
 
 from bot.adapters.slack.blocks import (
     Block,
@@ -138,6 +139,14 @@ def question_closed(card: QuestionCard, *, tz: tzinfo) -> SlackMessage:
     blocks = _card_body(card, tz=tz)[:-1]  # the deadline no longer matters
     blocks.append(context("🔒 " + st(card.locale, "card.closed")))
     return SlackMessage(text=plain(phrasing.card_title(card)), blocks=blocks)
+
+
+def closed_card(message: dict[str, Any], locale: str) -> SlackMessage:
+    """A card posted before a restart, once its question is over: as `question_closed` makes
+    it, from the message as Slack holds it (its title and question, no buttons)."""
+    kept = [b for b in message.get("blocks") or [] if b.get("type") in ("header", "section")]
+    kept.append(context("🔒 " + st(locale, "card.closed")))
+    return SlackMessage(text=str(message.get("text") or ""), blocks=kept)
 
 
 def hint(view: HintCard) -> SlackMessage:

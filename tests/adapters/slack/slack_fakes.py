@@ -166,6 +166,8 @@ class FakeSlack:
             n = next(self._ts)
             ts = f"{1700000000 + n}.{n:06d}"
             return {"ok": True, "channel": params.get("channel"), "ts": ts, "message": {"ts": ts}}
+        if method in ("conversations.history", "conversations.replies"):
+            return {"ok": True, "messages": self._conversation(params), "has_more": False}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(params.get("users"))}}
         if method == "users.info":
@@ -176,6 +178,25 @@ class FakeSlack:
         if method == "apps.connections.open":
             return {"ok": True, "url": f"ws://127.0.0.1:{self.port}/link"}
         return {"ok": True, "ts": params.get("ts")}
+
+    def _conversation(self, params: dict[str, Any]) -> list[dict[str, Any]]:
+        """The messages the bot posted in a channel (or one thread), newest first, as Slack
+        holds them now (chat.update applied)."""
+        channel, thread = params.get("channel"), params.get("ts")
+        held: dict[str, dict[str, Any]] = {}
+        for call in self.calls:
+            p = call.params
+            if p.get("channel") != channel:
+                continue
+            if call.method == "chat.postMessage":
+                in_thread = p.get("thread_ts") == thread or p.get("ts") == thread
+                if thread is None and p.get("thread_ts") or thread is not None and not in_thread:
+                    continue
+                held[p["ts"]] = {"type": "message", "ts": p["ts"], "text": p.get("text", "")}
+                held[p["ts"]]["blocks"] = p.get("blocks") or []
+            elif call.method == "chat.update" and p.get("ts") in held:
+                held[p["ts"]].update(text=p.get("text", ""), blocks=p.get("blocks") or [])
+        return sorted(held.values(), key=lambda m: m["ts"], reverse=True)
 
     async def _respond(self, request: web.Request) -> web.Response:
         body = await request.json()

@@ -65,6 +65,28 @@ async def test_buttons_still_work_after_a_restart(
         await second.press(nxt, "iv:answer:")
         [opened] = await fake_slack.wait_count("views.open", 1)
         assert opened["view"]["callback_id"] == "iv_answer_modal"
+    # The card from before the restart was closed when its question ended, like any other.
+    closed = [u for u in fake_slack.of("chat.update") if u["ts"] == card["ts"]]
+    assert len(closed) == 1 and "🔒" in block_text(closed[0]["blocks"])
+    assert "[作答]" not in block_text(closed[0]["blocks"])
+    assert block_text(closed[0]["blocks"]).startswith("第 1/2 题")
+
+
+async def test_a_card_from_before_a_restart_is_closed_in_a_thread_too(
+    sqlite_url: str, slack_bank: Bank, fake_slack: FakeSlack
+) -> None:
+    clock = FakeClock()
+    async with slack_bot(sqlite_url, slack_bank, clock, fake_slack) as first:
+        await first.command("start rag 1 5m here", channel="C5")
+        card = await first.wait_card(1)
+    async with slack_bot(sqlite_url, slack_bank, clock, fake_slack) as second:
+        await second.say("我不知道", channel="C5", thread_ts=card["thread_ts"])
+        await fake_slack.wait_for(
+            lambda: any(u["ts"] == card["ts"] for u in fake_slack.of("chat.update"))
+        )
+    [closed] = [u for u in fake_slack.of("chat.update") if u["ts"] == card["ts"]]
+    assert closed["channel"] == "C5" and "[作答]" not in block_text(closed["blocks"])
+    assert fake_slack.of("conversations.replies")[0]["ts"] == card["thread_ts"]
 
 
 async def test_grade_buttons_record_the_members_view(slack: SlackWorld) -> None:
