@@ -96,7 +96,9 @@ async def test_stats_show_the_streak_and_the_next_review(shown: Callable[[Reply]
     assert "2" in text and "review" in text.lower()
 
 
-async def test_a_stated_misconception_is_named_in_the_feedback(shown: Callable[[Reply], str]) -> None:
+async def test_a_stated_misconception_is_named_in_the_feedback(
+    shown: Callable[[Reply], str],
+) -> None:
     wrong = "❗ 这一点说错了：LoRA 减少了模型参数（正确的是：原模型参数不变）"
     feedback = Feedback(
         locale="zh-CN",
