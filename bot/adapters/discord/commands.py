@@ -6,16 +6,19 @@ InteractionFlow; `start`, `review` and `answer` have their own paths (a new thre
 
 from __future__ import annotations
 
+import zoneinfo
 from typing import Any
 
 import discord
 from discord import app_commands
 
 from bot.adapters.discord.flow import InteractionFlow
-from bot.adapters.discord.inbound import start_command
+from bot.adapters.discord.inbound import config_command, start_command
 from bot.adapters.discord.translator import text
 from bot.core.commands import (
     COMMAND_NAMES,
+    Daily,
+    ForgetMe,
     Help,
     Hint,
     Lang,
@@ -50,6 +53,14 @@ LANGUAGES = [
     app_commands.Choice(name=text("choice.zh"), value="zh-CN"),
     app_commands.Choice(name=text("choice.en"), value="en"),
 ]
+DAILY_DIFFICULTIES = [
+    app_commands.Choice(name=text(f"choice.{name}"), value=name)
+    for name in ("easy", "medium", "hard", "any")
+]
+# IANA names for the timezone autocomplete, the usual ones first.
+ZONES = sorted(
+    zoneinfo.available_timezones(), key=lambda z: (z.startswith("Etc/") or "/" not in z, z)
+)
 HELP_TOPICS = [app_commands.Choice(name=name, value=name) for name in COMMAND_NAMES]
 
 
@@ -156,6 +167,61 @@ class InterviewGroup(app_commands.Group):
     @app_commands.choices(command=HELP_TOPICS)
     async def help_(self, interaction: Interaction, command: str | None = None) -> None:
         await self.flow.command(interaction, Help(command=command))
+
+    @app_commands.command(description=text("cmd.daily"))
+    async def daily(self, interaction: Interaction) -> None:
+        await self.flow.command(interaction, Daily())
+
+    @app_commands.command(description=text("cmd.config"))
+    @app_commands.describe(
+        time=text("opt.daily_time"),
+        timezone=text("opt.timezone"),
+        days=text("opt.days"),
+        topics=text("opt.topics"),
+        difficulty=text("opt.difficulty"),
+        window=text("opt.window"),
+        digest=text("opt.digest"),
+        off=text("opt.off"),
+        show_name=text("opt.show_name"),
+    )
+    @app_commands.choices(difficulty=DAILY_DIFFICULTIES)
+    async def config(
+        self,
+        interaction: Interaction,
+        time: str | None = None,
+        timezone: str | None = None,
+        days: str | None = None,
+        topics: str | None = None,
+        difficulty: str | None = None,
+        window: str | None = None,
+        digest: bool | None = None,
+        off: bool = False,
+        show_name: bool | None = None,
+    ) -> None:
+        command = config_command(
+            time=time,
+            timezone=timezone,
+            days=days,
+            topics=topics,
+            difficulty=difficulty,
+            window=window,
+            digest=digest,
+            off=off,
+            show_name=show_name,
+        )
+        await self.flow.command(interaction, command)
+
+    @app_commands.command(name="forget-me", description=text("cmd.forget-me"))
+    async def forget_me(self, interaction: Interaction) -> None:
+        await self.flow.command(interaction, ForgetMe())
+
+    @config.autocomplete("timezone")
+    async def _zones(
+        self, interaction: Interaction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        wanted = current.strip().casefold().replace(" ", "_")
+        found = [zone for zone in ZONES if wanted in zone.casefold()]
+        return [app_commands.Choice(name=zone, value=zone) for zone in found[:AUTOCOMPLETE_MAX]]
 
     @start.autocomplete("topic")
     @review.autocomplete("topic")

@@ -16,6 +16,7 @@ from typing import Any
 import discord
 import structlog
 
+from bot.adapters.discord import daily_flow
 from bot.adapters.discord.inbound import (
     channel_id_of,
     interaction_actor,
@@ -44,7 +45,7 @@ from bot.core.commands import (
     Stop,
 )
 from bot.core.i18n import normalize_locale
-from bot.core.ids import MarkAction, QuestionAction
+from bot.core.ids import DailyAnswerAction, MarkAction, QuestionAction
 from bot.core.replies import QuestionCard, Reply
 from bot.core.service import Core
 from content.loader import Bank
@@ -215,17 +216,16 @@ class InteractionFlow:
             )
             await self.show(interaction, replies, thinking=thinking)
             return
+        if isinstance(action, DailyAnswerAction):
+            await daily_flow.answer(self, interaction, action.post_id, text)
+            return
         await self._private(interaction, [d(str(interaction.locale), "error.unknown_button")])
 
     async def daily_button(self, interaction: discord.Interaction[Any], post_id: int) -> None:
-        await interaction.response.send_message(
-            d(str(interaction.locale), "error.unknown_button"), ephemeral=True
-        )
+        await daily_flow.open_answer(self, interaction, post_id)
 
     async def forget_button(self, interaction: discord.Interaction[Any], confirm: bool) -> None:
-        await interaction.response.send_message(
-            d(str(interaction.locale), "error.unknown_button"), ephemeral=True
-        )
+        await daily_flow.forget(self, interaction, confirm)
 
     # ---- typed answers in the thread ------------------------------------------------------
 

@@ -22,6 +22,9 @@ from bot.core.commands import (
     TIME_MAX_S,
     TIME_MIN_S,
     Actor,
+    ConfigDaily,
+    ConfigMe,
+    ConfigShow,
     ParseError,
     ParseErrorCode,
     Place,
@@ -66,6 +69,36 @@ def channel_id_of(place: Place) -> int | None:
     """The channel a place's messages go to: the thread when there is one."""
     target = place.thread_id or place.channel_id
     return int(target) if target else None
+
+
+def config_command(
+    *,
+    time: str | None,
+    timezone: str | None,
+    days: str | None,
+    topics: str | None,
+    difficulty: str | None,
+    window: str | None,
+    digest: bool | None,
+    off: bool,
+    show_name: bool | None,
+) -> ConfigDaily | ConfigMe | ConfigShow:
+    """`/interview config`: daily settings when any is given (the core checks the member is an
+    admin and every value), else the member's own show-name setting, else the settings."""
+    values = {
+        "time": time,
+        "timezone": timezone,
+        "days": days,
+        "topics": topics,
+        "difficulty": difficulty,
+        "window": window,
+        "digest": digest,
+    }
+    if off or any(value is not None for value in values.values()):
+        return ConfigDaily(**values, off=off)
+    if show_name is not None:
+        return ConfigMe(show_name=show_name)
+    return ConfigShow()
 
 
 def start_command(

@@ -231,6 +231,9 @@ HELP_ORDER = (
     "topics",
     "leaderboard",
     "stats",
+    "daily",
+    "config",
+    "forget-me",
     "lang",
     "help",
 )
@@ -273,3 +276,7 @@ def _plain(title: str | None, text: str, colour: int, *, private: bool = False) 
 
 def _cut(text: str) -> str:
     return text if len(text) <= DESCRIPTION_MAX else text[: DESCRIPTION_MAX - 1] + "…"
+
+
+# The daily challenge's replies register themselves on `render` (kept apart for size).
+from bot.adapters.discord import render_daily as _daily  # noqa: E402, F401

@@ -63,6 +63,42 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "这个按钮已失效。",
         "This button no longer works.",
     ),
+    # ---- the daily challenge -----------------------------------------------------------------
+    "daily.how": (
+        "点击「作答」回答，反馈只有你能看到。",
+        "Press Answer: only you see the feedback.",
+    ),
+    "config.none": (
+        "本频道还没有设置每日一题。管理员可以用 `/interview config time:09:00` 开启。",
+        "This channel has no daily question yet. An admin can start one with "
+        "`/interview config time:09:00`.",
+    ),
+    "config.off": (
+        "已停止（`/interview config time:…` 重新开启）",
+        "Off (`/interview config time:…` turns it back on)",
+    ),
+    "forget.confirm": (
+        "确定要删除你的全部数据吗？将删除：{attempts} 条作答、{sessions} 场面试、{reviews} 张复习卡片、"
+        "{daily} 条每日一题答案，以及你的设置和名字。此操作无法撤销。",
+        "Delete everything the bot keeps about you? This removes {attempts} answers, {sessions} "
+        "interviews, {reviews} review cards, {daily} daily answers, your settings and your name. "
+        "It cannot be undone.",
+    ),
+    "cmd.daily": ("本频道今天的每日一题", "Today's daily question in this channel"),
+    "cmd.config": (
+        "每日一题设置（管理员）；不带选项时查看设置",
+        "Daily question settings (admins); with no options, show them",
+    ),
+    "cmd.forget-me": ("删除机器人保存的你的全部数据", "Delete everything the bot keeps about you"),
+    "opt.daily_time": ("出题时间，如 09:00", "Posting time, e.g. 09:00"),
+    "opt.timezone": ("时区（IANA，如 Asia/Shanghai）", "Time zone (IANA, e.g. Asia/Shanghai)"),
+    "opt.days": ("出题日，如 mon-fri、daily", "Days, e.g. mon-fri, daily"),
+    "opt.topics": ("主题，如 rag,fine-tuning 或 all", "Topics, e.g. rag,fine-tuning or all"),
+    "opt.window": ("作答时长，如 24h、90m、next", "Answer window, e.g. 24h, 90m, next"),
+    "opt.digest": ("每周一发周报", "A weekly digest on Mondays"),
+    "opt.off": ("停止本频道的每日一题", "Turn this channel's daily question off"),
+    "opt.show_name": ("公布结果时显示我的名字", "Show my name in daily reveals"),
+    "choice.any": ("不限", "Any"),
     # ---- slash command descriptions (the Translator) -----------------------------------------
     "cmd.interview": ("LLM 岗模拟面试", "Mock interviews for LLM engineering roles"),
     "cmd.start": ("开始一场模拟面试", "Start a mock interview"),
