@@ -270,7 +270,8 @@ async def test_an_admin_sets_up_the_daily_question(bot: Bot, fake: FakeSlack, ba
     await member.open_home("UADMIN")
     await fake.wait_count("views.publish", 1)
     await step(fake, "UADMIN: /interview config daily off")
-    await reply(fake, member.command("config daily off", user="UADMIN"))
+    off = await reply(fake, member.command("config daily off", user="UADMIN"))
+    assert "/interview config daily" in block_text(off["blocks"])
     assert await bot.stop() in (0, 130)
 
     text = transcript(fake)

@@ -94,6 +94,8 @@ def config(view: ConfigView) -> SlackMessage:
         lines.append(f"*{escape(t(loc, 'config.header'))}*")
         lines += [escape(line) for line in phrasing.config_settings(view)]
         state = phrasing.config_state(view, _TIME)
+        if not view.enabled and not view.disabled_reason:
+            state = st(loc, "config.off")  # the typed way back on, as Slack types it
         if state:
             when = slack_time(view.next_post_at) if view.next_post_at else ""
             lines.append(escape(state).replace(_TIME, when))
