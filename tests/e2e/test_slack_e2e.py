@@ -131,25 +131,10 @@ async def test_the_real_process_serves_signed_slash_commands(bot: Bot, fake: Fak
 
 async def test_a_member_across_a_restart(bot: Bot, fake: FakeSlack, bank: Bank) -> None:
     member = await bot.start()
-    await step(fake, "U1: /interview start rag 2 5m (in #C1)")
-    await reply(fake, member.command("start rag 2 5m"))
-    first = await member.wait_card(1)
-    await step(fake, "U1: Hint button")
-    await member.press(first, "iv:hint:")
-    await fake.wait_for(lambda: any("💡" in _shown(p) for p in member.posts()))
-    await step(fake, "U1: Answer button, then submits the modal")
-    await member.press(first, "iv:answer:")
-    [opened] = await fake.wait_count("views.open", 1)
-    _, ack = await member.submit(opened["view"], good_answer(bank, first))
-    await modal_ack(fake, ack)
-    second = await member.wait_card(2)
-    feedback = next(p for p in member.posts() if action_ids(p, "iv:mark:"))
-    await step(fake, "U1: replies in the DM with an answer to question 2")
-    await member.say("切分时要权衡块大小，块之间留一些重叠，按段落边界切。")
-    await fake.wait_for(lambda: len(_summaries(member)) == 1)
+    cards, feedback = await _an_interview(member, fake, bank)
     await step(fake, "U1: /interview start quantization 1 30s")
     await reply(fake, member.command("start quantization 1 30s"))
-    third = await member.wait_card(3)
+    cards.append(await member.wait_card(3))
 
     await step(fake, "the bot is stopped; the question's 30 s run out while it is down")
     assert await bot.stop() in (0, 130)
@@ -164,26 +149,75 @@ async def test_a_member_across_a_restart(bot: Bot, fake: FakeSlack, bank: Bank) 
     await step(fake, "a new process on the same database (its start-up sweep)")
     member = await bot.start()
     await fake.wait_for(lambda: len(_summaries(member)) == 2)
+    assert "超时" in _shown(_summaries(member)[-1])
+    closed = [u for u in fake.of("chat.update") if u["ts"] == cards[2]["ts"]]
+    assert closed and "[作答]" not in block_text(closed[-1]["blocks"])  # the old card too
+    await _old_buttons_and_forget_me(member, fake, cards, feedback)
+    await _in_english(member, fake)
+    assert await bot.stop() in (0, 130)
+
+    text = transcript(fake)
+    keep("process_member.txt", text)
+    assert not bot.tracebacks(), bot.tracebacks()
+    assert "Traceback" not in text
+
+
+async def _an_interview(
+    member: SlackUser, fake: FakeSlack, bank: Bank
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Two questions: a hint, the modal, a DM reply. The cards and the first feedback."""
+    await step(fake, "U1: /interview start rag 2 5m (in #C1)")
+    started = await reply(fake, member.command("start rag 2 5m"))
+    assert "私信" in started["text"]
+    first = await member.wait_card(1)
+    await step(fake, "U1: Hint button")
+    await member.press(first, "iv:hint:")
+    await fake.wait_for(lambda: any("💡" in _shown(p) for p in member.posts()))
+    await step(fake, "U1: Answer button, then submits the modal")
+    await member.press(first, "iv:answer:")
+    [opened] = await fake.wait_count("views.open", 1)
+    _, ack = await member.submit(opened["view"], good_answer(bank, first))
+    await modal_ack(fake, ack)
+    assert ack == {}  # closed: the answer is stored
+    second = await member.wait_card(2)
+    feedback = next(p for p in member.posts() if action_ids(p, "iv:mark:"))
+    assert "/80 ·" in _shown(feedback)  # one hint taken: out of 80
+    await step(fake, "U1: replies in the DM with an answer to question 2")
+    await member.say("切分时要权衡块大小，块之间留一些重叠，按段落边界切。")
+    await fake.wait_for(lambda: len(_summaries(member)) == 1)
+    assert "2/2" in _shown(_summaries(member)[0])
+    return [first, second], feedback
+
+
+async def _old_buttons_and_forget_me(
+    member: SlackUser, fake: FakeSlack, cards: list[dict[str, Any]], feedback: dict[str, Any]
+) -> None:
     await step(fake, "U1: the Answer button of the card from before the restart")
-    await reply(fake, member.press(third, "iv:answer:"))
+    said = await reply(fake, member.press(cards[2], "iv:answer:"))
+    assert "已经结束" in said["text"]
     await step(fake, "U1: 'Grade too low' on question 1's feedback, from before the restart")
-    await reply(fake, member.press(feedback, "iv:mark:"))
+    said = await reply(fake, member.press(feedback, "iv:mark:"))
+    assert "偏低" in said["text"]
     await step(fake, "U1: Skip on question 2's card (finished before the restart)")
-    await reply(fake, member.press(second, "iv:skip:"))
+    await reply(fake, member.press(cards[1], "iv:skip:"))
     await step(fake, "U1: App Home")
     await member.open_home()
-    await fake.wait_count("views.publish", 1)
+    [home] = await fake.wait_count("views.publish", 1)
+    assert "完成 3 题" in block_text(home["view"]["blocks"])
     await step(fake, "U1: /interview forget-me, then Cancel")
     ask = await reply(fake, member.command("forget-me"))
     shown = {"channel": "C1", "ts": "1.1", "blocks": ask["blocks"], "text": ask["text"]}
-    await reply(fake, member.press(shown, "iv:forget:no"))
+    assert "没有删除" in (await reply(fake, member.press(shown, "iv:forget:no")))["text"]
     await step(fake, "U1: /interview forget-me again, then Delete")
     ask = await reply(fake, member.command("forget-me"))
     shown = {"channel": "C1", "ts": "1.2", "blocks": ask["blocks"], "text": ask["text"]}
-    await reply(fake, member.press(shown, "iv:forget:yes"))
+    assert "已删除" in (await reply(fake, member.press(shown, "iv:forget:yes")))["text"]
     await step(fake, "U1: /interview stats")
-    await reply(fake, member.command("stats"))
+    stats = await reply(fake, member.command("stats"))
+    assert "还没有完成过题目" in block_text(stats["blocks"])
 
+
+async def _in_english(member: SlackUser, fake: FakeSlack) -> None:
     fake.users["U9"] = {**default_user("U9"), "locale": "en-US", "tz": "Europe/London"}
     await step(fake, "U9 (Slack in English): /interview start rag 1 5m, answers in the DM")
     await reply(fake, member.command("start rag 1 5m", user="U9"))
@@ -191,15 +225,11 @@ async def test_a_member_across_a_restart(bot: Bot, fake: FakeSlack, bank: Bank) 
     await member.say("Rerank because vector recall is coarse; use a cross-encoder.", user="U9")
     await fake.wait_for(lambda: len(_summaries(member)) == 3)
     await step(fake, "U9: /interview forget-me")
-    await reply(fake, member.command("forget-me", user="U9"))
+    ask = await reply(fake, member.command("forget-me", user="U9"))
+    assert "[Yes, delete]" in block_text(ask["blocks"]) and "forget-me" not in ask["text"]
     await step(fake, "U9: /interview nonsense")
-    await reply(fake, member.command("nonsense", user="U9"))
-    assert await bot.stop() in (0, 130)
-
-    text = transcript(fake)
-    keep("process_member.txt", text)
-    assert not bot.tracebacks(), bot.tracebacks()
-    assert "Traceback" not in text
+    said = await reply(fake, member.command("nonsense", user="U9"))
+    assert "nonsense" in said["text"]
 
 
 def _summaries(member: SlackUser) -> list[dict[str, Any]]:
@@ -214,42 +244,8 @@ def _shown(post: dict[str, Any]) -> str:
 async def test_an_admin_sets_up_the_daily_question(bot: Bot, fake: FakeSlack, bank: Bank) -> None:
     fake.users["UADMIN"] = {**default_user("UADMIN"), "is_admin": True}
     member = await bot.start()
-    await step(fake, "U2 (not an admin): /interview config daily 09:00")
-    await reply(fake, member.command("config daily 09:00", user="U2"))
-    realtime = bool(os.environ.get("SLACK_E2E_REALTIME"))
-    now = datetime.now(SHANGHAI)
-    at = (now + timedelta(minutes=2 if now.second > 45 else 1)).strftime("%H:%M")
-    await step(fake, f"UADMIN: /interview config daily {at} tz=Asia/Shanghai window=5m")
-    await reply(
-        fake, member.command(f"config daily {at} tz=Asia/Shanghai window=5m", user="UADMIN")
-    )
-    await step(fake, "UADMIN: /interview config show")
-    await reply(fake, member.command("config show", user="UADMIN"))
-    if realtime:
-        await step(fake, f"{at} in Shanghai: the daily post")
-        await fake.wait_for(lambda: bool(_daily_cards(member)), timeout_s=150)
-    else:
-        await step(fake, f"the bot is stopped; it is {at} in Shanghai when a new one starts")
-        assert await bot.stop() in (0, 130)
-        bot.database(
-            sa.update(tables.daily_configs).values(post_hour=now.hour, post_minute=now.minute)
-        )
-        member = await bot.start()
-        await fake.wait_for(lambda: bool(_daily_cards(member)))
-    [card] = _daily_cards(member)
-    await step(fake, "U2: /interview config show, then config me show-name=on")
-    await reply(fake, member.command("config show", user="U2"))
-    await reply(fake, member.command("config me show-name=on", user="U2"))
-    await step(fake, "U2: Answer button on the post, submits the modal")
-    await member.press(card, "iv:daily:", user="U2")
-    [opened] = await fake.wait_count("views.open", 1)
-    _, ack = await member.submit(opened["view"], good_answer(bank, card), user="U2")
-    await modal_ack(fake, ack)
-    await fake.wait_count("chat.update", 1)
-    await step(fake, "U3: /interview daily, then /interview daily <answer>")
-    await reply(fake, member.command("daily", user="U3"))
-    await reply(fake, member.command("daily 我不太清楚，大概是让模型更快一些。", user="U3"))
-    await fake.wait_count("chat.update", 2)
+    member, card = await _configured_and_posted(bot, member, fake)
+    await _answered(member, fake, bank, card)
 
     await step(fake, "the bot is killed (SIGKILL); the 5-minute window closes while it is down")
     await bot.stop(signal.SIGKILL)
@@ -258,13 +254,19 @@ async def test_an_admin_sets_up_the_daily_question(bot: Bot, fake: FakeSlack, ba
     await step(fake, "a new process on the same database (its start-up sweep)")
     member = await bot.start()
     await fake.wait_for(lambda: any(p.get("thread_ts") == card["ts"] for p in member.posts()))
-    await fake.wait_count("chat.update", 3)
+    reveal = next(p for p in member.posts() if p.get("thread_ts") == card["ts"])
+    assert "共 2 人作答" in _shown(reveal) and "u2 · " in _shown(reveal)  # show-name=on
+    [*_, update] = await fake.wait_count("chat.update", 3)
+    assert "作答已截止" in block_text(update["blocks"]) and "[作答]" not in block_text(
+        update["blocks"]
+    )
     await step(fake, "U4: the post's Answer button from before the restart, submits the modal")
     await member.press(card, "iv:daily:", user="U4")
     [_, opened] = await fake.wait_count("views.open", 2)
     _, ack = await member.submit(opened["view"], "量化就是用更少的比特表示权重。", user="U4")
     await modal_ack(fake, ack)
-    await fake.wait_count("chat.postEphemeral", 3)  # why, and the reveal itself
+    [*_, late] = await fake.wait_count("chat.postEphemeral", 3)  # why, and the reveal itself
+    assert late["user"] == "U4" and "揭晓" in _shown(late)
     await step(fake, "UADMIN: /interview stats, then App Home")
     await reply(fake, member.command("stats", user="UADMIN"))
     await member.open_home("UADMIN")
@@ -278,6 +280,61 @@ async def test_an_admin_sets_up_the_daily_question(bot: Bot, fake: FakeSlack, ba
     keep("process_admin.txt", text)
     assert not bot.tracebacks(), bot.tracebacks()
     assert "Traceback" not in text
+
+
+async def _configured_and_posted(
+    bot: Bot, member: SlackUser, fake: FakeSlack
+) -> tuple[SlackUser, dict[str, Any]]:
+    """A member is refused, the admin sets the channel up a minute ahead, the post appears:
+    on the wall clock with SLACK_E2E_REALTIME, else by a restart at the post time."""
+    await step(fake, "U2 (not an admin): /interview config daily 09:00")
+    refused = await reply(fake, member.command("config daily 09:00", user="U2"))
+    assert "管理员" in refused["text"]
+    now = datetime.now(SHANGHAI)
+    at = (now + timedelta(minutes=2 if now.second > 45 else 1)).strftime("%H:%M")
+    await step(fake, f"UADMIN: /interview config daily {at} tz=Asia/Shanghai window=5m")
+    saved = await reply(
+        fake, member.command(f"config daily {at} tz=Asia/Shanghai window=5m", user="UADMIN")
+    )
+    assert at in block_text(saved["blocks"])
+    await step(fake, "UADMIN: /interview config show")
+    await reply(fake, member.command("config show", user="UADMIN"))
+    if os.environ.get("SLACK_E2E_REALTIME"):
+        await step(fake, f"{at} in Shanghai: the daily post")
+        await fake.wait_for(lambda: bool(_daily_cards(member)), timeout_s=150)
+    else:
+        await step(fake, f"the bot is stopped; it is {at} in Shanghai when a new one starts")
+        assert await bot.stop() in (0, 130)
+        bot.database(
+            sa.update(tables.daily_configs).values(post_hour=now.hour, post_minute=now.minute)
+        )
+        member = await bot.start()
+        await fake.wait_for(lambda: bool(_daily_cards(member)))
+    [card] = _daily_cards(member)
+    assert card["channel"] == "C1" and "已有 0 人作答" in _shown(card)
+    return member, card
+
+
+async def _answered(member: SlackUser, fake: FakeSlack, bank: Bank, card: dict[str, Any]) -> None:
+    """U2 answers by the button (name shown), U3 by typing; the post counts them."""
+    await step(fake, "U2: /interview config show, then config me show-name=on")
+    await reply(fake, member.command("config show", user="U2"))
+    await reply(fake, member.command("config me show-name=on", user="U2"))
+    await step(fake, "U2: Answer button on the post, submits the modal")
+    await member.press(card, "iv:daily:", user="U2")
+    [opened] = await fake.wait_count("views.open", 1)
+    _, ack = await member.submit(opened["view"], good_answer(bank, card), user="U2")
+    await modal_ack(fake, ack)
+    [feedback] = await fake.wait_count("chat.postEphemeral", 1)
+    assert feedback["user"] == "U2" and "每日一题 · 得分" in _shown(feedback)
+    [counted] = await fake.wait_count("chat.update", 1)
+    assert "已有 1 人作答" in block_text(counted["blocks"])
+    await step(fake, "U3: /interview daily, then /interview daily <answer>")
+    await reply(fake, member.command("daily", user="U3"))
+    typed = await reply(fake, member.command("daily 我不太清楚，大概是让模型更快一些。", user="U3"))
+    assert "得分" in typed["text"]
+    [_, counted] = await fake.wait_count("chat.update", 2)
+    assert "已有 2 人作答" in block_text(counted["blocks"])
 
 
 def _daily_cards(member: SlackUser) -> list[dict[str, Any]]:
