@@ -52,7 +52,10 @@ def daily_card(view: DailyCard) -> SlackMessage:
     your_score = phrasing.daily_your_score(view)
     if your_score is not None:
         blocks.append(context(escape(your_score)))
-    elif not view.closed:
+    if view.closed:
+        # The reveal is a reply to the post: say where, the card alone reads like a dead end.
+        blocks.append(context(st(loc, "daily.see_thread")))
+    elif your_score is None:
         answer = ids.encode(ids.DailyAnswerAction(post_id=view.post_id))
         # The question rides in the button's value: a press on an ephemeral copy of the card
         # (`/interview daily`) comes without the message, and the modal still shows it.

@@ -32,6 +32,10 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "点「作答」回答（也可以输入 `/interview daily 你的回答`）；反馈只有你能看到。",
         "Press Answer (or type `/interview daily your answer`); only you see the feedback.",
     ),
+    "daily.see_thread": (
+        "🔔 结果和参考答案已在频道里这道题的讨论串中揭晓。",
+        "🔔 The results and the reference answer are revealed in this question's thread.",
+    ),
     "config.off": (
         "  已停止（输入 /interview config daily <时间> 重新开启）",
         "  Off (type /interview config daily <time> to turn it back on)",

@@ -64,6 +64,7 @@ async def test_daily_post_answer_count_and_reveal(slack: SlackWorld) -> None:
     assert "作答已截止" in block_text(closed["blocks"]) and "[作答]" not in block_text(
         closed["blocks"]
     )
+    assert "讨论串" in block_text(closed["blocks"])  # where the reveal is
     # A modal opened before the close: submitting it closes it and shows the reveal, to them.
     _, late = await slack.submit(opened["view"], "晚到的答案", user="U4")
     assert late == {}

@@ -113,3 +113,24 @@ def test_question_card_shows_the_deadline_in_the_members_time_zone() -> None:
     assert "Answer by 18:05" in block_text(shanghai.blocks)
     ids = [e["action_id"] for b in berlin.blocks for e in b.get("elements", []) if "action_id" in e]
     assert ids == [f"iv:{verb}:{'b' * 32}:1" for verb in ("answer", "hint", "skip", "stop")]
+
+
+def test_a_daily_card_offers_the_button_only_while_open_and_unanswered() -> None:
+    from datetime import UTC, datetime
+
+    from bot.adapters.slack.render_daily import daily_card
+    from bot.core.replies import DailyCard
+
+    card = DailyCard(
+        locale="zh-CN", post_id=7, local_date="2026-01-05", question_id="q", question="什么是量化？",
+        topic_id="quantization", topic_name="量化", difficulty=1,
+        closes_at=datetime(2026, 1, 5, 11, tzinfo=UTC), answers=3, closed=False,
+    )  # fmt: skip
+    shown = {
+        "open": block_text(daily_card(card).blocks),
+        "answered": block_text(daily_card(card.model_copy(update={"your_score": 80})).blocks),
+        "closed": block_text(daily_card(card.model_copy(update={"closed": True})).blocks),
+    }
+    assert "[作答]" in shown["open"] and "讨论串" not in shown["open"]
+    assert "[作答]" not in shown["answered"] and "80" in shown["answered"]
+    assert "[作答]" not in shown["closed"] and "讨论串" in shown["closed"]
