@@ -12,6 +12,7 @@ channel messages (the daily challenge), and close question cards once they are a
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,6 +48,9 @@ PERMANENT_ERRORS = frozenset(
     }
 )
 CARDS_KEPT = 2000
+# A question's time taken is whole seconds (and capped at its limit when it ran out while the
+# bot was down): this much leeway when telling whether it was asked before the start.
+EARLIER_MARGIN_S = 5.0
 
 
 @dataclass(frozen=True)
@@ -82,6 +86,7 @@ class SlackMessenger:
         self.pace = PostPace(per_second=20.0, per_channel_per_second=1.0 / channel_interval_s)
         self._cards: OrderedDict[tuple[str, int], list[PostedCard]] = OrderedDict()
         self._dm: dict[str, str] = {}
+        self._started = time.monotonic()
 
     # ---- the Messenger port ---------------------------------------------------------------
 
@@ -231,6 +236,7 @@ class SlackMessenger:
             and not reply.refined
             and reply.daily_post_id is None
             and (reply.session_id, reply.position) not in known
+            and self._asked_before_start(reply)
         }
         if not unknown:
             return
@@ -242,6 +248,13 @@ class SlackMessenger:
                 )
             except SlackApiError as exc:
                 log.info("slack.card_close_failed", error=exc.response.get("error"))
+
+    def _asked_before_start(self, feedback: Feedback) -> bool:
+        """Only a question asked before this process started can have a card it never saw
+        (short of another process behind the load balancer, which is not looked up: one read
+        of the conversation per answer would soon meet Slack's rate limits)."""
+        running_s = time.monotonic() - self._started
+        return feedback.time_taken_s + EARLIER_MARGIN_S >= running_s
 
 
 def _delivery_error(exc: SlackApiError) -> DeliveryError:

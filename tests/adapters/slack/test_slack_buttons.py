@@ -23,6 +23,8 @@ async def test_hint_skip_and_stop_buttons(slack: SlackWorld) -> None:
     assert closed["ts"] == card["ts"] and "[作答]" not in block_text(closed["blocks"])
     await slack.press(second, "iv:stop:")
     await slack.fake.wait_for(lambda: any("提前结束" in p["text"] for p in slack.posts()))
+    # Cards this process posted are closed from memory: no reading the conversation back.
+    assert not slack.fake.of("conversations.history")
 
 
 async def test_a_closed_questions_button_changes_nothing(slack: SlackWorld) -> None:
