@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 import structlog
 
-from bot.core.answer_text import clean_answer
+from bot.core.answer_text import clean_answer, refused
 from bot.core.clock import Clock
-from bot.core.commands import ANSWER_MAX_CHARS, ConfigDaily
+from bot.core.commands import ConfigDaily
 from bot.core.context import MemberContext
 from bot.core.daily import views
 from bot.core.daily.config import Calendar, Problem, merge
@@ -147,17 +147,9 @@ class DailyService:
 
     async def answer(self, ctx: MemberContext, post_id: int | None, raw: str) -> list[Reply]:
         text = clean_answer(raw)
-        if len(text) > ANSWER_MAX_CHARS:
-            return [
-                error(
-                    ctx.locale,
-                    "answer_too_long",
-                    length=len(text),
-                    limit=ANSWER_MAX_CHARS,
-                )
-            ]
-        if not text:
-            return [error(ctx.locale, "missing_text")]
+        problem = refused(ctx.locale, text)
+        if problem is not None:
+            return [problem]
         post = await (self._post(ctx, post_id) if post_id is not None else self._current_post(ctx))
         if isinstance(post, Notice):
             return [post]

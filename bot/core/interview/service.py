@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 import structlog
 
-from bot.core.answer_text import clean_answer
-from bot.core.commands import ANSWER_MAX_CHARS, COUNT_DEFAULT, Place, QuestionRef, Review, Start
+from bot.core.answer_text import clean_answer, refused
+from bot.core.commands import COUNT_DEFAULT, Place, QuestionRef, Review, Start
 from bot.core.context import MemberContext
 from bot.core.grading import Grader
 from bot.core.i18n import format_duration, format_span, join_sentences, t
@@ -118,10 +118,9 @@ class InterviewService:
         # Escape sequences and control characters are not part of an answer: never stored or
         # echoed, and an answer of nothing else is empty (refused, the question stays open).
         text = clean_answer(text)
-        if len(text) > ANSWER_MAX_CHARS:
-            return [error(ctx.locale, "answer_too_long", length=len(text), limit=ANSWER_MAX_CHARS)]
-        if not text:
-            return [error(ctx.locale, "missing_text")]
+        problem = refused(ctx.locale, text)
+        if problem is not None:
+            return [problem]
         opened = await self._steps.open_in_time(ctx, at=at)
         if isinstance(opened, list):
             return opened
