@@ -8,17 +8,14 @@ are prefixed "b_" (an UPDATE would SET any other key that names a column).
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import sqlalchemy as sa
-from sqlalchemy.engine import RowMapping
 
 from storage.base import DEFAULT_MAX_SCORE, attempt_record, aware_utc
 from storage.errors import SessionNotActive
 from storage.models import AttemptRecord, SessionRecord
 from storage.tables import attempts, sessions
-
-R = TypeVar("R")
 
 SESSION = sa.select(sessions).where(sessions.c.id == sa.bindparam("session_id"))
 ACTIVE_SESSION = sa.select(sessions).where(
@@ -114,18 +111,6 @@ EARNED = sa.select(sa.func.sum(attempts.c.points)).where(
     & (attempts.c.question_id == sa.bindparam("question_id"))
     & (attempts.c.id != sa.bindparam("excluding"))
 )
-
-
-def first_row(
-    statement: sa.Executable, record: Callable[[RowMapping], R], **params: Any
-) -> Callable[[sa.Connection], R | None]:
-    """A job: run `statement`, turn its first row (if any) into a record."""
-
-    def job(conn: sa.Connection) -> R | None:
-        row = conn.execute(statement, params).mappings().first()
-        return None if row is None else record(row)
-
-    return job
 
 
 def ask_in(conn: sa.Connection, values: dict[str, Any]) -> AttemptRecord:

@@ -19,6 +19,7 @@ from storage.base import (
     StoreBase,
     attempt_record,
     aware_utc,
+    first_row,
     session_record,
     table_columns,
     violates,
@@ -46,7 +47,6 @@ from storage.session_sql import (
     OpenAttempt,
     Then,
     ask_in,
-    first_row,
     move_on,
 )
 from storage.tables import ONE_ACTIVE_SESSION_INDEX, attempts, sessions

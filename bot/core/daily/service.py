@@ -169,7 +169,7 @@ class DailyService:
         score = capped_score(grade.score, 100.0)
         earned = await self._store.earned_points(ctx.member.id, question.id, excluding=0)
         try:
-            attempt_id = await self._store.save_daily_answer(
+            session, attempt = await self._store.save_daily_answer(
                 post,
                 member_id=ctx.member.id,
                 locale=ctx.locale,
@@ -182,10 +182,6 @@ class DailyService:
         except DailyAlreadyAnswered:
             first = await self._store.daily_answer_of(post.id, ctx.member.id)
             return [self._already(ctx, first.score if first else score)]
-        attempt = await self._store.get_attempt(attempt_id)
-        session = await self._store.get_session(attempt.session_id) if attempt else None
-        if attempt is None or session is None:  # pragma: no cover - just written
-            raise RuntimeError(f"daily answer {attempt_id} vanished")
         log.info("daily.answered", post_id=post.id, member_id=ctx.member.id, score=score)
         self._reviews.record_later(attempt)
         self.poster.refresh_card_later(post.id)
