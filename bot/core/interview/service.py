@@ -251,8 +251,8 @@ class InterviewService:
     async def check_button(self, ctx: MemberContext, at: QuestionRef) -> Reply | None:
         """None while `at` is this member's open question; else what a stale or foreign button
         gets. Reads only: a chat front end asks before opening an answer modal."""
-        found = await self._store.active_session_and_attempt(ctx.member.id)
-        current = found[1] if found is not None else None
+        opened = await self._store.open_attempt(ctx.member.id)
+        current = opened.attempt if opened is not None else None
         if current is not None and (current.session_id, current.position) == (
             at.session_id,
             at.position,
@@ -316,6 +316,7 @@ class InterviewService:
             if active is None:
                 raise
             return [await self._session_exists(ctx, active)]
+        assert attempt is not None  # asked with the session (`first`)
         self._steps.remember(session)
         log.info(
             "session.started",
