@@ -93,7 +93,8 @@ class DailyService:
             days=saved.days,
         )
         self.on_config_change()
-        when = Calendar.of(saved).next_due(now).astimezone(Calendar.of(saved).zone)
+        calendar = Calendar.of(saved)
+        when = calendar.next_due(now).astimezone(calendar.zone)
         text = t(ctx.locale, "notice.daily_saved", when=when.strftime("%Y-%m-%d %H:%M"))
         return await self.config_show(ctx, text=text)
 
