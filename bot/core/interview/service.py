@@ -199,14 +199,15 @@ class InterviewService:
         ]
 
     async def stop(self, ctx: MemberContext, at: QuestionRef | None = None) -> list[Reply]:
-        session = await self._store.active_session(ctx.member.id)
-        if at is not None and (session is None or session.id != at.session_id):
+        # The session and its open question in one read.
+        opened = await self._store.open_attempt(ctx.member.id)
+        if at is not None and (opened is None or opened.session.id != at.session_id):
             # Any question's Stop button stops its own session, and only while it runs.
             return [await self._steps.stale_button(ctx, at.session_id)]
-        if session is None:
+        if opened is None:
             return [notice(ctx.locale, "no_session")]
+        session, attempt = opened.session, opened.attempt
         now = self._clock.now()
-        attempt = await self._store.current_attempt(session.id)
         if attempt is not None:
             # Not scored and not counted: no "0/100 · +0" feedback for a question not answered.
             await self._store.finish_attempt(attempt.id, state="stopped", now=now)
