@@ -21,6 +21,15 @@ def _post(row: Any) -> DailyPostRecord:
     return DailyPostRecord.model_validate(dict(row))
 
 
+def _unrevealed(now: datetime) -> sa.ColumnElement[bool]:
+    """A post that went out, is not revealed yet, and whose reveal nobody holds a lease on."""
+    return (
+        (daily_posts.c.state == "posted")
+        & daily_posts.c.revealed_at.is_(None)
+        & (daily_posts.c.reveal_lease_until.is_(None) | (daily_posts.c.reveal_lease_until <= now))
+    )
+
+
 class DailyPostStore(StoreBase):
     """Claims, outcomes and reveals of daily posts."""
 
@@ -160,15 +169,7 @@ class DailyPostStore(StoreBase):
 
     async def daily_posts_to_reveal(self, now: datetime) -> list[DailyPostRecord]:
         now = aware_utc(now, "now")
-        query = sa.select(daily_posts).where(
-            (daily_posts.c.state == "posted")
-            & (daily_posts.c.closes_at <= now)
-            & daily_posts.c.revealed_at.is_(None)
-            & (
-                daily_posts.c.reveal_lease_until.is_(None)
-                | (daily_posts.c.reveal_lease_until <= now)
-            )
-        )
+        query = sa.select(daily_posts).where(_unrevealed(now) & (daily_posts.c.closes_at <= now))
         return await self._run.read(all_rows(query.order_by(daily_posts.c.id), _post))
 
     async def claim_daily_reveal(
@@ -177,15 +178,7 @@ class DailyPostStore(StoreBase):
         now = aware_utc(now, "now")
         update = (
             sa.update(daily_posts)
-            .where(
-                (daily_posts.c.id == post_id)
-                & (daily_posts.c.state == "posted")
-                & daily_posts.c.revealed_at.is_(None)
-                & (
-                    daily_posts.c.reveal_lease_until.is_(None)
-                    | (daily_posts.c.reveal_lease_until <= now)
-                )
-            )
+            .where((daily_posts.c.id == post_id) & _unrevealed(now))
             .values(reveal_lease_until=aware_utc(lease_until, "lease_until"))
             .returning(*daily_posts.c)
         )
