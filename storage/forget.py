@@ -1,7 +1,7 @@
-"""forget-me: every row about a member, counted and deleted in one transaction.
+"""forget-me: every row about a member, counted, then deleted in one transaction.
 
-A table that holds a member's data must be listed here; a contract test walks the schema and
-fails when a table with a member column is not emptied of that member.
+A table that holds a member's data must be listed here; `tests/unit/core/test_core_forget.py`
+walks the schema and fails when a table with a member column is not emptied of that member.
 """
 
 import sqlalchemy as sa
