@@ -208,12 +208,22 @@ class InterviewService:
             return [notice(ctx.locale, "no_session")]
         session, attempt = opened.session, opened.attempt
         now = self._clock.now()
+        log.info("session.stopped", session_id=session.id, member_id=ctx.member.id)
         if attempt is not None:
             # Not scored and not counted: no "0/100 · +0" feedback for a question not answered.
-            await self._store.finish_attempt(attempt.id, state="stopped", now=now)
+            # Closing it and ending the session are one commit, which also reads the summary's
+            # attempts (the store's step, not SessionSteps.finish: nothing goes to reviews).
+            moved = await self._store.finish_and_move(
+                attempt.id, state="stopped", now=now, then=lambda _: "stopped"
+            )
             self._steps.closed(attempt.id)
+            if moved.attempts is not None:
+                return [
+                    present.summary(
+                        self._bank, session, moved.attempts, ended="stopped", locale=ctx.locale
+                    )
+                ]
         await self._store.end_session(session.id, state="stopped", now=now)
-        log.info("session.stopped", session_id=session.id, member_id=ctx.member.id)
         return [await self._steps.summary(ctx, session, "stopped")]
 
     async def status(self, ctx: MemberContext) -> list[Reply]:
