@@ -86,11 +86,11 @@ class DailyScheduler:
         self._scheduler.start()
 
     async def stop(self) -> None:
+        """Stop keeping time; the poster's own work is ended by `Core.aclose`, which owns it."""
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
         if self._refresh_task is not None:
             self._refresh_task.cancel()
-        await self._poster.aclose()
 
     def changed(self) -> None:
         """A configuration changed in this process: rebuild the jobs now, not in a minute."""
