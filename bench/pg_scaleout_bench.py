@@ -41,6 +41,7 @@ from bot.core.clock import SystemClock
 from bot.core.commands import Actor, Answer, Place, Start
 from bot.core.grading import build_offline_grader
 from bot.core.interview.deadlines import DeadlineWatcher
+from bot.core.messenger import RecordingMessenger
 from bot.core.replies import Feedback, QuestionCard, Reply
 from bot.runtime import build_core
 from content.loader import Bank, load_bank
@@ -51,8 +52,12 @@ PLACE = Place(channel_id="scale")
 TIMEOUT_S = 2
 
 
-class Told:
+class Told(RecordingMessenger):
+    """Which attempts' timeouts reached their member (a whole Messenger: the daily poster that
+    build_core makes reads its pace)."""
+
     def __init__(self) -> None:
+        super().__init__()
         self.expired: list[int] = []
 
     async def deliver(self, actor: Actor, place: Place, replies: Sequence[Reply]) -> None:

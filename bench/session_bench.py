@@ -47,6 +47,7 @@ from bot.core.clock import SystemClock
 from bot.core.commands import Actor, Answer, Place, Start
 from bot.core.grading import build_offline_grader
 from bot.core.interview.deadlines import DeadlineWatcher
+from bot.core.messenger import RecordingMessenger
 from bot.core.replies import Feedback, QuestionCard, Reply
 from bot.core.service import Core
 from bot.runtime import build_core
@@ -57,10 +58,12 @@ PLACE = Place(channel_id="bench")
 SETUP_CONCURRENCY = 64
 
 
-class TimingMessenger:
-    """Notes when each attempt's timeout feedback reached the member."""
+class TimingMessenger(RecordingMessenger):
+    """Notes when each attempt's timeout feedback reached the member (a whole Messenger: the
+    daily poster that build_core makes reads its pace)."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.delivered_at: dict[int, datetime] = {}
         self.waiting_for: set[int] = set()
         self.all_delivered = asyncio.Event()

@@ -1,24 +1,22 @@
 """The Store's shared ground: its engine, the one write path, and record conversions.
 
-Every write of every concern goes through the Store's runner (`storage.runner`): a write is a job,
-a plain function of a Connection, that `self._run.write(job)` commits (on SQLite, together with
-the other writes queued meanwhile: group commit) before returning its result; reads are jobs
-too (`self._run.read(job)`). `_write()` is the older shape (an async transaction) kept for code
-that still awaits statements one by one; on SQLite it takes its turn with the group commits.
+Every statement of every concern goes through the Store's runner (`storage.runner`): a write is
+a job, a plain function of a Connection, that `self._run.write(job)` commits in one transaction
+(on SQLite, together with the other writes queued meanwhile: group commit) before returning its
+result; reads are jobs too (`self._run.read(job)`). `first_row`, `all_rows` and `row_count` make
+the one-statement jobs.
 """
 
-import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any, Self, get_args
+from typing import Any, Self, TypeVar, get_args
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 from storage.engine import set_sqlite_pragmas, sqlite_file
 from storage.models import (
@@ -29,7 +27,9 @@ from storage.models import (
     SelfAssessment,
     SessionRecord,
 )
-from storage.runner import AsyncRunner, Runner, SQLiteRunner
+from storage.runner import AsyncRunner, Job, Runner, SQLiteRunner
+
+R = TypeVar("R")
 
 DEFAULT_MAX_SCORE = 100.0
 
@@ -63,6 +63,38 @@ def attempt_record(row: RowMapping) -> AttemptRecord:
     return AttemptRecord.model_validate(dict(row))
 
 
+def first_row(
+    statement: sa.Executable, record: Callable[[RowMapping], R], **params: Any
+) -> Job[R | None]:
+    """A job: run `statement`, turn its first row (if any) into a record."""
+
+    def job(conn: sa.Connection) -> R | None:
+        row = conn.execute(statement, params).mappings().first()
+        return None if row is None else record(row)
+
+    return job
+
+
+def all_rows(
+    statement: sa.Executable, record: Callable[[RowMapping], R], **params: Any
+) -> Job[list[R]]:
+    """A job: run `statement`, turn every row into a record."""
+
+    def job(conn: sa.Connection) -> list[R]:
+        return [record(row) for row in conn.execute(statement, params).mappings()]
+
+    return job
+
+
+def row_count(statement: sa.Executable, **params: Any) -> Job[int]:
+    """A job: run `statement` (an UPDATE or DELETE), say how many rows it changed."""
+
+    def job(conn: sa.Connection) -> int:
+        return int(conn.execute(statement, params).rowcount or 0)
+
+    return job
+
+
 def table_columns(row: RowMapping, table: sa.Table) -> dict[str, Any]:
     """One table's columns out of a row labelled `<table>_<column>`."""
     return {column.name: row[f"{table.name}_{column.name}"] for column in table.c}
@@ -73,22 +105,9 @@ class StoreBase:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self._engine = engine
-        # A single statement is atomic on its own. On PostgreSQL, running it without
-        # BEGIN/COMMIT saves two round trips on the hot paths; SQLite (pysqlite) already
-        # opens a transaction only around writes, so it keeps the plain engine.
-        if engine.dialect.name == "postgresql":
-            self._one = engine.execution_options(isolation_level="AUTOCOMMIT")
-        else:
-            self._one = engine
-        # SQLite has one writer. Its busy handler makes a blocked writer sleep in growing steps,
-        # which under load turns into latency spikes; queueing this process's writes on a lock
-        # keeps them back to back. Other processes still meet busy_timeout.
-        self._writer: asyncio.Lock | None = (
-            asyncio.Lock() if engine.dialect.name == "sqlite" else None
-        )
         self._run: Runner
-        if self._writer is not None and sqlite_file(engine.url) is not None:
-            self._run = SQLiteRunner(engine.url, set_sqlite_pragmas, self._writer)
+        if engine.dialect.name == "sqlite" and sqlite_file(engine.url) is not None:
+            self._run = SQLiteRunner(engine.url, set_sqlite_pragmas)
         else:
             # PostgreSQL, or an in-memory SQLite (only the async engine's connection sees it).
             self._run = AsyncRunner(engine)
@@ -118,17 +137,6 @@ class StoreBase:
         tb: TracebackType | None,
     ) -> None:
         await self.close()
-
-    @asynccontextmanager
-    async def _write(self, engine: AsyncEngine | None = None) -> AsyncIterator[AsyncConnection]:
-        """A write transaction; on SQLite, one of this process's at a time."""
-        target = engine or self._one
-        if self._writer is None:
-            async with target.begin() as conn:
-                yield conn
-            return
-        async with self._writer, target.begin() as conn:
-            yield conn
 
     def _insert(self, table: sa.Table) -> sqlite.Insert | postgresql.Insert:
         # ON CONFLICT is dialect-specific in SQLAlchemy; both dialects spell it the same way.

@@ -10,11 +10,20 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.exc import IntegrityError
 
-from storage.base import StoreBase, aware_utc
+from storage.base import (
+    DEFAULT_MAX_SCORE,
+    StoreBase,
+    all_rows,
+    attempt_record,
+    aware_utc,
+    session_record,
+)
 from storage.daily_models import DailyAnswerRow, DailyPostRecord, StreakDay
 from storage.errors import StoreError
+from storage.models import AttemptRecord, SessionRecord
 from storage.tables import (
     attempts,
     daily_answers,
@@ -65,9 +74,17 @@ def _attempt_values(post: DailyPostRecord, *, member_id: int, now: datetime) -> 
         "asked_at": post.posted_at or post.due_at,
         "deadline_at": post.closes_at,
         "finished_at": now,
-        "max_score": 100.0,
+        "max_score": DEFAULT_MAX_SCORE,
         "hints_used": 0,
     }
+
+
+def _answer_row(row: RowMapping) -> DailyAnswerRow:
+    return DailyAnswerRow.model_validate(dict(row))
+
+
+def _streak_day(row: RowMapping) -> StreakDay:
+    return StreakDay.model_validate(dict(row))
 
 
 class DailyAnswerStore(StoreBase):
@@ -86,8 +103,8 @@ class DailyAnswerStore(StoreBase):
         points: float,
         grade: dict[str, Any],
         now: datetime,
-    ) -> int:
-        """Store a graded daily answer as a finished one-question session; the attempt's id.
+    ) -> tuple[SessionRecord, AttemptRecord]:
+        """Store a graded daily answer as a finished one-question session; both records.
 
         Raises DailyAlreadyAnswered (and stores nothing) if the member answered this post.
         """
@@ -101,30 +118,35 @@ class DailyAnswerStore(StoreBase):
             "points": points,
             "grade": grade,
         }
+        count_it = (
+            sa.update(daily_posts)
+            .where(daily_posts.c.id == post.id)
+            .values(answers=daily_posts.c.answers + 1)
+        )
+
+        def job(conn: sa.Connection) -> tuple[SessionRecord, AttemptRecord]:
+            insert_session = sa.insert(sessions).values(**session).returning(*sessions.c)
+            stored = session_record(conn.execute(insert_session).mappings().one())
+            insert_attempt = sa.insert(attempts).values(**attempt).returning(*attempts.c)
+            answered = attempt_record(conn.execute(insert_attempt).mappings().one())
+            conn.execute(
+                sa.insert(daily_answers).values(
+                    post_id=post.id,
+                    member_id=member_id,
+                    attempt_id=answered.id,
+                    score=score,
+                    answered_at=now,
+                )
+            )
+            conn.execute(count_it)
+            return stored, answered
+
         try:
-            async with self._write() as conn:
-                await conn.execute(sa.insert(sessions).values(**session))
-                insert = sa.insert(attempts).values(**attempt).returning(attempts.c.id)
-                attempt_id = int((await conn.execute(insert)).scalar_one())
-                await conn.execute(
-                    sa.insert(daily_answers).values(
-                        post_id=post.id,
-                        member_id=member_id,
-                        attempt_id=attempt_id,
-                        score=score,
-                        answered_at=now,
-                    )
-                )
-                await conn.execute(
-                    sa.update(daily_posts)
-                    .where(daily_posts.c.id == post.id)
-                    .values(answers=daily_posts.c.answers + 1)
-                )
+            return await self._run.write(job)
         except IntegrityError as error:
             raise DailyAlreadyAnswered(
                 f"member {member_id} already answered post {post.id}"
             ) from error
-        return attempt_id
 
     async def daily_answer_of(self, post_id: int, member_id: int) -> DailyAnswerRow | None:
         rows = await self._answers(
@@ -157,9 +179,7 @@ class DailyAnswerStore(StoreBase):
             .where(condition)
             .order_by(attempts.c.score.desc(), daily_answers.c.answered_at, daily_answers.c.id)
         )
-        async with self._one.connect() as conn:
-            rows = (await conn.execute(query)).mappings().all()
-        return [DailyAnswerRow.model_validate(dict(row)) for row in rows]
+        return await self._run.read(all_rows(query, _answer_row))
 
     async def daily_history(
         self, member_id: int, *, platform: str, workspace_id: str
@@ -195,6 +215,4 @@ class DailyAnswerStore(StoreBase):
             )
             .order_by(daily_posts.c.channel_id, daily_posts.c.local_date)
         )
-        async with self._one.connect() as conn:
-            rows = (await conn.execute(query)).mappings().all()
-        return [StreakDay.model_validate(dict(row)) for row in rows]
+        return await self._run.read(all_rows(query, _streak_day))

@@ -5,7 +5,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from storage.base import StoreBase, aware_utc
+from storage.base import StoreBase, all_rows, aware_utc, first_row, row_count
 from storage.daily_models import ChannelKey, DailyConfigRecord, DailyConfigValues
 from storage.tables import daily_configs, daily_member_prefs
 
@@ -29,15 +29,11 @@ class DailyConfigStore(StoreBase):
 
     async def get_daily_config(self, channel: ChannelKey) -> DailyConfigRecord | None:
         query = sa.select(daily_configs).where(channel_is(daily_configs, channel))
-        async with self._one.connect() as conn:
-            row = (await conn.execute(query)).mappings().first()
-        return None if row is None else _config(row)
+        return await self._run.read(first_row(query, _config))
 
     async def get_daily_config_by_id(self, config_id: int) -> DailyConfigRecord | None:
         query = sa.select(daily_configs).where(daily_configs.c.id == config_id)
-        async with self._one.connect() as conn:
-            row = (await conn.execute(query)).mappings().first()
-        return None if row is None else _config(row)
+        return await self._run.read(first_row(query, _config))
 
     async def save_daily_config(
         self, channel: ChannelKey, values: DailyConfigValues, *, now: datetime
@@ -52,9 +48,9 @@ class DailyConfigStore(StoreBase):
         upsert = insert.on_conflict_do_update(
             index_elements=["platform", "workspace_id", "channel_id"], set_=fields
         ).returning(*daily_configs.c)
-        async with self._write() as conn:
-            row = (await conn.execute(upsert)).mappings().one()
-        return _config(row)
+        saved = await self._run.write(first_row(upsert, _config))
+        assert saved is not None  # an upsert always returns its row
+        return saved
 
     async def disable_daily_config(
         self, config_id: int, *, reason: str | None, now: datetime
@@ -66,9 +62,7 @@ class DailyConfigStore(StoreBase):
             .values(enabled=False, disabled_reason=reason, updated_at=aware_utc(now, "now"))
             .returning(*daily_configs.c)
         )
-        async with self._write() as conn:
-            row = (await conn.execute(update)).mappings().first()
-        return None if row is None else _config(row)
+        return await self._run.write(first_row(update, _config))
 
     async def enabled_daily_configs(
         self, platforms: frozenset[str] | None
@@ -76,9 +70,7 @@ class DailyConfigStore(StoreBase):
         query = sa.select(daily_configs).where(daily_configs.c.enabled)
         if platforms is not None:
             query = query.where(daily_configs.c.platform.in_(sorted(platforms)))
-        async with self._one.connect() as conn:
-            rows = (await conn.execute(query.order_by(daily_configs.c.id))).mappings().all()
-        return [_config(row) for row in rows]
+        return await self._run.read(all_rows(query.order_by(daily_configs.c.id), _config))
 
     async def workspace_timezone(self, platform: str, workspace_id: str) -> str | None:
         """The zone of the workspace's most recently set daily channel (None: no channel)."""
@@ -91,8 +83,11 @@ class DailyConfigStore(StoreBase):
             .order_by(daily_configs.c.enabled.desc(), daily_configs.c.updated_at.desc())
             .limit(1)
         )
-        async with self._one.connect() as conn:
-            return (await conn.execute(query)).scalar_one_or_none()
+
+        def job(conn: sa.Connection) -> str | None:
+            return conn.execute(query).scalar_one_or_none()
+
+        return await self._run.read(job)
 
     # ---- member preferences -----------------------------------------------------------------
 
@@ -101,12 +96,14 @@ class DailyConfigStore(StoreBase):
         upsert = insert.on_conflict_do_update(
             index_elements=["member_id"], set_={"show_name": show_name}
         )
-        async with self._write() as conn:
-            await conn.execute(upsert)
+        await self._run.write(row_count(upsert))
 
     async def show_name(self, member_id: int) -> bool:
         query = sa.select(daily_member_prefs.c.show_name).where(
             daily_member_prefs.c.member_id == member_id
         )
-        async with self._one.connect() as conn:
-            return bool((await conn.execute(query)).scalar_one_or_none())
+
+        def job(conn: sa.Connection) -> bool:
+            return bool(conn.execute(query).scalar_one_or_none())
+
+        return await self._run.read(job)

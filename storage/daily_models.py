@@ -33,8 +33,9 @@ class _InChannel(_Record):
         )
 
 
-class DailyConfigRecord(_InChannel):
-    id: int
+class DailyConfigValues(_Record):
+    """What `config daily` sets (validated by the core)."""
+
     enabled: bool
     post_hour: int
     post_minute: int
@@ -46,28 +47,17 @@ class DailyConfigRecord(_InChannel):
     digest: bool
     locale: str
     set_by_member_id: int | None
+
+
+class DailyConfigRecord(DailyConfigValues, _InChannel):
+    id: int
     disabled_reason: str | None
     updated_at: AwareDatetime
 
 
-class DailyConfigValues(_Record):
-    """What `config daily` sets (validated by the core)."""
+class NewDailyPost(_InChannel):
+    """A claim: the channel's day, the question chosen for it, and when it closes."""
 
-    enabled: bool
-    post_hour: int
-    post_minute: int
-    timezone: str
-    days: str
-    topics: list[str] | None
-    difficulty: int | None
-    window_s: int | None
-    digest: bool
-    locale: str
-    set_by_member_id: int | None
-
-
-class DailyPostRecord(_InChannel):
-    id: int
     config_id: int
     local_date: str
     question_id: str
@@ -76,6 +66,10 @@ class DailyPostRecord(_InChannel):
     locale: str
     due_at: AwareDatetime
     closes_at: AwareDatetime
+
+
+class DailyPostRecord(NewDailyPost):
+    id: int
     state: DailyPostState
     lease_until: AwareDatetime | None
     tries: int
@@ -86,22 +80,6 @@ class DailyPostRecord(_InChannel):
     reveal_lease_until: AwareDatetime | None
     revealed_at: AwareDatetime | None
     reveal_message_id: str | None
-
-
-class NewDailyPost(_Record):
-    """A claim: the channel's day, the question chosen for it, and when it closes."""
-
-    config_id: int
-    platform: str
-    workspace_id: str
-    channel_id: str
-    local_date: str
-    question_id: str
-    topic: str
-    difficulty: int
-    locale: str
-    due_at: AwareDatetime
-    closes_at: AwareDatetime
 
 
 class DailyAnswerRow(_Record):

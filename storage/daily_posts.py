@@ -11,7 +11,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from storage.base import StoreBase, aware_utc
+from storage.base import StoreBase, all_rows, aware_utc, first_row, row_count
 from storage.daily_configs import channel_is
 from storage.daily_models import ChannelKey, DailyPostRecord, NewDailyPost
 from storage.tables import daily_posts
@@ -19,6 +19,15 @@ from storage.tables import daily_posts
 
 def _post(row: Any) -> DailyPostRecord:
     return DailyPostRecord.model_validate(dict(row))
+
+
+def _unrevealed(now: datetime) -> sa.ColumnElement[bool]:
+    """A post that went out, is not revealed yet, and whose reveal nobody holds a lease on."""
+    return (
+        (daily_posts.c.state == "posted")
+        & daily_posts.c.revealed_at.is_(None)
+        & (daily_posts.c.reveal_lease_until.is_(None) | (daily_posts.c.reveal_lease_until <= now))
+    )
 
 
 class DailyPostStore(StoreBase):
@@ -42,9 +51,7 @@ class DailyPostStore(StoreBase):
             .on_conflict_do_nothing()
             .returning(*daily_posts.c)
         )
-        async with self._write() as conn:
-            row = (await conn.execute(insert)).mappings().first()
-        return None if row is None else _post(row)
+        return await self._run.write(first_row(insert, _post))
 
     async def claimed_daily_days(self, local_dates: set[str]) -> set[tuple[str, str, str, str]]:
         """(platform, workspace, channel, local date) of every claim on these dates: what a
@@ -55,9 +62,12 @@ class DailyPostStore(StoreBase):
             daily_posts.c.channel_id,
             daily_posts.c.local_date,
         ).where(daily_posts.c.local_date.in_(sorted(local_dates)))
-        async with self._one.connect() as conn:
-            rows = (await conn.execute(query)).all()
-        return {(r.platform, r.workspace_id, r.channel_id, r.local_date) for r in rows}
+
+        def job(conn: sa.Connection) -> set[tuple[str, str, str, str]]:
+            rows = conn.execute(query)
+            return {(r.platform, r.workspace_id, r.channel_id, r.local_date) for r in rows}
+
+        return await self._run.read(job)
 
     async def take_over_daily_post(
         self, post_id: int, *, now: datetime, lease_until: datetime
@@ -74,9 +84,7 @@ class DailyPostStore(StoreBase):
             .values(lease_until=aware_utc(lease_until, "lease_until"))
             .returning(*daily_posts.c)
         )
-        async with self._write() as conn:
-            row = (await conn.execute(update)).mappings().first()
-        return None if row is None else _post(row)
+        return await self._run.write(first_row(update, _post))
 
     async def record_daily_post_sent(
         self, post_id: int, *, message_id: str, now: datetime
@@ -94,9 +102,7 @@ class DailyPostStore(StoreBase):
             )
             .returning(*daily_posts.c)
         )
-        async with self._write() as conn:
-            row = (await conn.execute(update)).mappings().first()
-        return None if row is None else _post(row)
+        return await self._run.write(first_row(update, _post))
 
     async def record_daily_post_error(
         self, post_id: int, *, error: str, retry_at: datetime | None
@@ -112,14 +118,11 @@ class DailyPostStore(StoreBase):
             .where((daily_posts.c.id == post_id) & (daily_posts.c.state == "claimed"))
             .values(**values)
         )
-        async with self._write() as conn:
-            await conn.execute(update)
+        await self._run.write(row_count(update))
 
     async def get_daily_post(self, post_id: int) -> DailyPostRecord | None:
         query = sa.select(daily_posts).where(daily_posts.c.id == post_id)
-        async with self._one.connect() as conn:
-            row = (await conn.execute(query)).mappings().first()
-        return None if row is None else _post(row)
+        return await self._run.read(first_row(query, _post))
 
     async def latest_daily_post(self, channel: ChannelKey) -> DailyPostRecord | None:
         """The channel's newest post that went out (or is going out)."""
@@ -129,9 +132,7 @@ class DailyPostStore(StoreBase):
             .order_by(daily_posts.c.local_date.desc())
             .limit(1)
         )
-        async with self._one.connect() as conn:
-            row = (await conn.execute(query)).mappings().first()
-        return None if row is None else _post(row)
+        return await self._run.read(first_row(query, _post))
 
     async def daily_posts_to_resume(self, now: datetime) -> list[DailyPostRecord]:
         """Claims with no outcome whose lease ran out while answers are still open."""
@@ -141,9 +142,7 @@ class DailyPostStore(StoreBase):
             & (daily_posts.c.lease_until <= now)
             & (daily_posts.c.closes_at > now)
         )
-        async with self._one.connect() as conn:
-            rows = (await conn.execute(query.order_by(daily_posts.c.id))).mappings().all()
-        return [_post(row) for row in rows]
+        return await self._run.read(all_rows(query.order_by(daily_posts.c.id), _post))
 
     async def expire_unsent_daily_posts(self, now: datetime) -> int:
         """Claims never sent before their window closed: failed, so nobody tries again."""
@@ -153,9 +152,7 @@ class DailyPostStore(StoreBase):
             .where((daily_posts.c.state == "claimed") & (daily_posts.c.closes_at <= now))
             .values(state="failed", lease_until=None, error="window closed before it was sent")
         )
-        async with self._write() as conn:
-            result = await conn.execute(update)
-        return int(result.rowcount or 0)
+        return await self._run.write(row_count(update))
 
     async def posted_question_counts(self, channel: ChannelKey) -> dict[str, int]:
         """How often each question has gone out in this channel (the pool's rotation)."""
@@ -164,24 +161,16 @@ class DailyPostStore(StoreBase):
             .where(channel_is(daily_posts, channel) & (daily_posts.c.state != "failed"))
             .group_by(daily_posts.c.question_id)
         )
-        async with self._one.connect() as conn:
-            rows = (await conn.execute(query)).all()
-        return {row.question_id: int(row.times) for row in rows}
+
+        def job(conn: sa.Connection) -> dict[str, int]:
+            return {row.question_id: int(row.times) for row in conn.execute(query)}
+
+        return await self._run.read(job)
 
     async def daily_posts_to_reveal(self, now: datetime) -> list[DailyPostRecord]:
         now = aware_utc(now, "now")
-        query = sa.select(daily_posts).where(
-            (daily_posts.c.state == "posted")
-            & (daily_posts.c.closes_at <= now)
-            & daily_posts.c.revealed_at.is_(None)
-            & (
-                daily_posts.c.reveal_lease_until.is_(None)
-                | (daily_posts.c.reveal_lease_until <= now)
-            )
-        )
-        async with self._one.connect() as conn:
-            rows = (await conn.execute(query.order_by(daily_posts.c.id))).mappings().all()
-        return [_post(row) for row in rows]
+        query = sa.select(daily_posts).where(_unrevealed(now) & (daily_posts.c.closes_at <= now))
+        return await self._run.read(all_rows(query.order_by(daily_posts.c.id), _post))
 
     async def claim_daily_reveal(
         self, post_id: int, *, now: datetime, lease_until: datetime
@@ -189,21 +178,11 @@ class DailyPostStore(StoreBase):
         now = aware_utc(now, "now")
         update = (
             sa.update(daily_posts)
-            .where(
-                (daily_posts.c.id == post_id)
-                & (daily_posts.c.state == "posted")
-                & daily_posts.c.revealed_at.is_(None)
-                & (
-                    daily_posts.c.reveal_lease_until.is_(None)
-                    | (daily_posts.c.reveal_lease_until <= now)
-                )
-            )
+            .where((daily_posts.c.id == post_id) & _unrevealed(now))
             .values(reveal_lease_until=aware_utc(lease_until, "lease_until"))
             .returning(*daily_posts.c)
         )
-        async with self._write() as conn:
-            row = (await conn.execute(update)).mappings().first()
-        return None if row is None else _post(row)
+        return await self._run.write(first_row(update, _post))
 
     async def record_daily_reveal(
         self, post_id: int, *, message_id: str | None, now: datetime
@@ -213,5 +192,4 @@ class DailyPostStore(StoreBase):
             .where((daily_posts.c.id == post_id) & daily_posts.c.revealed_at.is_(None))
             .values(revealed_at=aware_utc(now, "now"), reveal_message_id=message_id)
         )
-        async with self._write() as conn:
-            await conn.execute(update)
+        await self._run.write(row_count(update))

@@ -1,7 +1,7 @@
-"""forget-me: every row about a member, counted and deleted in one transaction.
+"""forget-me: every row about a member, counted, then deleted in one transaction.
 
-A table that holds a member's data must be listed here; a contract test walks the schema and
-fails when a table with a member column is not emptied of that member.
+A table that holds a member's data must be listed here; `tests/unit/core/test_core_forget.py`
+walks the schema and fails when a table with a member column is not emptied of that member.
 """
 
 import sqlalchemy as sa
@@ -23,8 +23,8 @@ class ForgetStore(StoreBase):
     """Counting and deleting what the bot keeps about one member."""
 
     async def member_data_counts(self, member_id: int) -> ForgetCounts:
-        counts = {}
-        async with self._one.connect() as conn:
+        def job(conn: sa.Connection) -> ForgetCounts:
+            counts = {}
             for name, table in (
                 ("attempts", attempts),
                 ("sessions", sessions),
@@ -32,12 +32,15 @@ class ForgetStore(StoreBase):
                 ("daily_answers", daily_answers),
             ):
                 query = sa.select(sa.func.count()).where(table.c.member_id == member_id)
-                counts[name] = int((await conn.execute(query)).scalar_one())
-        return ForgetCounts(**counts)
+                counts[name] = int(conn.execute(query).scalar_one())
+            return ForgetCounts(**counts)
+
+        return await self._run.read(job)
 
     async def forget_member(self, member_id: int) -> ForgetCounts:
         """Delete the member and everything about them; what was removed (children first)."""
-        async with self._write() as conn:
+
+        def job(conn: sa.Connection) -> ForgetCounts:
             removed = {}
             for name, table in (
                 ("daily_answers", daily_answers),
@@ -45,16 +48,18 @@ class ForgetStore(StoreBase):
                 ("sessions", sessions),
                 ("review_cards", review_cards),
             ):
-                result = await conn.execute(sa.delete(table).where(table.c.member_id == member_id))
+                result = conn.execute(sa.delete(table).where(table.c.member_id == member_id))
                 removed[name] = int(result.rowcount or 0)
-            await conn.execute(
+            conn.execute(
                 sa.delete(daily_member_prefs).where(daily_member_prefs.c.member_id == member_id)
             )
             # The channel's configuration stays (it is the channel's); only who set it goes.
-            await conn.execute(
+            conn.execute(
                 sa.update(daily_configs)
                 .where(daily_configs.c.set_by_member_id == member_id)
                 .values(set_by_member_id=None)
             )
-            await conn.execute(sa.delete(members).where(members.c.id == member_id))
-        return ForgetCounts(**removed)
+            conn.execute(sa.delete(members).where(members.c.id == member_id))
+            return ForgetCounts(**removed)
+
+        return await self._run.write(job)

@@ -148,9 +148,7 @@ def _sqlite_engine(url: URL, pragmas: Callable[[Any, Any], None], begin: str | N
 class SQLiteRunner:
     """Group commit on one writer thread; reads on a few reader threads."""
 
-    def __init__(
-        self, url: URL, pragmas: Callable[[Any, Any], None], writes_turn: asyncio.Lock
-    ) -> None:
+    def __init__(self, url: URL, pragmas: Callable[[Any, Any], None]) -> None:
         # The writer takes the write lock at BEGIN: no deadlock upgrading a read lock later.
         self._writer = _sqlite_engine(url, pragmas, "BEGIN IMMEDIATE")
         # Reads are single statements (each its own snapshot): no BEGIN/ROLLBACK around them.
@@ -160,8 +158,6 @@ class SQLiteRunner:
         self._conn: sa.Connection | None = None
         self._queue: list[tuple[Job[Any], asyncio.Future[Any]]] = []
         self._drainer: asyncio.Task[None] | None = None
-        # Shared with the Store's other (async-engine) write path: one writer at a time.
-        self._turn = writes_turn
         self._closed = False
 
     @property
@@ -197,11 +193,10 @@ class SQLiteRunner:
         while self._queue:
             batch, self._queue = self._queue[:MAX_BATCH], self._queue[MAX_BATCH:]
             jobs = [job for job, _ in batch]
-            async with self._turn:
-                try:
-                    outcomes = await loop.run_in_executor(self._write_thread, self._commit, jobs)
-                except BaseException as error:  # the executor itself: fail the batch, not hang
-                    outcomes = [_Outcome(error=error)] * len(jobs)
+            try:
+                outcomes = await loop.run_in_executor(self._write_thread, self._commit, jobs)
+            except BaseException as error:  # the executor itself: fail the batch, not hang
+                outcomes = [_Outcome(error=error)] * len(jobs)
             for (_, future), outcome in zip(batch, outcomes, strict=True):
                 if future.done():
                     continue  # the caller gave up waiting (cancelled)

@@ -5,20 +5,19 @@ are module constants with bound parameters. Parameters whose names would clash w
 are prefixed "b_" (an UPDATE would SET any other key that names a column).
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import sqlalchemy as sa
-from sqlalchemy.engine import RowMapping
 
 from storage.base import DEFAULT_MAX_SCORE, attempt_record, aware_utc
 from storage.errors import SessionNotActive
 from storage.models import AttemptRecord, SessionRecord
 from storage.tables import attempts, sessions
-
-R = TypeVar("R")
 
 SESSION = sa.select(sessions).where(sessions.c.id == sa.bindparam("session_id"))
 ACTIVE_SESSION = sa.select(sessions).where(
@@ -116,31 +115,29 @@ EARNED = sa.select(sa.func.sum(attempts.c.points)).where(
 )
 
 
-def first_row(
-    statement: sa.Executable, record: Callable[[RowMapping], R], **params: Any
-) -> Callable[[sa.Connection], R | None]:
-    """A job: run `statement`, turn its first row (if any) into a record."""
-
-    def job(conn: sa.Connection) -> R | None:
-        row = conn.execute(statement, params).mappings().first()
-        return None if row is None else record(row)
-
-    return job
-
-
-def ask_in(conn: sa.Connection, values: dict[str, Any]) -> AttemptRecord:
-    """Within a write job: move the session to `b_position` and ask that question.
+def ask_in(
+    conn: sa.Connection, session_id: str, position: int, question: NextQuestion, now: datetime
+) -> AttemptRecord:
+    """Within a write job: move the session to `position` and ask `question` there at `now`.
 
     Raises SessionNotActive if the session is missing or over; IntegrityError if that
     position was asked already (the unique key on session and position).
     """
     # Only its own parameters: an UPDATE would SET any other key that names a column.
-    advance = {"b_session": values["b_session"], "b_position": values["b_position"]}
+    advance = {"b_session": session_id, "b_position": position}
     member_id = conn.execute(_ADVANCE, advance).scalar_one_or_none()
     if member_id is None:
-        raise SessionNotActive(values["b_session"])
-    row = conn.execute(_ASK, {**values, "b_member": member_id}).mappings().one()
-    return attempt_record(row)
+        raise SessionNotActive(session_id)
+    values = {
+        **advance,
+        "b_member": member_id,
+        "question_id": question.question_id,
+        "topic": question.topic,
+        "difficulty": question.difficulty,
+        "asked_at": now,
+        "deadline_at": aware_utc(question.deadline_at, "deadline_at"),
+    }
+    return attempt_record(conn.execute(_ASK, values).mappings().one())
 
 
 @dataclass(frozen=True)
@@ -183,17 +180,8 @@ def move_on(conn: sa.Connection, finished: AttemptRecord, then: Then, now: datet
     """Within a write job: ask the next question or end the session."""
     session_id = finished.session_id
     if isinstance(then, NextQuestion):
-        values = {
-            "b_session": session_id,
-            "b_position": finished.position + 1,
-            "question_id": then.question_id,
-            "topic": then.topic,
-            "difficulty": then.difficulty,
-            "asked_at": now,
-            "deadline_at": aware_utc(then.deadline_at, "deadline_at"),
-        }
         try:
-            asked = ask_in(conn, values)
+            asked = ask_in(conn, session_id, finished.position + 1, then, now)
             if then.on_asked is not None:
                 then.on_asked(asked)
             return Moved(finished, asked=asked)

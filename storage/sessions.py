@@ -19,6 +19,7 @@ from storage.base import (
     StoreBase,
     attempt_record,
     aware_utc,
+    first_row,
     session_record,
     table_columns,
     violates,
@@ -46,35 +47,38 @@ from storage.session_sql import (
     OpenAttempt,
     Then,
     ask_in,
-    first_row,
     move_on,
 )
 from storage.tables import ONE_ACTIVE_SESSION_INDEX, attempts, sessions
 
 
+def _closing(
+    attempt_id: int,
+    state: FinishedAttemptState,
+    now: datetime,
+    answer: str | None,
+    score: float | None,
+    points: float,
+    grade: dict[str, Any] | None,
+    only_if_expired: bool,
+) -> tuple[sa.Update, dict[str, Any]]:
+    """The conditional UPDATE that closes an attempt still 'asking', and its parameters."""
+    if state not in FINISHED_STATES:
+        raise ValueError(f"an attempt finishes as one of {sorted(FINISHED_STATES)}")
+    params = {
+        "b_id": attempt_id,
+        "b_state": state,
+        "b_now": aware_utc(now, "now"),
+        "b_answer": answer,
+        "b_score": score,
+        "b_points": points,
+        "b_grade": grade,
+    }
+    return (EXPIRE_ATTEMPT if only_if_expired else FINISH_ATTEMPT), params
+
+
 class SessionStore(StoreBase):
     """Sessions and attempts."""
-
-    async def create_session(
-        self,
-        *,
-        member_id: int,
-        platform: str,
-        workspace_id: str,
-        channel_id: str | None,
-        thread_id: str | None,
-        topic: str | None,
-        difficulty: int | None,
-        question_ids: list[str],
-        time_limit_s: int,
-        locale: str,
-        now: datetime,
-    ) -> SessionRecord:
-        """Start an active session. Raises ActiveSessionExists if the member already has one."""
-        row = dict(locals())
-        del row["self"]
-        session, _ = await self._start(row, None)
-        return session
 
     async def start_session(
         self,
@@ -90,30 +94,32 @@ class SessionStore(StoreBase):
         time_limit_s: int,
         locale: str,
         now: datetime,
-        first: NextQuestion,
-    ) -> tuple[SessionRecord, AttemptRecord]:
-        """As `create_session`, and ask its first question in the same commit: a session is
-        never left without a question, whenever the process dies."""
-        row = dict(locals())
-        del row["self"], row["first"]
-        session, attempt = await self._start(row, first)
-        assert attempt is not None
-        return session, attempt
-
-    async def _start(
-        self, fields: dict[str, Any], first: NextQuestion | None
+        first: NextQuestion | None = None,
     ) -> tuple[SessionRecord, AttemptRecord | None]:
-        member_id = fields["member_id"]
-        now = aware_utc(fields.pop("now"), "now")
+        """Start an active session and, given `first`, ask its first question in the same
+        commit: a session is never left without a question, whenever the process dies.
+
+        Raises ActiveSessionExists if the member already has an active session.
+        """
+        now = aware_utc(now, "now")
         insert = (
             sa.insert(sessions)
             .values(
                 id=uuid.uuid4().hex,
+                member_id=member_id,
+                platform=platform,
+                workspace_id=workspace_id,
+                channel_id=channel_id,
+                thread_id=thread_id,
                 state="active",
+                topic=topic,
+                difficulty=difficulty,
+                question_ids=list(question_ids),
+                time_limit_s=time_limit_s,
                 current_index=0,
+                locale=locale,
                 created_at=now,
                 ended_at=None,
-                **{**fields, "question_ids": list(fields["question_ids"])},
             )
             .returning(*sessions.c)
         )
@@ -122,16 +128,7 @@ class SessionStore(StoreBase):
             session = session_record(conn.execute(insert).mappings().one())
             if first is None:
                 return session, None
-            values = {
-                "b_session": session.id,
-                "b_position": 1,
-                "question_id": first.question_id,
-                "topic": first.topic,
-                "difficulty": first.difficulty,
-                "asked_at": now,
-                "deadline_at": aware_utc(first.deadline_at, "deadline_at"),
-            }
-            attempt = ask_in(conn, values)
+            attempt = ask_in(conn, session.id, 1, first, now)
             return session.model_copy(update={"current_index": 1}), attempt
 
         try:
@@ -146,13 +143,6 @@ class SessionStore(StoreBase):
 
     async def active_session(self, member_id: int) -> SessionRecord | None:
         return await self._run.read(first_row(ACTIVE_SESSION, session_record, member_id=member_id))
-
-    async def active_session_and_attempt(
-        self, member_id: int
-    ) -> tuple[SessionRecord, AttemptRecord | None] | None:
-        """The member's active session and its attempt waiting for an answer, in one query."""
-        found = await self.open_attempt(member_id)
-        return None if found is None else (found.session, found.attempt)
 
     async def open_attempt(self, member_id: int) -> OpenAttempt | None:
         """The member's active session, its attempt waiting for an answer, and the points the
@@ -200,18 +190,11 @@ class SessionStore(StoreBase):
         Raises SessionNotActive if the session is missing or over, and AttemptPositionTaken if
         that position was already asked (e.g. by another process).
         """
-        values = {
-            "b_session": session_id,
-            "b_position": position,
-            "question_id": question_id,
-            "topic": topic,
-            "difficulty": difficulty,
-            "asked_at": aware_utc(asked_at, "asked_at"),
-            "deadline_at": aware_utc(deadline_at, "deadline_at"),
-        }
+        question = NextQuestion(question_id, topic, difficulty, deadline_at)
+        asked_at = aware_utc(asked_at, "asked_at")
 
         def job(conn: sa.Connection) -> AttemptRecord:
-            return ask_in(conn, values)
+            return ask_in(conn, session_id, position, question, asked_at)
 
         try:
             return await self._run.write(job)
@@ -261,18 +244,9 @@ class SessionStore(StoreBase):
         """Close an attempt that is still 'asking'. Returns the record if THIS call closed it,
         None if it was already closed (or, with only_if_expired, its deadline is still ahead).
         """
-        if state not in FINISHED_STATES:
-            raise ValueError(f"an attempt finishes as one of {sorted(FINISHED_STATES)}")
-        params = {
-            "b_id": attempt_id,
-            "b_state": state,
-            "b_now": aware_utc(now, "now"),
-            "b_answer": answer,
-            "b_score": score,
-            "b_points": points,
-            "b_grade": grade,
-        }
-        update = EXPIRE_ATTEMPT if only_if_expired else FINISH_ATTEMPT
+        update, params = _closing(
+            attempt_id, state, now, answer, score, points, grade, only_if_expired
+        )
         return await self._run.write(first_row(update, attempt_record, **params))
 
     async def finish_and_move(
@@ -293,26 +267,16 @@ class SessionStore(StoreBase):
 
         As `finish_attempt`, `Moved.finished` is None if this call did not close it.
         """
-        if state not in FINISHED_STATES:
-            raise ValueError(f"an attempt finishes as one of {sorted(FINISHED_STATES)}")
-        now = aware_utc(now, "now")
-        params = {
-            "b_id": attempt_id,
-            "b_state": state,
-            "b_now": now,
-            "b_answer": answer,
-            "b_score": score,
-            "b_points": points,
-            "b_grade": grade,
-        }
-        update = EXPIRE_ATTEMPT if only_if_expired else FINISH_ATTEMPT
+        update, params = _closing(
+            attempt_id, state, now, answer, score, points, grade, only_if_expired
+        )
 
         def job(conn: sa.Connection) -> Moved:
             row = conn.execute(update, params).mappings().first()
             if row is None:
                 return Moved(None)
             finished = attempt_record(row)
-            return move_on(conn, finished, then(finished), now)
+            return move_on(conn, finished, then(finished), params["b_now"])
 
         return await self._run.write(job)
 

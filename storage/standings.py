@@ -34,14 +34,17 @@ class StandingsStore(StoreBase):
         """
         ranked = self._ranked(platform, workspace_id, since).subquery()
         query = sa.select(ranked).order_by(ranked.c.position).limit(limit)
-        async with self._one.connect() as conn:
-            rows = [dict(row) for row in (await conn.execute(query)).mappings().all()]
+        mine = sa.select(ranked).where(ranked.c.member_id == member_id)
+
+        def job(conn: sa.Connection) -> list[BoardRow]:
+            rows = [dict(row) for row in conn.execute(query).mappings()]
             if member_id is not None and all(row["member_id"] != member_id for row in rows):
-                mine = sa.select(ranked).where(ranked.c.member_id == member_id)
-                own = (await conn.execute(mine)).mappings().first()
+                own = conn.execute(mine).mappings().first()
                 if own is not None:
                     rows.append(dict(own))
-        return [BoardRow.model_validate(row) for row in rows]
+            return [BoardRow.model_validate(row) for row in rows]
+
+        return await self._run.read(job)
 
     def _ranked(self, platform: str, workspace_id: str, since: datetime | None) -> sa.Select[Any]:
         conditions = [
@@ -94,8 +97,11 @@ class StandingsStore(StoreBase):
             )
             .group_by(attempts.c.topic)
         )
-        async with self._one.connect() as conn:
-            rows = (await conn.execute(query)).all()
+
+        def job(conn: sa.Connection) -> list[sa.Row[Any]]:
+            return list(conn.execute(query))
+
+        rows = await self._run.read(job)
         total = sum(int(row.attempts) for row in rows)
         score_sum = sum(float(row.score_sum) for row in rows)
         by_topic = sorted(

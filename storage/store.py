@@ -1,7 +1,7 @@
-"""The Store: every read and write the bot makes, as short transactions on an async engine.
+"""The Store: every read and write the bot makes, as jobs on one runner (`storage.runner`).
 
 It is assembled from one part per concern (members, sessions and attempts, standings, review
-cards), all over the one write path in `storage.base`. State changes that must happen once
+cards, the daily challenge, forget-me), all over the one write path in `storage.base`. State changes that must happen once
 (finishing an attempt, ending a session, taking a hint) are single conditional UPDATEs; the row
 count / RETURNING says whether this call won, so a restart, a second process or an answer
 racing its own timeout can never score twice.

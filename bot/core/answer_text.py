@@ -10,6 +10,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bot.core.commands import ANSWER_MAX_CHARS, Locale
+from bot.core.notices import error
+from bot.core.replies import ErrorNotice
+
 # CSI (ESC [ … final), OSC (ESC ] … BEL/ST), and two-character escapes (ESC x).
 _ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b[@-_]?")
 _KEEP = frozenset("\n\t")
@@ -26,3 +30,13 @@ def clean_answer(text: str) -> str:
         or ch == "\u200d"  # the zero-width joiner inside emoji sequences
     )
     return kept.strip()
+
+
+def refused(locale: Locale, text: str) -> ErrorNotice | None:
+    """Why a cleaned answer cannot be graded (too long, or nothing left), or None: the same
+    refusal for an interview answer and a daily one."""
+    if len(text) > ANSWER_MAX_CHARS:
+        return error(locale, "answer_too_long", length=len(text), limit=ANSWER_MAX_CHARS)
+    if not text:
+        return error(locale, "missing_text")
+    return None

@@ -79,22 +79,14 @@ class DailyPoster:
         await self.reveal_due()
         resumed = [self._resume(post, now) for post in await self._store.daily_posts_to_resume(now)]
         configs = await self._store.enabled_daily_configs(self._platforms)
-        due = [c for c in configs if Calendar.of(c).due_today(now) is not None]
+        due = [(c, day.isoformat()) for c in configs if (day := Calendar.of(c).due_today(now))]
         # One read of today's claims saves choosing a question for every channel every minute.
-        days = {Calendar.of(c).local_date(now).isoformat() for c in due}
+        days = {day for _, day in due}
         claimed = await self._store.claimed_daily_days(days) if days else set()
-        due = [
-            c
-            for c in due
-            if (
-                c.platform,
-                c.workspace_id,
-                c.channel_id,
-                Calendar.of(c).local_date(now).isoformat(),
-            )
-            not in claimed
+        unclaimed = [
+            c for c, day in due if (c.platform, c.workspace_id, c.channel_id, day) not in claimed
         ]
-        await asyncio.gather(*resumed, *(self._post_due(config, now) for config in due))
+        await asyncio.gather(*resumed, *(self._post_due(config, now) for config in unclaimed))
 
     async def fire(self, config_id: int) -> None:
         """One channel's post time (the cron job): reveal what closed, post today's."""

@@ -86,13 +86,13 @@ class DailyScheduler:
         self._scheduler.start()
 
     async def stop(self) -> None:
+        """Stop keeping time; the poster's own work is ended by `Core.aclose`, which owns it."""
         # Let a refresh in flight finish first (one quick read, then its jobs): cancelled
         # mid-query, its database connection outlived the engine's dispose and kept the process
         # from exiting; after shutdown, removing a job raised.
         await asyncio.gather(*self._refreshes, return_exceptions=True)
         if self._scheduler.running:
             self._scheduler.shutdown(wait=False)
-        await self._poster.aclose()
 
     def changed(self) -> None:
         """A configuration changed in this process: rebuild the jobs now, not in a minute."""

@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 import structlog
 
-from bot.core.answer_text import clean_answer
+from bot.core.answer_text import clean_answer, refused
 from bot.core.clock import Clock
-from bot.core.commands import ANSWER_MAX_CHARS, ConfigDaily
+from bot.core.commands import ConfigDaily
 from bot.core.context import MemberContext
 from bot.core.daily import views
 from bot.core.daily.config import Calendar, Problem, merge
@@ -21,6 +21,7 @@ from bot.core.daily.poster import DailyPoster
 from bot.core.grading import Grader
 from bot.core.i18n import format_number, t
 from bot.core.interview import present
+from bot.core.notices import error, notice
 from bot.core.replies import ErrorNotice, ForgetConfirm, Notice, Reply
 from bot.core.review.schedule import ReviewSchedule
 from bot.core.scoring import capped_score, points_for
@@ -67,7 +68,7 @@ class DailyService:
         now = self._clock.now()
         if command.off:
             if existing is None or not existing.enabled:
-                return [self._notice(ctx, "daily_not_configured")]
+                return [notice(ctx.locale, "daily_not_configured")]
             await self._store.disable_daily_config(existing.id, reason=None, now=now)
             log.info("daily.config_off", channel=channel.channel_id, member_id=ctx.member.id)
             self.on_config_change()
@@ -92,7 +93,8 @@ class DailyService:
             days=saved.days,
         )
         self.on_config_change()
-        when = Calendar.of(saved).next_due(now).astimezone(Calendar.of(saved).zone)
+        calendar = Calendar.of(saved)
+        when = calendar.next_due(now).astimezone(calendar.zone)
         text = t(ctx.locale, "notice.daily_saved", when=when.strftime("%Y-%m-%d %H:%M"))
         return await self.config_show(ctx, text=text)
 
@@ -118,7 +120,7 @@ class DailyService:
         else:
             await self._store.set_show_name(ctx.member.id, show_name)
         key = "notice.show_name_on" if show_name else "notice.show_name_off"
-        return [self._notice(ctx, "show_name", key)]
+        return [notice(ctx.locale, "show_name", key)]
 
     # ---- the question ----------------------------------------------------------------------
 
@@ -128,7 +130,7 @@ class DailyService:
             return [post]
         question = self._bank.questions.get(post.question_id)
         if question is None:
-            return [self._notice(ctx, "daily_none")]
+            return [notice(ctx.locale, "daily_none")]
         mine = await self._store.daily_answer_of(post.id, ctx.member.id)
         closed = post.closes_at <= self._clock.now()
         card = views.card(
@@ -146,28 +148,19 @@ class DailyService:
 
     async def answer(self, ctx: MemberContext, post_id: int | None, raw: str) -> list[Reply]:
         text = clean_answer(raw)
-        if len(text) > ANSWER_MAX_CHARS:
-            return [
-                self._error(
-                    ctx,
-                    "answer_too_long",
-                    "error.answer_too_long",
-                    length=len(text),
-                    limit=ANSWER_MAX_CHARS,
-                )
-            ]
-        if not text:
-            return [self._error(ctx, "missing_text", "error.missing_text")]
+        problem = refused(ctx.locale, text)
+        if problem is not None:
+            return [problem]
         post = await (self._post(ctx, post_id) if post_id is not None else self._current_post(ctx))
         if isinstance(post, Notice):
             return [post]
         question = self._bank.questions.get(post.question_id)
         if question is None:
-            return [self._notice(ctx, "daily_none")]
+            return [notice(ctx.locale, "daily_none")]
         now = self._clock.now()
         if post.closes_at <= now:
             return [
-                self._notice(ctx, "daily_closed"),
+                notice(ctx.locale, "daily_closed"),
                 await self._reveal_of(ctx, post),
             ]
         earlier = await self._store.daily_answer_of(post.id, ctx.member.id)
@@ -177,7 +170,7 @@ class DailyService:
         score = capped_score(grade.score, 100.0)
         earned = await self._store.earned_points(ctx.member.id, question.id, excluding=0)
         try:
-            attempt_id = await self._store.save_daily_answer(
+            session, attempt = await self._store.save_daily_answer(
                 post,
                 member_id=ctx.member.id,
                 locale=ctx.locale,
@@ -190,10 +183,6 @@ class DailyService:
         except DailyAlreadyAnswered:
             first = await self._store.daily_answer_of(post.id, ctx.member.id)
             return [self._already(ctx, first.score if first else score)]
-        attempt = await self._store.get_attempt(attempt_id)
-        session = await self._store.get_session(attempt.session_id) if attempt else None
-        if attempt is None or session is None:  # pragma: no cover - just written
-            raise RuntimeError(f"daily answer {attempt_id} vanished")
         log.info("daily.answered", post_id=post.id, member_id=ctx.member.id, score=score)
         self._reviews.record_later(attempt)
         self.poster.refresh_card_later(post.id)
@@ -210,12 +199,12 @@ class DailyService:
             text = t(ctx.locale, "forget.confirm", **counts.model_dump())
             return [ForgetConfirm(locale=ctx.locale, text=text, **counts.model_dump())]
         if not confirm:
-            return [self._notice(ctx, "forget_cancelled")]
+            return [notice(ctx.locale, "forget_cancelled")]
         # Review writes still queued would bring back a card after the delete.
         await self._reviews.settle()
         removed = await self._store.forget_member(ctx.member.id)
         log.info("member.forgotten", member_id=ctx.member.id, **removed.model_dump())
-        return [self._notice(ctx, "forgotten", "notice.forgotten", **removed.model_dump())]
+        return [notice(ctx.locale, "forgotten", **removed.model_dump())]
 
     # ---- helpers ---------------------------------------------------------------------------
 
@@ -230,16 +219,16 @@ class DailyService:
 
     def _refuse_config(self, ctx: MemberContext) -> ErrorNotice | None:
         if not ctx.actor.is_admin:
-            return self._error(ctx, "not_admin", "error.daily_not_admin")
+            return error(ctx.locale, "not_admin", "error.daily_not_admin")
         if ctx.place.channel_id is None:
-            return self._error(ctx, "config_needs_channel", "error.daily_needs_channel")
+            return error(ctx.locale, "config_needs_channel", "error.daily_needs_channel")
         return None
 
     async def _current_post(self, ctx: MemberContext) -> DailyPostRecord | Notice:
         channel = self._channel(ctx)
         post = await self._store.latest_daily_post(channel) if channel is not None else None
         if post is None or post.state != "posted":
-            return self._notice(ctx, "daily_none")
+            return notice(ctx.locale, "daily_none")
         return post
 
     async def _post(self, ctx: MemberContext, post_id: int) -> DailyPostRecord | Notice:
@@ -249,37 +238,26 @@ class DailyService:
             or post.state != "posted"
             or (post.platform, post.workspace_id) != (ctx.actor.platform, ctx.actor.workspace_id)
         ):
-            return self._notice(ctx, "button_closed", "notice.button_closed")
+            return notice(ctx.locale, "button_closed")
         return post
 
     async def _reveal_of(self, ctx: MemberContext, post: DailyPostRecord) -> Reply:
         question = self._bank.questions.get(post.question_id)
         if question is None:  # pragma: no cover - checked by callers
-            return self._notice(ctx, "daily_none")
+            return notice(ctx.locale, "daily_none")
         answers = await self._store.daily_answers_for(post.id)
         return views.reveal(self._bank, post, question, answers, locale=ctx.locale)
 
     def _already(self, ctx: MemberContext, score: float) -> Notice:
-        return self._notice(
-            ctx,
+        return notice(
+            ctx.locale,
             "daily_already_answered",
-            "notice.daily_already_answered",
             score=format_number(score),
         )
-
-    def _notice(
-        self, ctx: MemberContext, code: str, key: str | None = None, **params: object
-    ) -> Notice:
-        text = t(ctx.locale, key or f"notice.{code}", **params)
-        return Notice(locale=ctx.locale, code=code, text=text)
-
-    def _error(self, ctx: MemberContext, code: str, key: str, **params: object) -> ErrorNotice:
-        return ErrorNotice(locale=ctx.locale, code=code, text=t(ctx.locale, key, **params))
 
     def _problem(self, ctx: MemberContext, problem: Problem) -> ErrorNotice:
         params: dict[str, object] = dict(problem.params)
         if problem.code == "daily_unknown_topic":
             topics = sorted({q.topic for q in self._bank.questions.values()})
             params["topics"] = ", ".join(topics)
-        text = t(ctx.locale, f"error.{problem.code}", **params)
-        return ErrorNotice(locale=ctx.locale, code=problem.code, text=text)
+        return error(ctx.locale, problem.code, **params)

@@ -13,8 +13,8 @@ from datetime import datetime, timedelta
 
 import structlog
 
-from bot.core.answer_text import clean_answer
-from bot.core.commands import ANSWER_MAX_CHARS, COUNT_DEFAULT, Place, QuestionRef, Review, Start
+from bot.core.answer_text import clean_answer, refused
+from bot.core.commands import COUNT_DEFAULT, Place, QuestionRef, Review, Start
 from bot.core.context import MemberContext
 from bot.core.grading import Grader
 from bot.core.i18n import format_duration, format_span, join_sentences, t
@@ -118,10 +118,9 @@ class InterviewService:
         # Escape sequences and control characters are not part of an answer: never stored or
         # echoed, and an answer of nothing else is empty (refused, the question stays open).
         text = clean_answer(text)
-        if len(text) > ANSWER_MAX_CHARS:
-            return [error(ctx.locale, "answer_too_long", length=len(text), limit=ANSWER_MAX_CHARS)]
-        if not text:
-            return [error(ctx.locale, "missing_text")]
+        problem = refused(ctx.locale, text)
+        if problem is not None:
+            return [problem]
         opened = await self._steps.open_in_time(ctx, at=at)
         if isinstance(opened, list):
             return opened
@@ -200,20 +199,31 @@ class InterviewService:
         ]
 
     async def stop(self, ctx: MemberContext, at: QuestionRef | None = None) -> list[Reply]:
-        session = await self._store.active_session(ctx.member.id)
-        if at is not None and (session is None or session.id != at.session_id):
+        # The session and its open question in one read.
+        opened = await self._store.open_attempt(ctx.member.id)
+        if at is not None and (opened is None or opened.session.id != at.session_id):
             # Any question's Stop button stops its own session, and only while it runs.
             return [await self._steps.stale_button(ctx, at.session_id)]
-        if session is None:
+        if opened is None:
             return [notice(ctx.locale, "no_session")]
+        session, attempt = opened.session, opened.attempt
         now = self._clock.now()
-        attempt = await self._store.current_attempt(session.id)
+        log.info("session.stopped", session_id=session.id, member_id=ctx.member.id)
         if attempt is not None:
             # Not scored and not counted: no "0/100 · +0" feedback for a question not answered.
-            await self._store.finish_attempt(attempt.id, state="stopped", now=now)
+            # Closing it and ending the session are one commit, which also reads the summary's
+            # attempts (the store's step, not SessionSteps.finish: nothing goes to reviews).
+            moved = await self._store.finish_and_move(
+                attempt.id, state="stopped", now=now, then=lambda _: "stopped"
+            )
             self._steps.closed(attempt.id)
+            if moved.attempts is not None:
+                return [
+                    present.summary(
+                        self._bank, session, moved.attempts, ended="stopped", locale=ctx.locale
+                    )
+                ]
         await self._store.end_session(session.id, state="stopped", now=now)
-        log.info("session.stopped", session_id=session.id, member_id=ctx.member.id)
         return [await self._steps.summary(ctx, session, "stopped")]
 
     async def status(self, ctx: MemberContext) -> list[Reply]:
@@ -252,8 +262,8 @@ class InterviewService:
     async def check_button(self, ctx: MemberContext, at: QuestionRef) -> Reply | None:
         """None while `at` is this member's open question; else what a stale or foreign button
         gets. Reads only: a chat front end asks before opening an answer modal."""
-        found = await self._store.active_session_and_attempt(ctx.member.id)
-        current = found[1] if found is not None else None
+        opened = await self._store.open_attempt(ctx.member.id)
+        current = opened.attempt if opened is not None else None
         if current is not None and (current.session_id, current.position) == (
             at.session_id,
             at.position,
@@ -317,6 +327,7 @@ class InterviewService:
             if active is None:
                 raise
             return [await self._session_exists(ctx, active)]
+        assert attempt is not None  # asked with the session (`first`)
         self._steps.remember(session)
         log.info(
             "session.started",

@@ -85,20 +85,15 @@ class SessionSteps:
         With `at` (a button or modal), only that question will do: anything else is refused.
         """
         opened = await self.store.open_attempt(ctx.member.id)
-        found = None if opened is None else (opened.session, opened.attempt)
-        if opened is not None and opened.attempt is not None:
-            # Read with the attempt: scoring an answer to it needs no second read.
-            self._earned[opened.attempt.id] = opened.earned_before
-        if at is not None:
-            current = found[1] if found is not None else None
-            if current is None or (current.session_id, current.position) != (
-                at.session_id,
-                at.position,
-            ):
-                return [await self.stale_button(ctx, at.session_id)]
-        if found is None:
+        attempt = opened.attempt if opened is not None else None
+        if at is not None and (
+            attempt is None
+            or (attempt.session_id, attempt.position) != (at.session_id, at.position)
+        ):
+            return [await self.stale_button(ctx, at.session_id)]
+        if opened is None:
             return [notice(ctx.locale, "no_session")]
-        session, attempt = found
+        session = opened.session
         if attempt is None:
             # The last attempt finished but the next was never asked (a crash in between):
             # ask it now rather than leave the member stuck.
@@ -108,6 +103,8 @@ class SessionSteps:
         question = self.bank.questions.get(attempt.question_id)
         if question is None:
             return await self.end_missing(ctx, session, self.clock.now())
+        # Read with the attempt: scoring an answer to it needs no second read.
+        self._earned[attempt.id] = opened.earned_before
         return session, attempt, question
 
     async def open_in_time(

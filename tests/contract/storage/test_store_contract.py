@@ -54,7 +54,7 @@ async def start(
     workspace: str = "w1",
     question_ids: list[str] | None = None,
 ) -> SessionRecord:
-    return await store.create_session(
+    session, _ = await store.start_session(
         member_id=member_id,
         platform="discord",
         workspace_id=workspace,
@@ -67,6 +67,7 @@ async def start(
         locale="zh-CN",
         now=now,
     )
+    return session
 
 
 async def ask(
@@ -806,20 +807,20 @@ async def test_earned_points_are_the_members_best_on_that_question_elsewhere(sto
 
 async def test_the_active_session_comes_with_its_open_attempt_in_one_read(store: Store) -> None:
     member_id = await new_member(store)
-    assert await store.active_session_and_attempt(member_id) is None
+    assert await store.open_attempt(member_id) is None
     session = await start(store, member_id)
-    found = await store.active_session_and_attempt(member_id)
-    assert found is not None and found[0] == session and found[1] is None  # not asked yet
+    found = await store.open_attempt(member_id)
+    assert found is not None and found.session == session and found.attempt is None  # not asked
 
     first = await ask(store, session.id, 0)
     await store.finish_attempt(first.id, state="answered", now=T0, answer="a", score=50.0)
     second = await ask(store, session.id, 1)
-    found = await store.active_session_and_attempt(member_id)
-    assert found is not None and found[1] == second
+    found = await store.open_attempt(member_id)
+    assert found is not None and found.attempt == second
 
     await store.end_session(session.id, state="stopped", now=T0)
-    assert await store.active_session_and_attempt(member_id) is None
-    assert await store.active_session_and_attempt(await new_member(store, "u2")) is None
+    assert await store.open_attempt(member_id) is None
+    assert await store.open_attempt(await new_member(store, "u2")) is None
 
 
 async def test_review_cards_are_read_and_written_in_batches(store: Store) -> None:
