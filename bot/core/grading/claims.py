@@ -38,7 +38,7 @@ _TERM_SLACK = 2
 # A clause with one of these denies what it says. "是不是" asks, it does not deny.
 _CLAUSE_NEGATION = re.compile(
     r"(?<!是)不是|并非|并不|而非|不会|不能|不需要|无需|不用|没有|并没|不再|不必|不一定|未必|无法"
-    r"|不可能|不支持|不应|不该|\b(?:not|never|cannot|no)\b|n't"
+    r"|不可能|不支持|不应|不该|不要|避免|\b(?:not|never|cannot|no)\b|n't"
 )
 # Vague praise that says nothing about the subject; stuffed answers lean on it.
 _FLUFF = re.compile(

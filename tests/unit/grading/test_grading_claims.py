@@ -135,6 +135,7 @@ def test_a_list_of_claims_with_some_praise_is_not_stuffing(
         ("LLaMA 的输入可以无限长。", True),
         ("LLaMA 的输入不一定可以无限长。", False),  # "not necessarily" denies it
         ("LLaMA 的输入不可能无限长，受训练长度限制。", False),
+        ("避免以为 LLaMA 的输入可以无限长。", False),  # advice against it
     ],
 )
 def test_a_misconception_that_is_a_denial_is_caught_unless_the_answer_denies_it(
