@@ -87,6 +87,37 @@ DAILY_CATALOGUE: dict[str, tuple[str, str]] = {
         "每日一题连胜：当前 {current} 天，最佳 {best} 天",
         "Daily streak: {current} now, best {best}",
     ),
+    # ---- the weekly digest -----------------------------------------------------------------
+    "digest.header": (
+        "📊 每周小结 · {first} 至 {last}",
+        "📊 Weekly digest · {first} to {last}",
+    ),
+    "digest.totals": (
+        "上周完成题目：{attempts} 道 · 参与成员：{members} 人",
+        "Questions finished last week: {attempts} · members taking part: {members}",
+    ),
+    "digest.top": ("积分前 {count} 名：", "Top {count} by points:"),
+    "digest.no_points": ("上周没有人拿到积分。", "Nobody earned points last week."),
+    "digest.improved": (
+        "📈 进步最大：{name}，平均分从 {before} 升到 {after}"
+        "（与前一周相比，两周各完成至少 {min} 题才计入）",
+        "📈 Most improved: {name}, average score up from {before} to {after} (against the "
+        "week before; counts with at least {min} questions finished in each week)",
+    ),
+    "digest.improved_none": (
+        "📈 进步最大：暂无。连续两周各完成至少 {min} 题、平均分上升最多的人会出现在这里。",
+        "📈 Most improved: nobody yet. Whoever finishes at least {min} questions in each of two "
+        "weeks and raises their average score the most shows up here.",
+    ),
+    "digest.hardest": (
+        "🧗 最难的题：{date} 的每日一题 · {topic} · {difficulty}，平均 {average} 分（{answers} 人作答）",
+        "🧗 Hardest question: the daily question of {date} · {topic} · {difficulty}, average "
+        "score {average} ({answers} answered)",
+    ),
+    "digest.hardest_none": (
+        "🧗 最难的题：暂无（上周本频道没有至少 {min} 人作答的每日一题）。",
+        "🧗 Hardest question: none (no daily question here had {min} or more answers last week).",
+    ),
     # ---- configuration ---------------------------------------------------------------------
     "config.none": (
         "本频道还没有设置每日一题。管理员可以发送：config daily 09:00",
