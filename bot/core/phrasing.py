@@ -305,7 +305,7 @@ def digest_totals(digest: WeeklyDigest) -> str:
 def digest_top_header(digest: WeeklyDigest) -> str:
     if not digest.top:
         return t(digest.locale, "digest.no_points")
-    return t(digest.locale, "digest.top", count=len(digest.top))
+    return t(digest.locale, "digest.top")
 
 
 def digest_top(digest: WeeklyDigest) -> list[str]:

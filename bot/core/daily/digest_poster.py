@@ -91,7 +91,9 @@ class DigestPoster:
         record = await self._store.claim_digest(claim, now=now, lease_until=now + LEASE)
         if record is None:
             return  # claimed before, here or elsewhere
-        log.info("digest.claimed", claim_id=record.id, channel=record.channel_id, week=monday)
+        log.info(
+            "digest.claimed", claim_id=record.id, channel=record.channel_id, week=claim.week_start
+        )
         await self._send(record)
 
     def _due(self, config: DailyConfigRecord, now: datetime) -> date | None:

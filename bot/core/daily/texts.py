@@ -96,13 +96,13 @@ DAILY_CATALOGUE: dict[str, tuple[str, str]] = {
         "上周完成题目：{attempts} 道 · 参与成员：{members} 人",
         "Questions finished last week: {attempts} · members taking part: {members}",
     ),
-    "digest.top": ("积分前 {count} 名：", "Top {count} by points:"),
+    "digest.top": ("上周积分榜：", "Points last week:"),
     "digest.no_points": ("上周没有人拿到积分。", "Nobody earned points last week."),
     "digest.improved": (
-        "📈 进步最大：{name}，平均分从 {before} 升到 {after}"
-        "（与前一周相比，两周各完成至少 {min} 题才计入）",
-        "📈 Most improved: {name}, average score up from {before} to {after} (against the "
-        "week before; counts with at least {min} questions finished in each week)",
+        "📈 进步最大：{name}，平均分比前一周从 {before} 升到 {after}"
+        "（只比较两周各完成至少 {min} 题的成员）",
+        "📈 Most improved: {name}, average score up from {before} the week before to {after} "
+        "(among members with at least {min} questions finished in each week)",
     ),
     "digest.improved_none": (
         "📈 进步最大：暂无。连续两周各完成至少 {min} 题、平均分上升最多的人会出现在这里。",
