@@ -14,7 +14,7 @@ from storage.base import StoreBase, all_rows, aware_utc, first_row
 from storage.claims import ClaimRows
 from storage.daily_configs import channel_is
 from storage.daily_models import ChannelKey
-from storage.digest_models import DigestRecord, MemberWeek, NewDigest, PostWeek, WeekFigures
+from storage.digest_models import DigestRecord, MemberWeek, MemberWeeks, NewDigest, PostWeek
 from storage.tables import (
     attempts,
     daily_answers,
@@ -36,38 +36,48 @@ def _member_weeks(
     platform: str, workspace_id: str, start: datetime, end: datetime
 ) -> sa.Select[Any]:
     """Per member of the workspace: attempts finished in [start, end), as the leaderboard
-    counts them (a question left open by a stopped interview does not count)."""
+    counts them (a question left open by a stopped interview does not count).
+
+    The week's totals are grouped first, over its range of `ix_attempts_finished_at` (every
+    workspace's: a week is small), then joined to this workspace's members. Led by the
+    members' index instead (as SQLite plans it when the workspace is in the same WHERE), it
+    read every attempt the workspace ever had: 0.87 s against 0.13 s for 100,000 attempts
+    over 90 days (bench/digest_bench.py).
+    """
     finished = attempts.c.finished_at
-    return (
+    totals = (
         sa.select(
             attempts.c.member_id,
-            members.c.user_id,
-            members.c.display_name,
-            sa.func.coalesce(daily_member_prefs.c.show_name, False).label("show_name"),
             sa.func.sum(attempts.c.points).label("points"),
             sa.func.count().label("attempts"),
             sa.func.sum(sa.func.coalesce(attempts.c.score, 0.0)).label("score_sum"),
             sa.func.max(finished).label("last_at"),
         )
-        .select_from(
-            attempts.join(members, members.c.id == attempts.c.member_id).outerjoin(
-                daily_member_prefs, daily_member_prefs.c.member_id == attempts.c.member_id
-            )
-        )
         .where(
-            (members.c.platform == platform)
-            & (members.c.workspace_id == workspace_id)
-            & finished.is_not(None)
-            & (attempts.c.state != "stopped")
-            & (finished >= aware_utc(start, "start"))
+            (finished >= aware_utc(start, "start"))
             & (finished < aware_utc(end, "end"))
+            & (attempts.c.state != "stopped")
         )
-        .group_by(
-            attempts.c.member_id,
+        .group_by(attempts.c.member_id)
+        .subquery()
+    )
+    return (
+        sa.select(
+            totals.c.member_id,
             members.c.user_id,
             members.c.display_name,
-            daily_member_prefs.c.show_name,
+            sa.func.coalesce(daily_member_prefs.c.show_name, False).label("show_name"),
+            totals.c.points,
+            totals.c.attempts,
+            totals.c.score_sum,
+            totals.c.last_at,
         )
+        .select_from(
+            totals.join(members, members.c.id == totals.c.member_id).outerjoin(
+                daily_member_prefs, daily_member_prefs.c.member_id == totals.c.member_id
+            )
+        )
+        .where((members.c.platform == platform) & (members.c.workspace_id == workspace_id))
     )
 
 
@@ -154,31 +164,36 @@ class DailyDigestStore(StoreBase):
         query = sa.select(daily_digests).where(daily_digests.c.id == digest_id)
         return await self._run.read(first_row(query, _digest))
 
-    async def week_figures(
+    async def member_weeks(
         self,
-        channel: ChannelKey,
+        platform: str,
+        workspace_id: str,
         *,
         week_before: datetime,
         start: datetime,
         end: datetime,
-        first_day: str,
-        last_day: str,
-    ) -> WeekFigures:
-        """The workspace's attempts in [start, end) and in [week_before, start), per member,
-        and the channel's daily posts dated first_day..last_day with their answers."""
-        this_week = _member_weeks(channel.platform, channel.workspace_id, start, end)
-        before = _member_weeks(channel.platform, channel.workspace_id, week_before, start)
-        posts = _post_weeks(channel, first_day, last_day)
+    ) -> MemberWeeks:
+        """The workspace's finished attempts per member in [start, end) and in
+        [week_before, start)."""
+        this_week = _member_weeks(platform, workspace_id, start, end)
+        before = _member_weeks(platform, workspace_id, week_before, start)
 
-        def job(conn: sa.Connection) -> WeekFigures:
-            return WeekFigures(
+        def job(conn: sa.Connection) -> MemberWeeks:
+            return MemberWeeks(
                 week=[
                     MemberWeek.model_validate(dict(r)) for r in conn.execute(this_week).mappings()
                 ],
                 week_before=[
                     MemberWeek.model_validate(dict(r)) for r in conn.execute(before).mappings()
                 ],
-                posts=[PostWeek.model_validate(dict(r)) for r in conn.execute(posts).mappings()],
             )
 
         return await self._run.read(job)
+
+    async def digest_posts(
+        self, channel: ChannelKey, *, first_day: str, last_day: str
+    ) -> list[PostWeek]:
+        """The channel's daily posts dated first_day..last_day that have answers, with their
+        count and average score."""
+        query = _post_weeks(channel, first_day, last_day)
+        return await self._run.read(all_rows(query, lambda row: PostWeek.model_validate(dict(row))))

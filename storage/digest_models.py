@@ -70,10 +70,8 @@ class PostWeek(_Record):
     average_score: float
 
 
-class WeekFigures(_Record):
-    """What a digest is computed from: the workspace's week, the week before, and the
-    channel's daily posts of the week."""
+class MemberWeeks(_Record):
+    """A workspace's members in a digest's week and in the week before it (for "improved")."""
 
     week: list[MemberWeek]
     week_before: list[MemberWeek]
-    posts: list[PostWeek]

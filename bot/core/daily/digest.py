@@ -28,7 +28,7 @@ from bot.core.daily.views import shown_name
 from bot.core.interview.present import topic_name
 from bot.core.replies import DigestHardest, DigestImproved, DigestRow, WeeklyDigest
 from content.loader import Bank
-from storage.digest_models import MemberWeek, PostWeek, WeekFigures
+from storage.digest_models import MemberWeek, MemberWeeks, PostWeek
 
 TOP_SIZE = 5
 IMPROVED_MIN = 3
@@ -57,20 +57,22 @@ class Week:
         )
 
 
-def build(bank: Bank, figures: WeekFigures, week: Week, *, locale: Locale) -> WeeklyDigest | None:
+def build(
+    bank: Bank, members: MemberWeeks, posts: Sequence[PostWeek], week: Week, *, locale: Locale
+) -> WeeklyDigest | None:
     """The digest of `week`; None when nobody finished a question in it."""
-    if not figures.week:
+    if not members.week:
         return None
     return WeeklyDigest(
         locale=locale,
         first_day=week.first_day.isoformat(),
         last_day=week.last_day.isoformat(),
-        members=len(figures.week),
-        attempts=sum(member.attempts for member in figures.week),
-        top=top(figures.week),
-        improved=most_improved(figures.week, figures.week_before),
+        members=len(members.week),
+        attempts=sum(member.attempts for member in members.week),
+        top=top(members.week),
+        improved=most_improved(members.week, members.week_before),
         improved_min=IMPROVED_MIN,
-        hardest=hardest(bank, figures.posts, locale=locale),
+        hardest=hardest(bank, posts, locale=locale),
         hardest_min=HARDEST_MIN,
     )
 

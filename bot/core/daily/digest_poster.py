@@ -8,13 +8,15 @@
 - **Once**: the (channel, Monday) row of `daily_digests` is inserted before anything is sent,
   with the same claim, lease, outcome, retry and gone-channel rules as the daily post
   (`storage.claims`, `sending.ClaimSender`). Its content is computed when it is sent (again
-  after a takeover): last week's figures do not change after Sunday.
+  after a takeover): last week's figures do not change after Sunday, so a workspace's member
+  figures are read once for all its channels due that Monday (they hold up the question).
 - **Nothing to say**: a week in which nobody finished a question is recorded 'empty' and
   nothing is posted (see `digest.py`).
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Coroutine, Sequence
 from datetime import date, datetime
 from typing import Any
@@ -30,7 +32,7 @@ from bot.core.i18n import normalize_locale
 from content.loader import Bank
 from storage import Store
 from storage.daily_models import DailyConfigRecord
-from storage.digest_models import DigestRecord, NewDigest
+from storage.digest_models import DigestRecord, MemberWeeks, NewDigest
 
 log = structlog.get_logger(__name__)
 
@@ -41,6 +43,8 @@ class DigestPoster:
         self._store = store
         self._clock = clock
         self._sender = sender
+        # (platform, workspace, zone, week start) → its member figures, read once.
+        self._weeks: dict[tuple[str, str, str, str], asyncio.Future[MemberWeeks]] = {}
         self._kind = ClaimKind[DigestRecord](
             name="digest",
             take_over=store.take_over_digest,
@@ -104,17 +108,35 @@ class DigestPoster:
         week = digest.Week.before_monday(
             ZoneInfo(claim.timezone), date.fromisoformat(claim.week_start)
         )
-        figures = await self._store.week_figures(
-            claim.channel,
-            week_before=week.before,
-            start=week.start,
-            end=week.end,
-            first_day=week.first_day.isoformat(),
-            last_day=week.last_day.isoformat(),
+        members = await self._member_weeks(claim, week)
+        posts = await self._store.digest_posts(
+            claim.channel, first_day=week.first_day.isoformat(), last_day=week.last_day.isoformat()
         )
-        reply = digest.build(self._bank, figures, week, locale=normalize_locale(claim.locale))
+        locale = normalize_locale(claim.locale)
+        reply = digest.build(self._bank, members, posts, week, locale=locale)
         if reply is None:
             await self._store.record_digest_empty(claim.id, now=self._clock.now())
             log.info("digest.empty_week", claim_id=claim.id, channel=claim.channel_id)
             return
         await self._sender.post(claim, [reply], self._kind)
+
+    async def _member_weeks(self, claim: DigestRecord, week: digest.Week) -> MemberWeeks:
+        """The workspace's two weeks, read once for all its channels due together (a week's
+        figures do not change after it ends; a failed read is not kept)."""
+        key = (claim.platform, claim.workspace_id, claim.timezone, claim.week_start)
+        task = self._weeks.get(key)
+        if task is None or (task.done() and (task.cancelled() or task.exception() is not None)):
+            # Only this week's are kept: last week's are never asked for again.
+            self._weeks = {k: t for k, t in self._weeks.items() if k[3] == claim.week_start}
+            task = asyncio.ensure_future(
+                self._store.member_weeks(
+                    claim.platform,
+                    claim.workspace_id,
+                    week_before=week.before,
+                    start=week.start,
+                    end=week.end,
+                )
+            )
+            self._weeks[key] = task
+        # Shielded: one caller cancelled (shutdown) must not cancel the read the others await.
+        return await asyncio.shield(task)

@@ -138,7 +138,12 @@ class DailyPoster:
     ) -> None:
         """The channel's weekly digest (if due), then today's question (if due)."""
         if digest:
-            await self.digests.post_due(config, now)
+            try:
+                await self.digests.post_due(config, now)
+            except Exception:
+                # The question matters more: it goes out; a claimed digest is taken over by a
+                # later tick when its lease runs out.
+                log.exception("digest.failed", config_id=config.id, channel=config.channel_id)
         if question:
             await self._post_question(config, now)
 

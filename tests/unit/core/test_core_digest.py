@@ -6,9 +6,14 @@ a gone channel), and Monday morning in the channel's zone across a spring change
 from __future__ import annotations
 
 import asyncio
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from core_harness import GOOD, BotProcess, only, start_process
 from test_core_daily import CHANNEL, DUE, KEY, SETUP, FlakyMessenger, asleep, due, posted, say, who
 
@@ -26,6 +31,7 @@ from bot.core.replies import (
     WeeklyDigest,
 )
 from content.loader import Bank
+from storage import Store
 from storage.digest_models import NewDigest
 
 DIGEST_SETUP = SETUP + " digest=on"
@@ -141,6 +147,18 @@ async def test_the_digest_goes_out_once_just_before_mondays_question(bot: BotPro
     assert kinds_posted[at + 1] is DailyCard  # the question right after it: the newest message
     (digest,) = digests(bot.messenger)
     assert digest.members == 1 and digest.improved is None and digest.hardest is None
+
+
+async def test_a_channel_quiet_on_mondays_gets_its_digest_at_the_post_time(
+    bot: BotProcess,
+) -> None:
+    await say(bot, DIGEST_SETUP + " days=tue-sun", admin=True)
+    await play(bot, {1: {"alice": "good"}})  # Tuesday
+    await due(bot, NEXT_MONDAY - timedelta(seconds=1))
+    assert digests(bot.messenger) == []
+    await due(bot, NEXT_MONDAY)  # the minute tick: no cron job fires on a Monday here
+    assert len(digests(bot.messenger)) == 1
+    assert [c.local_date for c in posted(bot.messenger, DailyCard)] == ["2026-01-06"]
 
 
 async def test_after_an_empty_week_nothing_is_posted_but_the_question(bot: BotProcess) -> None:
@@ -272,6 +290,42 @@ async def test_a_gone_channel_stops_the_digest_and_the_admin_is_told_once(
         assert digests(messenger) == []
     finally:
         await bot.crash()
+
+
+@contextmanager
+def failing_reads(store: Store, marker: str) -> Iterator[None]:
+    """Statements containing `marker` fail in the SQLite driver (as on an I/O error), until
+    the block ends: the only fake, at the driver's edge."""
+
+    def refuse(cursor: Any, statement: str, parameters: Any, context: Any) -> None:
+        if marker in statement:
+            raise sqlite3.OperationalError("disk I/O error")
+
+    for engine in store.engines():
+        sa.event.listen(engine.dialect, "do_execute", refuse)
+    try:
+        yield
+    finally:
+        for engine in store.engines():
+            sa.event.remove(engine.dialect, "do_execute", refuse)
+
+
+async def test_a_digest_that_cannot_be_read_does_not_hold_up_the_question(
+    bot: BotProcess,
+) -> None:
+    if bot.store.engine.dialect.name != "sqlite":
+        pytest.skip("the fault is injected in the SQLite driver")
+    await say(bot, DIGEST_SETUP, admin=True)
+    await play(bot, {0: {"alice": "good"}})
+    await due(bot, NEXT_MONDAY - timedelta(minutes=1))
+    with failing_reads(bot.store, "score_sum"):  # the digest's member figures
+        bot.clock.set(NEXT_MONDAY)
+        await bot.core.daily_poster.fire(1)
+    assert digests(bot.messenger) == []
+    assert posted(bot.messenger, DailyCard)[-1].local_date == "2026-01-12"  # type: ignore[union-attr]
+    await due(bot, NEXT_MONDAY + timedelta(seconds=61))  # the claim's lease ran out
+    (digest,) = digests(bot.messenger)
+    assert digest.members == 1
 
 
 # ---- Monday morning in the channel's zone, after a spring change ------------------------------
