@@ -76,6 +76,9 @@ class DailyPoster:
         resumed = [
             self._sender.resume(post, self._kind, now)
             for post in await self._store.daily_posts_to_resume(now)
+            # Another platform's claim is for its own processes: sent through this one's
+            # messenger it would fail, and turn that channel's configuration off.
+            if self._platforms is None or post.platform in self._platforms
         ]
         resumed += await self.digests.resumable(now, self._platforms)
         configs = await self._store.enabled_daily_configs(self._platforms)

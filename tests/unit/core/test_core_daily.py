@@ -176,16 +176,13 @@ async def test_a_channel_does_not_repeat_a_question_until_its_pool_is_used_up(
     assert seen[-1] in pool
 
 
-async def test_a_claim_left_by_a_crash_is_sent_once_after_the_restart(
-    db_url: str, bank: Bank, clock: FakeClock
-) -> None:
-    first = await start_process(db_url, bank, clock)
+async def _crash_after_claiming(first: BotProcess, bank: Bank, clock: FakeClock) -> str:
+    """The process claims the day, then dies before sending; the claimed question's id."""
     await say(first, SETUP, admin=True)
     clock.set(DUE)
     config = await first.store.get_daily_config(KEY)
     assert config is not None
     question = next(iter(bank.questions.values()))
-    # The process claimed the day, then died before sending.
     await first.store.claim_daily_post(
         NewDailyPost(
             config_id=config.id,
@@ -202,6 +199,13 @@ async def test_a_claim_left_by_a_crash_is_sent_once_after_the_restart(
         lease_until=DUE + timedelta(seconds=60),
     )
     await first.crash()
+    return question.id
+
+
+async def test_a_claim_left_by_a_crash_is_sent_once_after_the_restart(
+    db_url: str, bank: Bank, clock: FakeClock
+) -> None:
+    question_id = await _crash_after_claiming(await start_process(db_url, bank, clock), bank, clock)
     second = await start_process(db_url, bank, clock)
     try:
         await due(second, DUE + timedelta(seconds=30))  # its lease still runs: hands off
@@ -209,9 +213,28 @@ async def test_a_claim_left_by_a_crash_is_sent_once_after_the_restart(
         await due(second, DUE + timedelta(seconds=61))
         await due(second, DUE + timedelta(seconds=121))
         assert len(second.messenger.posts) == 1
-        assert only(second.messenger.posts[0][3], DailyCard).question_id == question.id
+        assert only(second.messenger.posts[0][3], DailyCard).question_id == question_id
     finally:
         await second.crash()
+
+
+async def test_a_claim_of_another_platform_is_left_to_its_own_processes(
+    db_url: str, bank: Bank, clock: FakeClock
+) -> None:
+    await _crash_after_claiming(await start_process(db_url, bank, clock), bank, clock)
+    # A Discord process on the same database: the console channel is not its to post in.
+    other = await start_process(db_url, bank, clock, platforms=frozenset({"discord"}))
+    try:
+        await due(other, DUE + timedelta(seconds=61))
+        assert other.messenger.posts == []
+    finally:
+        await other.crash()
+    own = await start_process(db_url, bank, clock)
+    try:
+        await due(own, DUE + timedelta(seconds=121))
+        assert len(own.messenger.posts) == 1
+    finally:
+        await own.crash()
 
 
 async def test_two_processes_due_at_once_post_once(
