@@ -334,6 +334,7 @@ class FakeDiscord:
             ("POST", r"/channels/(\d+)/messages", self._create_message),
             ("PATCH", r"/channels/(\d+)/messages/(\d+)", self._edit_message),
             ("GET", r"/channels/(\d+)/messages/(\d+)", self._get_message),
+            ("GET", r"/channels/(\d+)/messages", self._list_messages),
             ("POST", r"/channels/(\d+)/threads", self._create_thread),
             ("POST", r"/channels/(\d+)/messages/(\d+)/threads", self._thread_from_message),
             ("PUT", r"/channels/(\d+)/thread-members/(\d+)", self._add_member),
@@ -439,6 +440,16 @@ class FakeDiscord:
         if message is None:
             return _json({"message": "Unknown Message", "code": 10008}, 404)
         return _json(message.payload())
+
+    def _list_messages(self, _body: Any, channel_id: str) -> web.Response:
+        """The channel's last 50 messages, newest first (as Discord, without ?limit)."""
+        held = [
+            m
+            for m in self.messages.values()
+            if m.channel_id == int(channel_id) and not m.ephemeral and not m.deleted
+        ]
+        held.sort(key=lambda m: m.id, reverse=True)
+        return _json([m.payload() for m in held[:50]])
 
     def _create_thread(self, body: dict[str, Any], channel_id: str) -> web.Response:
         if int(channel_id) in self.no_threads_in:
