@@ -11,6 +11,9 @@ The same rules for every kind of claimed post, written once:
   so after a restart any process's tick takes it over then. A permanent error (the channel is
   gone, the bot was removed) fails the row, turns the channel's configuration off and tells the
   admin who set it.
+- A claim taken over (its sender died, or a retry is due) may have reached the platform before
+  its outcome was stored: the channel's recent messages are searched for it first
+  (`Messenger.find_post`), and a post found there is recorded instead of sent again.
 """
 
 from __future__ import annotations
@@ -84,16 +87,29 @@ class ClaimSender:
         self._messenger = messenger
         self.pacer = Pacer(messenger.pace)
         self._tasks: set[asyncio.Task[None]] = set()
+        # (kind, claim id) being sent again: the earlier try may have reached the platform.
+        self._taken_over: set[tuple[str, int]] = set()
 
     async def resume(self, claim: C, kind: ClaimKind[C], now: datetime) -> None:
         """A claim whose sender died (or whose retry is due): take it over and send it."""
         taken = await kind.take_over(claim.id, now=now, lease_until=now + LEASE)
-        if taken is not None:
-            log.info(f"{kind.name}.resumed", claim_id=claim.id, tries=claim.tries)
+        if taken is None:
+            return
+        log.info(f"{kind.name}.resumed", claim_id=claim.id, tries=claim.tries)
+        self._taken_over.add((kind.name, claim.id))
+        try:
             await kind.send(taken)
+        finally:
+            self._taken_over.discard((kind.name, claim.id))
 
     async def post(self, claim: C, replies: Sequence[Reply], kind: ClaimKind[C]) -> None:
         await self.pacer.wait(claim.channel_id)
+        if (kind.name, claim.id) in self._taken_over:
+            found = await self._sent_before(claim, replies, kind)
+            if found is not None:
+                await kind.record_sent(claim.id, message_id=found, now=self._clock.now())
+                log.info(f"{kind.name}.found_sent", claim_id=claim.id, message_id=found)
+                return
         try:
             message_id = await self._messenger.post(channel_of(claim), replies)
         except DeliveryError as error:
@@ -105,6 +121,15 @@ class ClaimSender:
             return
         await kind.record_sent(claim.id, message_id=message_id, now=self._clock.now())
         log.info(f"{kind.name}.posted", claim_id=claim.id, channel=claim.channel_id)
+
+    async def _sent_before(
+        self, claim: C, replies: Sequence[Reply], kind: ClaimKind[C]
+    ) -> str | None:
+        try:
+            return await self._messenger.find_post(channel_of(claim), replies)
+        except Exception:  # best effort: a failed look is a repeat risked, not a post lost
+            log.exception(f"{kind.name}.find_failed", claim_id=claim.id)
+            return None
 
     async def _failed(self, claim: C, error: DeliveryError, kind: ClaimKind[C]) -> None:
         if error.permanent:

@@ -11,6 +11,7 @@ from core_harness import GOOD, BotProcess, kinds, only, start_process
 
 from bot.core.clock import FakeClock
 from bot.core.commands import Actor, Command, ConfigShow, Daily, DailyAnswer, Place, Stats
+from bot.core.daily import views
 from bot.core.messenger import ChannelRef, DeliveryError, RecordingMessenger
 from bot.core.replies import (
     ConfigView,
@@ -214,6 +215,32 @@ async def test_a_claim_left_by_a_crash_is_sent_once_after_the_restart(
         await due(second, DUE + timedelta(seconds=121))
         assert len(second.messenger.posts) == 1
         assert only(second.messenger.posts[0][3], DailyCard).question_id == question_id
+    finally:
+        await second.crash()
+
+
+async def test_a_post_the_dead_process_had_sent_is_recorded_not_sent_again(
+    db_url: str, bank: Bank, clock: FakeClock
+) -> None:
+    channel = RecordingMessenger()  # the platform: what the channel shows, whoever posted it
+    await _crash_after_claiming(await start_process(db_url, bank, clock), bank, clock)
+    second = await start_process(db_url, bank, clock, messenger=channel)
+    try:
+        # The dead process's post had reached the channel before it could store its id.
+        [claim] = await second.store.daily_posts_to_resume(DUE + timedelta(seconds=61))
+        question = bank.questions[claim.question_id]
+        sent = views.card(bank, claim, question, locale="zh-CN", closed=False)
+        message_id = await channel.post(ChannelRef(**KEY.model_dump()), [sent])
+        await due(second, DUE + timedelta(seconds=61))
+        await due(second, DUE + timedelta(seconds=121))
+        assert len(channel.posts) == 1
+        stored = await second.store.get_daily_post(claim.id)
+        assert stored is not None and stored.message_id == message_id
+        # The answer count is edited into that post.
+        feedback = only(await say(second, f"daily {GOOD[claim.question_id]}"), Feedback)
+        assert feedback.daily_post_id == claim.id
+        await second.core.daily_poster.wait_idle()
+        assert [m for _, m, _ in channel.edits] == [message_id]
     finally:
         await second.crash()
 
