@@ -117,7 +117,8 @@ class DailyPoster:
                 post.id, now=now, lease_until=now + LEASE
             )
             if claimed is not None:
-                await self._reveal(claimed)
+                # A reveal lease set before: an earlier try may have posted it and died.
+                await self._reveal(claimed, again=post.reveal_lease_until is not None)
 
     def refresh_card_later(self, post_id: int) -> None:
         """Show the new answer count on the post, soon; edits of one post are coalesced."""
@@ -206,7 +207,7 @@ class DailyPoster:
 
     # ---- reveal and card edits --------------------------------------------------------------
 
-    async def _reveal(self, post: DailyPostRecord) -> None:
+    async def _reveal(self, post: DailyPostRecord, *, again: bool = False) -> None:
         question = self._bank.questions.get(post.question_id)
         now = self._clock.now()
         if question is None:
@@ -216,6 +217,15 @@ class DailyPoster:
         answers = await self._store.daily_answers_for(post.id)
         reveal = views.reveal(self._bank, post, question, answers, locale=locale)
         await self._sender.pacer.wait(post.channel_id)
+        if again:
+            found = await self._sender.sent_before(
+                post, [reveal], name="daily.reveal", thread_of=post.message_id
+            )
+            if found is not None:
+                log.info("daily.reveal_found_sent", post_id=post.id, message_id=found)
+                await self._store.record_daily_reveal(post.id, message_id=found, now=now)
+                await self._edit_card(post.id, closed=True)
+                return
         try:
             message_id = await self._messenger.post(
                 channel_of(post), [reveal], thread_of=post.message_id

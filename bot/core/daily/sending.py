@@ -105,7 +105,7 @@ class ClaimSender:
     async def post(self, claim: C, replies: Sequence[Reply], kind: ClaimKind[C]) -> None:
         await self.pacer.wait(claim.channel_id)
         if (kind.name, claim.id) in self._taken_over:
-            found = await self._sent_before(claim, replies, kind)
+            found = await self.sent_before(claim, replies, name=kind.name)
             if found is not None:
                 await kind.record_sent(claim.id, message_id=found, now=self._clock.now())
                 log.info(f"{kind.name}.found_sent", claim_id=claim.id, message_id=found)
@@ -122,13 +122,19 @@ class ClaimSender:
         await kind.record_sent(claim.id, message_id=message_id, now=self._clock.now())
         log.info(f"{kind.name}.posted", claim_id=claim.id, channel=claim.channel_id)
 
-    async def _sent_before(
-        self, claim: C, replies: Sequence[Reply], kind: ClaimKind[C]
+    async def sent_before(
+        self,
+        claim: Claimed,
+        replies: Sequence[Reply],
+        *,
+        name: str,
+        thread_of: str | None = None,
     ) -> str | None:
+        """The id of `replies` if an earlier try already posted them (see `find_post`)."""
         try:
-            return await self._messenger.find_post(channel_of(claim), replies)
+            return await self._messenger.find_post(channel_of(claim), replies, thread_of=thread_of)
         except Exception:  # best effort: a failed look is a repeat risked, not a post lost
-            log.exception(f"{kind.name}.find_failed", claim_id=claim.id)
+            log.exception(f"{name}.find_failed", claim_id=claim.id)
             return None
 
     async def _failed(self, claim: C, error: DeliveryError, kind: ClaimKind[C]) -> None:

@@ -164,6 +164,40 @@ async def test_the_reveal_follows_the_window_and_late_answers_get_it(bot: BotPro
     assert only(late, Notice).code == "daily_closed"
 
 
+async def test_a_reveal_the_dead_process_had_sent_is_recorded_not_sent_again(
+    db_url: str, bank: Bank, clock: FakeClock
+) -> None:
+    channel = RecordingMessenger()  # the platform, shared by both processes
+    first = await start_process(db_url, bank, clock, messenger=channel)
+    await say(first, SETUP + " window=2h", admin=True)
+    await due(first)
+    card = only(await send(first, Daily()), DailyCard)
+    await send(first, DailyAnswer(post_id=card.post_id, text=GOOD[card.question_id]), user="bob")
+    closed = DUE + timedelta(hours=2)
+    clock.set(closed)
+    # The process claims the reveal, posts it, and dies before storing that it did.
+    post = await first.store.claim_daily_reveal(
+        card.post_id, now=closed, lease_until=closed + timedelta(seconds=60)
+    )
+    assert post is not None
+    answers = await first.store.daily_answers_for(post.id)
+    question = bank.questions[post.question_id]
+    reveal = views.reveal(bank, post, question, answers, locale="zh-CN")
+    ref = ChannelRef(**KEY.model_dump())
+    shown = await channel.post(ref, [reveal], thread_of=post.message_id)
+    await first.crash()
+    second = await start_process(db_url, bank, clock, messenger=channel)
+    try:
+        await due(second, closed + timedelta(seconds=61))
+        await due(second, closed + timedelta(seconds=121))
+        assert len(posted(channel, DailyReveal)) == 1
+        stored = await second.store.get_daily_post(post.id)
+        assert stored is not None and stored.reveal_message_id == shown
+        assert only(channel.edits[-1][2], DailyCard).closed  # the card says answers are closed
+    finally:
+        await second.crash()
+
+
 async def test_a_channel_does_not_repeat_a_question_until_its_pool_is_used_up(
     bot: BotProcess, bank: Bank
 ) -> None:
