@@ -18,7 +18,14 @@ from bot.adapters.discord.components import (
     MarkButton,
     QuestionButton,
 )
-from bot.adapters.discord.limits import DESCRIPTION_MAX, TITLE_MAX, long_embeds, pack
+from bot.adapters.discord.limits import (
+    DESCRIPTION_MAX,
+    EMBEDS_PER_MESSAGE,
+    MESSAGE_EMBEDS_MAX_CHARS,
+    TITLE_MAX,
+    long_embeds,
+    pack,
+)
 from bot.adapters.discord.texts import d
 from bot.core import phrasing
 from bot.core.i18n import format_duration, format_number, t
@@ -68,6 +75,28 @@ def render_all(replies: Iterable[Reply], style: Style = PLAIN) -> list[Outgoing]
             message.source = reply
             out.append(message)
     return out
+
+
+def fewer_messages(outs: Iterable[Outgoing]) -> list[Outgoing]:
+    """Messages for a channel: one without buttons or text goes into the next one when both
+    fit in one message (the "interview started" line with the first question card). The
+    merged message shows the later one's reply and buttons."""
+    merged: list[Outgoing] = []
+    for out in outs:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.view is None
+            and not last.content
+            and not out.content
+            and len(last.embeds) + len(out.embeds) <= EMBEDS_PER_MESSAGE
+            and sum(len(e) for e in [*last.embeds, *out.embeds]) <= MESSAGE_EMBEDS_MAX_CHARS
+        ):
+            out = Outgoing([*last.embeds, *out.embeds], out.view, source=out.source)
+            merged[-1] = out
+        else:
+            merged.append(out)
+    return merged
 
 
 @singledispatch

@@ -49,7 +49,7 @@ async def test_run_discord_process_serves_an_interview(fake: FakeDiscord, tmp_pa
         card = await fake.wait_for(
             lambda: [m for m in fake.in_channel(thread_id) if m.custom_ids()], deadline_s=DEADLINE_S
         )
-        assert "第 1/1 题" in card[0].embeds[0]["title"]
+        assert "第 1/1 题" in card[0].embeds[-1]["title"]
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGINT)
