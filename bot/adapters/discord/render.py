@@ -29,7 +29,7 @@ from bot.adapters.discord.limits import (
 from bot.adapters.discord.texts import d
 from bot.core import phrasing
 from bot.core.i18n import format_duration, format_number, t
-from bot.core.ids import MarkAction, QuestionAction
+from bot.core.ids import DailyAnswerAction, ForgetAction, MarkAction, QuestionAction
 from bot.core.replies import (
     Board,
     ErrorNotice,
@@ -288,13 +288,13 @@ def _error(reply: ErrorNotice, style: Style) -> list[Outgoing]:
 
 
 def daily_button(post_id: int, locale: str) -> DailyAnswerButton:
-    return DailyAnswerButton(post_id, locale)
+    return DailyAnswerButton(DailyAnswerAction(post_id=post_id), locale)
 
 
 def forget_buttons(locale: str) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(ForgetButton(True, locale))
-    view.add_item(ForgetButton(False, locale))
+    view.add_item(ForgetButton(ForgetAction(confirm=True), locale))
+    view.add_item(ForgetButton(ForgetAction(confirm=False), locale))
     return view
 
 
