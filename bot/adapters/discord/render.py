@@ -126,8 +126,12 @@ def question_embed(reply: QuestionCard, style: Style, *, closed: bool = False) -
     else:
         embed.add_field(
             name=d(loc, "card.deadline"),
-            value=f"{discord.utils.format_dt(reply.deadline, 'R')} "
-            f"({format_duration(loc, reply.time_limit_s)})",
+            value=d(
+                loc,
+                "card.deadline_value",
+                when=discord.utils.format_dt(reply.deadline, "R"),
+                limit=format_duration(loc, reply.time_limit_s),
+            ),
         )
         embed.set_footer(
             text=d(loc, "card.answer_how_typed" if style.typed_answers else "card.answer_how")
@@ -277,9 +281,14 @@ def _help(reply: HelpView, style: Style) -> list[Outgoing]:
     return _plain(d(reply.locale, "cmd.interview"), "\n".join(lines), BLURPLE, private=True)
 
 
+# Notices whose core wording names commands as they are typed on the console.
+DISCORD_WORDED = frozenset({"no_session"})
+
+
 @render.register
 def _notice(reply: Notice, style: Style) -> list[Outgoing]:
-    return _plain(None, reply.text, BLURPLE, private=True)
+    text = d(reply.locale, f"notice.{reply.code}") if reply.code in DISCORD_WORDED else reply.text
+    return _plain(None, text, BLURPLE, private=True)
 
 
 @render.register

@@ -91,9 +91,14 @@ def feedback(
         verdict = t(
             locale, f"verdict.{verdict_key if verdict_key in _KNOWN_VERDICTS else 'unknown'}"
         )
-        notes = [note for g in grade.get("guards", []) if (note := _guard_note(locale, g))]
+        guards = grade.get("guards", [])
+        notes = [note for g in guards if (note := _guard_note(locale, g))]
         wrong = misconception_lines(locale, grade.get("misconceptions", []))
-        if notes:
+        if "misconception" in guards and covered and not missed:
+            # Every point is there but the grade is capped: "most points are missing" (the
+            # capped score's band) would be false; the cap's own note says why.
+            verdict = join_sentences(locale, *notes)
+        elif notes:
             verdict = join_sentences(locale, verdict, *notes)
         grader = " ".join(str(grade[k]) for k in ("grader", "version") if k in grade) or None
     else:
