@@ -19,7 +19,7 @@ from payloads import Payloads
 from content.loader import Bank
 
 TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4.fake.token-not-a-secret"
-DEADLINE_S = 30.0
+DEADLINE_S = 60.0  # generous: a loaded machine starts a Python process slowly
 
 
 class BotProcess:
