@@ -22,7 +22,7 @@ Prints JSON: {"interactions", "channels", "database", "global_limit", "start": {
 {"p50", "p99", "max"}, "card_in_thread_ms": {…}, "cards", "ok", "steps_ms", "requests_per_interaction",
 "rate_limited"}, "answer": {…}, "targets_ms"}
 Run: python bench/discord_bench.py [--interactions 200] [--channels 20] [--global-limit N]
-     [--database-url URL]
+     [--latency-ms MS] [--database-url URL]
 """
 
 from __future__ import annotations
@@ -100,7 +100,9 @@ class CoreTimer:
         core.handle = timed
 
 
-async def run(count: int, channels: int, database_url: str, global_limit: int) -> dict[str, Any]:
+async def run(
+    count: int, channels: int, database_url: str, global_limit: int, latency_s: float
+) -> dict[str, Any]:
     """Start then answer, once with no global limit (the figure the targets are for: a bot
     whose global limit Discord raised) and once, unless `global_limit` is 0, with the fake
     enforcing it and the bot pacing itself to it."""
@@ -108,12 +110,13 @@ async def run(count: int, channels: int, database_url: str, global_limit: int) -
         "interactions": count,
         "channels": channels,
         "database": database_url.split(":", 1)[0],
-        **await scenario(count, channels, database_url, None),
+        "latency_ms": latency_s * 1000,
+        **await scenario(count, channels, database_url, None, latency_s),
         "targets_ms": {"first_response_p99": TARGET_FIRST_MS, "card_in_thread_p99": TARGET_CARD_MS},
     }
     if global_limit:
         url = database_url if database_url.startswith("postgresql") else database_url + "-2"
-        limited = await scenario(count, channels, url, global_limit)
+        limited = await scenario(count, channels, url, global_limit, latency_s)
         result[f"global_limit_{global_limit}_per_s"] = {
             phase: {k: limited[phase][k] for k in LIMITED_KEYS} for phase in ("start", "answer")
         }
@@ -124,10 +127,10 @@ LIMITED_KEYS = ("first_response_ms", "card_in_thread_ms", "cards", "rate_limited
 
 
 async def scenario(
-    count: int, channels: int, database_url: str, global_limit: int | None
+    count: int, channels: int, database_url: str, global_limit: int | None, latency_s: float
 ) -> dict[str, Any]:
     bank = load_bank([FIXTURE_BANK], shipped=False)
-    fake = RemoteFake(global_limit=global_limit)
+    fake = RemoteFake(global_limit=global_limit, latency_s=latency_s)
     previous = use_api_base(fake.base)
     try:
         bot = await start_bot(
@@ -312,12 +315,20 @@ def main() -> None:
         default=50,
         help="a second run under Discord's global limit (requests/s; 0: skip it)",
     )
+    parser.add_argument(
+        "--latency-ms",
+        type=float,
+        default=0.0,
+        help="how long the fake takes to answer each request (Discord over the Internet: ~50)",
+    )
     parser.add_argument("--database-url", default=None, help="default: a fresh SQLite file")
     args = parser.parse_args()
     configure_logging("WARNING")  # to stderr: stdout is the JSON
     with tempfile.TemporaryDirectory() as folder:
         url = args.database_url or f"sqlite+aiosqlite:///{Path(folder) / 'bench.db'}"
-        result = asyncio.run(run(args.interactions, args.channels, url, args.global_limit))
+        result = asyncio.run(
+            run(args.interactions, args.channels, url, args.global_limit, args.latency_ms / 1000)
+        )
         print(json.dumps(result, indent=2, ensure_ascii=False))
 
 

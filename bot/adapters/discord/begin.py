@@ -1,11 +1,10 @@
 """start / review: a new interview in a private thread of its own (or the member's DMs).
 
-The member is waiting for the question card, so steps that need nothing from each other
-overlap: the defer (the first response) with the read that says whether anything new opens,
-and adding the member to the new thread with the core's start. The "interview started" line
-travels in the card's message (posting.py). Per start that is five requests to Discord —
-the defer, the thread, the member, the card, the follow-up saying where it is — with three
-round trips before the card.
+The member is waiting for the question card, so adding them to the new thread runs beside the
+core's start (a read and one commit), and the "interview started" line travels in the card's
+message (posting.py). Per start that is five requests to Discord — the defer, the thread, the
+member, the card, the follow-up saying where it is — and three round trips before the card is
+posted (there were six requests and four round trips).
 
 If the member cannot be added to the thread, the session just started there is stopped (a
 question open when a session stops counts nowhere), the thread removed, and the interview
@@ -41,11 +40,10 @@ async def begin(
     if not await flow.in_server(interaction):
         return
     actor = interaction_actor(interaction, str(interaction.guild_id))
-    _, stays = await asyncio.gather(
-        interaction.response.defer(ephemeral=True, thinking=True),
-        _nothing_to_open(flow, interaction, actor, command),
-    )
-    if stays:
+    # The defer first and alone: in a burst, database work started beside it (on the
+    # store's threads, which hold the GIL while SQLAlchemy runs) delayed every defer.
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    if await _nothing_to_open(flow, interaction, actor, command):
         # The core refuses (an interview already on, an unknown topic), or the member is
         # already in a private thread of theirs: answer where they are.
         replies = await flow.core.handle(actor, place_of(interaction.channel), command)

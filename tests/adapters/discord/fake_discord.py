@@ -129,6 +129,8 @@ class FakeDiscord:
     # Discord's global limit (50 requests a second per bot by default, more for bots Discord
     # has raised; interaction callbacks and follow-ups are exempt). None: not enforced.
     global_limit: int | None = None
+    # How long Discord takes to answer a request (network and its own work); 0 on loopback.
+    latency_s: float = 0.0
     _buckets: dict[str, tuple[float, int]] = field(default_factory=dict)
     _throttles: list[_Throttle] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(730000000000000001))
@@ -255,6 +257,9 @@ class FakeDiscord:
             body = raw.decode(errors="replace")
         entry = Request(request.method, request.path[len(API) :], body, time.monotonic())
         self.requests.append(entry)
+        request["entry"] = entry  # not requests[-1]: others arrive while this one waits
+        if self.latency_s:
+            await asyncio.sleep(self.latency_s)
         response: web.StreamResponse = await handler(request)
         entry.status = response.status
         entry.done = time.monotonic()
@@ -265,7 +270,7 @@ class FakeDiscord:
 
     async def _route(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["tail"]
-        entry = self.requests[-1]
+        entry: Request = request["entry"]
         throttled = self._throttled(request.method, path)
         if throttled is not None:
             return throttled
