@@ -113,4 +113,6 @@ class BotProcess:
 def good_answer(bank: Bank, shown: str) -> str:
     """An answer covering every key point of the question shown, in sentences."""
     question = next(q for q in bank.questions.values() if q.question in shown)
-    return "。".join(f"{kp.point}，也就是{(kp.aliases or [kp.point])[0]}" for kp in question.key_points)
+    return "。".join(
+        f"{kp.point}，也就是{(kp.aliases or [kp.point])[0]}" for kp in question.key_points
+    )
