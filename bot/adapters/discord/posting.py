@@ -7,9 +7,11 @@ buttons. That memory is this process's only: after a restart an old card keeps i
 and pressing one is answered by the core as "closed", changing nothing.
 
 Fewer requests: a message without buttons travels in the next one when both fit (the
-"interview started" line with the first card). The finished card is closed before the feedback
-is posted, not beside it: that saved a round trip for one member, but in a burst of answers the
-requests side by side each opened a connection, costing CPU the bench's answer figures felt.
+"interview started" line with the first card). The finished card is closed after the feedback
+and the next card are posted: what the member waits for comes a round trip sooner, and under
+the global limit the edit waits its turn behind other members' cards (pace.py). (Beside the
+posts it also saved the round trip, but in a burst every request side by side opened a
+connection of its own.)
 """
 
 from __future__ import annotations
@@ -62,8 +64,8 @@ class Poster:
     ) -> list[discord.Message]:
         """Post `replies` in order (a thread is archived after the summary); raises
         discord.HTTPException if Discord refuses."""
-        await self.close_finished(replies)
         sent = await self._post(channel_id, replies, reference)
+        await self.close_finished(replies)
         if thread and any(isinstance(r, Summary) for r in replies):
             await archive_thread(self._client, channel_id)
         return sent
