@@ -13,7 +13,8 @@ added to the thread, as only then can they see it. Targets: p99 under 300 ms and
 
 `steps_ms` says where a start's time goes (each from the moment it was fed, p50/p99): the defer,
 the thread created, the member added, the card posted, and `core_ms`, the time spent inside
-`Core.handle` (the core's start: a read and one commit). `requests_per_interaction` counts the
+`Core.handle` (the core's start: a read and one commit). `core_alone` hands the same number of
+starts straight to `Core.handle` at once, without Discord: the core's own share. `requests_per_interaction` counts the
 REST calls by route. `--global-limit 50` makes the fake enforce Discord's default global limit
 (50 requests a second per bot, interaction callbacks and follow-ups exempt); without it the fake
 stands for a bot whose global limit Discord has raised.
@@ -47,6 +48,7 @@ from payloads import Member  # noqa: E402
 
 from bot.adapters.discord.app import use_api_base  # noqa: E402
 from bot.core.clock import FakeClock  # noqa: E402
+from bot.core.commands import Actor, Place, Start  # noqa: E402
 from bot.runtime import configure_logging  # noqa: E402
 from content.loader import load_bank  # noqa: E402
 
@@ -114,6 +116,8 @@ async def run(
         **await scenario(count, channels, database_url, None, latency_s),
         "targets_ms": {"first_response_p99": TARGET_FIRST_MS, "card_in_thread_p99": TARGET_CARD_MS},
     }
+    core_url = database_url if database_url.startswith("postgresql") else database_url + "-core"
+    result["core_alone"] = await core_alone(count, core_url)
     if global_limit:
         url = database_url if database_url.startswith("postgresql") else database_url + "-2"
         limited = await scenario(count, channels, url, global_limit, latency_s)
@@ -121,6 +125,42 @@ async def run(
             phase: {k: limited[phase][k] for k in LIMITED_KEYS} for phase in ("start", "answer")
         }
     return result
+
+
+async def core_alone(count: int, database_url: str) -> dict[str, Any]:
+    """The same starts handed straight to `Core.handle`, all at once, no Discord: how long the
+    core's share takes (a read, a commit per start, on the store's threads)."""
+    bank = load_bank([FIXTURE_BANK], shipped=False)
+    fake = RemoteFake()
+    previous = use_api_base(fake.base)
+    try:
+        bot = await start_bot(database_url, fake, bank, FakeClock(), global_rate=0)
+        try:
+            members = [Member(MEMBER_BASE + 10**6 + n, f"solo{n}") for n in range(count)]
+            began, cpu = time.monotonic(), time.process_time()
+
+            async def one(member: Member) -> float:
+                actor = Actor(
+                    platform="discord",
+                    workspace_id="1",
+                    user_id=str(member.id),
+                    locale_hint="zh-CN",
+                )
+                place = Place(channel_id="1", thread_id=str(member.id))
+                await bot.core.handle(actor, place, Start(topic="rag", count=2))
+                return (time.monotonic() - began) * 1000
+
+            done = await asyncio.gather(*(one(m) for m in members))
+            spent = time.process_time() - cpu
+        finally:
+            await bot.close()
+    finally:
+        use_api_base(previous)
+        fake.close()
+    return {
+        "started_ms": summary(list(done)),
+        "cpu_ms_per_start": round(spent * 1000 / count, 2),
+    }
 
 
 LIMITED_KEYS = ("first_response_ms", "card_in_thread_ms", "cards", "rate_limited", "phase_s")
