@@ -251,10 +251,11 @@ class FakeSlack:
 class SignedSlack:
     """Sends the bot what Slack sends: form-encoded or JSON bodies, signed with the secret."""
 
-    def __init__(self, url: str, secret: str = SIGNING_SECRET) -> None:
+    def __init__(self, url: str, secret: str = SIGNING_SECRET, *, connections: int = 100) -> None:
         self.url = url
         self._signer = SignatureVerifier(secret)
-        self._session = aiohttp.ClientSession()
+        # Slack opens a connection per request: a load test needs as many as it sends at once.
+        self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=connections))
 
     async def close(self) -> None:
         await self._session.close()
