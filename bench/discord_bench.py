@@ -11,17 +11,22 @@ defer) and (2) the question card posted in the member's private thread (question
 question 2 after the answer) — after start, the later of the card's post and the member's being
 added to the thread, as only then can they see it. Targets: p99 under 300 ms and under 1 s.
 
-`steps_ms` says where a start's time goes (each from the moment it was fed, p50/p99): the defer,
-the thread created, the member added, the card posted, and `core_ms`, the time spent inside
-`Core.handle` (the core's start: a read and one commit). `core_alone` hands the same number of
-starts straight to `Core.handle` at once, without Discord: the core's own share. `requests_per_interaction` counts the
-REST calls by route. `--global-limit 50` makes the fake enforce Discord's default global limit
-(50 requests a second per bot, interaction callbacks and follow-ups exempt); without it the fake
-stands for a bot whose global limit Discord has raised.
+`steps_ms` says where a start's time goes (each from the moment it was sent, p50/p99): the
+defer, the thread created, the member added, the card posted, and `core_ms`, the time spent
+inside `Core.handle` (the core's start: a read and one commit). `core_alone` hands the same
+number of starts straight to `Core.handle` at once, without Discord: the core's own share.
+`requests_per_interaction` counts the REST calls by route; `bot_cpu_ms_per_interaction` is the
+bot process's CPU. A second run (`global_limit_50_per_s`; `--global-limit 0` skips it) has the
+fake enforce Discord's default global limit (50 requests a second per bot, interaction
+callbacks and follow-ups exempt) and the bot pace itself to it; without it the fake stands for
+a bot whose global limit Discord has raised. `--latency-ms 50` makes the fake answer each
+request as late as Discord over the Internet would (the round trips then show).
 
-Prints JSON: {"interactions", "channels", "database", "global_limit", "start": {"first_response_ms":
-{"p50", "p99", "max"}, "card_in_thread_ms": {…}, "cards", "ok", "steps_ms", "requests_per_interaction",
-"rate_limited"}, "answer": {…}, "targets_ms"}
+Prints JSON: {"interactions", "channels", "database", "latency_ms", "start": {"first_response_ms":
+{"p50", "p99", "max"}, "card_in_thread_ms": {…}, "cards", "ok", "steps_ms",
+"requests_per_interaction", "rate_limited", "phase_s", "bot_cpu_ms_per_interaction"}, "answer":
+{…}, "targets_ms", "core_alone": {"started_ms", "cpu_ms_per_start"}, "global_limit_50_per_s":
+{"start": {…}, "answer": {…}}}
 Run: python bench/discord_bench.py [--interactions 200] [--channels 20] [--global-limit N]
      [--latency-ms MS] [--database-url URL]
 """
