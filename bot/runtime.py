@@ -338,6 +338,7 @@ async def run_discord(settings: Settings) -> None:
             guild_ids=settings.discord_guild_ids,
             shard_ids=settings.discord_shard_ids,
             shard_count=settings.discord_shard_count,
+            global_rate=settings.discord_global_rate,
         )
         async with client:
             try:

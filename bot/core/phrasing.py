@@ -11,8 +11,18 @@ formats itself (Discord's `<t:…>`, Slack's `<!date^…>`) are passed in as `wh
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bot.core.daily.config import DAY_NAMES
-from bot.core.i18n import format_duration, format_number, format_span, join_sentences, shorten, t
+from bot.core.i18n import (
+    format_duration,
+    format_number,
+    format_span,
+    join_sentences,
+    pick,
+    shorten,
+    t,
+)
 from bot.core.replies import (
     Board,
     BoardRowView,
@@ -366,7 +376,7 @@ def digest_hardest_question(digest: WeeklyDigest, width: int) -> str | None:
 def config_settings(config: ConfigView) -> list[str]:
     """Schedule, question pool, window and digest of a configured channel."""
     loc = config.locale
-    days = ",".join(DAY_NAMES[d] for d in config.days if 0 <= d < len(DAY_NAMES))
+    days = weekdays(loc, config.days)
     level = (
         difficulty(loc, config.difficulty) if config.difficulty else t(loc, "config.any_difficulty")
     )
@@ -382,6 +392,14 @@ def config_settings(config: ConfigView) -> list[str]:
         ),
         t(loc, "config.window", window=window, digest=digest),
     ]
+
+
+def weekdays(loc: str, days: Iterable[int]) -> str:
+    """The posting days in the reader's language: "每天", or "周一、周三、周五"."""
+    shown = [d for d in days if 0 <= d < len(DAY_NAMES)]
+    if len(set(shown)) == len(DAY_NAMES):
+        return t(loc, "config.every_day")
+    return pick(loc, "、", ", ").join(t(loc, f"config.day_{DAY_NAMES[d]}") for d in shown)
 
 
 def config_state(config: ConfigView, when: str) -> str | None:
