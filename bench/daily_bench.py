@@ -9,13 +9,17 @@ Prints one JSON object:
   the allowed rate (min(global, channels × per channel)). targets: all posted within 60 s,
   none twice, ratio ≥ 0.9
 - leaderboard: --attempts finished attempts of --members members in one workspace, bulk
-  inserted; latency of the week / month / all-time board with the asking member's own rank
-  (a member outside the top 10), on SQLite and, with --postgres URL, PostgreSQL.
-  target: p99 < 20 ms
+  inserted into a database at schema revision 0003 (before the boards' totals), then migrated
+  the way an existing deployment is: migration 0004's backfill builds the all-time totals
+  (migrate_s). Then --runs boards each of the week / month / all time in the workspace's zone
+  (Asia/Shanghai) asked by random members (mostly outside the top 10: their own rank is
+  appended). The first board of a week or month builds that period's totals from the attempts
+  (first_ms); p50/p99 are over the runs after it. On SQLite and, with --postgres URL,
+  PostgreSQL (--skip-sqlite for PostgreSQL alone). target: p99 < 20 ms
 
 Run: python bench/daily_bench.py [--channels 1000] [--pace-global 50] [--pace-channel 1]
      [--attempts 1000000] [--members 2000] [--postgres postgresql+asyncpg://…]
-     [--parts posting,leaderboard]
+     [--parts posting,leaderboard] [--runs 200] [--skip-sqlite]
 """
 
 from __future__ import annotations
@@ -48,6 +52,8 @@ from bot.runtime import build_core
 from content.loader import load_bank
 from storage import open_store
 from storage.daily_models import ChannelKey, DailyConfigValues
+from storage.engine import make_engine
+from storage.migrate import upgrade_engine
 from storage.tables import attempts, members, sessions
 
 DUE = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday
@@ -118,11 +124,13 @@ async def posting(url: str, channels: int, pace: PostPace) -> dict[str, Any]:
 
 
 async def fill(url: str, attempt_count: int, member_count: int) -> None:
-    """Bulk insert: members, one finished session each, attempts spread over 90 days."""
-    store = await open_store(url)
+    """Bulk insert at revision 0003: members, one finished session each, attempts spread over
+    90 days (the totals are then built by migration 0004, as for an existing deployment)."""
+    engine = make_engine(url)
+    await upgrade_engine(engine, "0003")
     rng = random.Random(3)
     now = DUE
-    async with store.engine.begin() as conn:
+    async with engine.begin() as conn:
         await conn.execute(
             sa.insert(members),
             [
@@ -190,9 +198,9 @@ async def fill(url: str, attempt_count: int, member_count: int) -> None:
                     "self_assessment": None,
                 }
             )
-        async with store.engine.begin() as conn:
+        async with engine.begin() as conn:
             await conn.execute(sa.insert(attempts), rows)
-    await store.close()
+    await engine.dispose()
 
 
 async def leaderboard(url: str, attempt_count: int, member_count: int, runs: int) -> dict[str, Any]:
@@ -200,7 +208,9 @@ async def leaderboard(url: str, attempt_count: int, member_count: int, runs: int
     await fill(url, attempt_count, member_count)
     filled_s = time.perf_counter() - started
     bank = load_bank()
-    store = await open_store(url)
+    started = time.perf_counter()
+    store = await open_store(url)  # migration 0004 and its backfill
+    migrated_s = time.perf_counter() - started
     clock = FakeClock(DUE)
     core = build_core(
         bank=bank,
@@ -215,6 +225,7 @@ async def leaderboard(url: str, attempt_count: int, member_count: int, runs: int
         "attempts": attempt_count,
         "members": member_count,
         "fill_s": round(filled_s, 1),
+        "migrate_s": round(migrated_s, 1),
     }
     rng = random.Random(5)
     for period in ("week", "month", "all"):
@@ -226,10 +237,12 @@ async def leaderboard(url: str, attempt_count: int, member_count: int, runs: int
             t0 = time.perf_counter()
             await core.handle(asker, Place(), Leaderboard(period=period))
             latencies.append((time.perf_counter() - t0) * 1000)
-        latencies.sort()
+        first, rest = latencies[0], sorted(latencies[1:])
         result[period] = {
-            "p50_ms": round(statistics.median(latencies), 2),
-            "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1], 2),
+            "first_ms": round(first, 2),
+            "p50_ms": round(statistics.median(rest), 2),
+            "p99_ms": round(rest[max(0, int(len(rest) * 0.99) - 1)], 2),
+            "max_ms": round(rest[-1], 2),
         }
     await core.aclose()
     await store.close()
@@ -260,7 +273,7 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
             url = f"sqlite+aiosqlite:///{Path(folder) / 'posting.db'}"
             pace = PostPace(args.pace_global, args.pace_channel)
             out["posting_sqlite"] = await posting(url, args.channels, pace)
-        if "leaderboard" in parts:
+        if "leaderboard" in parts and not args.skip_sqlite:
             url = f"sqlite+aiosqlite:///{Path(folder) / 'board.db'}"
             out["leaderboard_sqlite"] = await leaderboard(
                 url, args.attempts, args.members, args.runs
@@ -293,6 +306,7 @@ if __name__ == "__main__":
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--postgres", default=None)
     parser.add_argument("--parts", default="posting,leaderboard")
+    parser.add_argument("--skip-sqlite", action="store_true", help="PostgreSQL only")
     logging.disable(logging.CRITICAL)
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.CRITICAL))
     print(json.dumps(asyncio.run(main(parser.parse_args())), indent=2))

@@ -6,13 +6,13 @@ from typing import Any
 import sqlalchemy as sa
 
 from storage.base import StoreBase, aware_utc
-from storage.board_sql import ALL_TIME, BOARD_NEVER, Span, keep_periods, kept_periods
+from storage.board_sql import ALL_TIME, BOARD_NEVER, Span, keep_periods
 from storage.models import (
     BoardRow,
     MemberStats,
     TopicStat,
 )
-from storage.tables import attempts, board_totals, members
+from storage.tables import attempts, board_periods, board_totals, members
 
 _ROW = (
     board_totals.c.member_id,
@@ -21,33 +21,51 @@ _ROW = (
     board_totals.c.hundredths,
     board_totals.c.attempts,
 )
-_IN_PERIOD = board_totals.c.period_id == sa.bindparam("b_period")
 # The board's order (ix_board_totals_order): most points, then who reached them first.
 _TOP = (
     sa.select(*_ROW)
     .join(members, members.c.id == board_totals.c.member_id)
-    .where(_IN_PERIOD)
+    .where(board_totals.c.period_id == sa.bindparam("b_period"))
     .order_by(board_totals.c.hundredths.desc(), board_totals.c.last_at, board_totals.c.member_id)
     .limit(sa.bindparam("b_limit"))
 )
+_OWN = board_totals.alias("own")
+_OWN_MEMBER = members.alias("own_member")
 _ABOVE = board_totals.alias("above")
-# A member's own row and rank: 1 + how many have more points (an index range, not a sum).
-_OWN = (
+# Which of the asked periods are kept, and in each the asking member's own row and rank
+# (1 + how many have more points: an index range, not a sum), in one round trip.
+_KEPT_AND_OWN = (
     sa.select(
-        *_ROW,
+        board_periods.c.id.label("period_id"),
+        board_periods.c.starts_at,
+        board_periods.c.ends_at,
+        _OWN.c.member_id,
+        _OWN_MEMBER.c.user_id,
+        _OWN_MEMBER.c.display_name,
+        _OWN.c.hundredths,
+        _OWN.c.attempts,
         (
             sa.select(sa.func.count())
             .where(
-                (_ABOVE.c.period_id == board_totals.c.period_id)
-                & (_ABOVE.c.hundredths > board_totals.c.hundredths)
+                (_ABOVE.c.period_id == _OWN.c.period_id) & (_ABOVE.c.hundredths > _OWN.c.hundredths)
             )
-            .correlate(board_totals)
+            .correlate(_OWN)
             .scalar_subquery()
             + 1
         ).label("rank"),
     )
-    .join(members, members.c.id == board_totals.c.member_id)
-    .where(_IN_PERIOD & (board_totals.c.member_id == sa.bindparam("b_member")))
+    .select_from(
+        board_periods.outerjoin(
+            _OWN,
+            (_OWN.c.period_id == board_periods.c.id)
+            & (_OWN.c.member_id == sa.bindparam("b_member", type_=sa.Integer)),
+        ).outerjoin(_OWN_MEMBER, _OWN_MEMBER.c.id == _OWN.c.member_id)
+    )
+    .where(
+        (board_periods.c.platform == sa.bindparam("b_platform"))
+        & (board_periods.c.workspace_id == sa.bindparam("b_workspace"))
+        & board_periods.c.starts_at.in_(sa.bindparam("b_starts", expanding=True))
+    )
 )
 
 
@@ -62,21 +80,33 @@ def _board_row(row: sa.RowMapping, rank: int) -> BoardRow:
     )
 
 
-def board_rows(
-    conn: sa.Connection, period_id: int, limit: int, member_id: int | None
-) -> list[BoardRow]:
-    """The first `limit` rows of a kept period, and `member_id`'s own row if it is not among
-    them. Equal points share a rank: everyone with more points is listed before."""
+def read_board(
+    conn: sa.Connection,
+    where: dict[str, Any],
+    spans: list[Span],
+    limit: int,
+    member_id: int | None,
+) -> tuple[list[BoardRow] | None, bool]:
+    """The board of `spans[0]` (None if that period is not kept), and whether any of `spans`
+    is not kept. Its first `limit` rows, then `member_id`'s own row if it is not among them;
+    equal points share a rank (everyone with more points is listed before)."""
+    params = {**where, "b_member": member_id, "b_starts": sorted({s for s, _ in spans})}
+    found = {
+        (row["starts_at"], row["ends_at"]): row
+        for row in conn.execute(_KEPT_AND_OWN, params).mappings()
+    }
+    missing = any(span not in found for span in spans)
+    kept = found.get(spans[0])
+    if kept is None:
+        return None, missing
     rows: list[BoardRow] = []
-    for position, row in enumerate(
-        conn.execute(_TOP, {"b_period": period_id, "b_limit": limit}).mappings(), start=1
-    ):
+    top = conn.execute(_TOP, {"b_period": kept["period_id"], "b_limit": limit}).mappings()
+    for position, row in enumerate(top, start=1):
         tied = rows and rows[-1].points == row["hundredths"] / 100
         rows.append(_board_row(row, rows[-1].rank if tied else position))
-    if member_id is not None and all(row.member_id != member_id for row in rows):
-        own = conn.execute(_OWN, {"b_period": period_id, "b_member": member_id}).mappings()
-        rows.extend(_board_row(row, int(row["rank"])) for row in own)
-    return rows
+    if kept["member_id"] is not None and all(row.member_id != member_id for row in rows):
+        rows.append(_board_row(kept, int(kept["rank"])))
+    return rows, missing
 
 
 class StandingsStore(StoreBase):
@@ -110,11 +140,10 @@ class StandingsStore(StoreBase):
         if until is not None and next_until is not None:
             spans.append(_span(until, next_until))
 
+        where = {"b_platform": platform, "b_workspace": workspace_id}
+
         def read(conn: sa.Connection) -> tuple[list[BoardRow] | None, bool]:
-            kept = kept_periods(conn, platform, workspace_id, spans)
-            if span not in kept:
-                return None, True
-            return board_rows(conn, kept[span], limit, member_id), len(kept) < len(spans)
+            return read_board(conn, where, spans, limit, member_id)
 
         rows, missing = await self._run.read(read)
         if missing:

@@ -10,6 +10,7 @@ here from the attempts table. On SQLite and PostgreSQL alike.
 
 from __future__ import annotations
 
+import asyncio
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,12 +20,14 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
-from storage import Store
+from storage import Store, open_store
 from storage.daily_answers import DailyAlreadyAnswered
 from storage.daily_models import ChannelKey, DailyConfigValues, DailyPostRecord, NewDailyPost
+from storage.engine import make_engine
+from storage.migrate import upgrade_engine
 from storage.models import AttemptRecord, MemberKey
 from storage.session_sql import NextQuestion, Then
-from storage.tables import attempts, members
+from storage.tables import attempts, members, sessions
 
 NEW_YORK = ZoneInfo("America/New_York")
 KOLKATA = ZoneInfo("Asia/Kolkata")  # +05:30: its midnights are on no UTC hour
@@ -302,3 +305,99 @@ async def test_boards_from_totals_equal_boards_from_attempts(store: Store, seed:
     assert mix.now.astimezone(NEW_YORK).weekday() == 1  # the mix crossed into a new week
     for zone in (NEW_YORK, KOLKATA, ADELAIDE):  # Adelaide: its periods built only now
         await mix.check_boards(zone)
+
+
+ZONES = [ZoneInfo(name) for name in ("UTC", "Europe/Berlin", "Asia/Tokyo", "Pacific/Auckland")]
+
+
+async def test_boards_built_while_answers_are_written_count_each_answer_once(
+    store: Store,
+) -> None:
+    """Each new zone makes the reader build its periods from the attempts while answers keep
+    arriving (on PostgreSQL on several connections at once): none is lost or counted twice."""
+    people = [
+        await store.get_or_create_member(
+            MemberKey(platform="discord", workspace_id="w1", user_id=f"u{n}")
+        )
+        for n in range(8)
+    ]
+    mixes = [Mix(store, random.Random(n), [member.id]) for n, member in enumerate(people)]
+
+    async def play(mix: Mix) -> None:
+        for _ in range(30):
+            await mix.interview(mix.members[0], "answer")
+
+    async def read() -> None:
+        for zone in ZONES:
+            for kind in ("week", "month"):
+                since, until, next_until = period(kind, END, zone)
+                await store.leaderboard(
+                    platform="discord",
+                    workspace_id="w1",
+                    since=since,
+                    until=until,
+                    next_until=next_until,
+                )
+
+    await asyncio.gather(read(), *(play(mix) for mix in mixes))
+    check = Mix(store, random.Random(0), [member.id for member in people], now=END)
+    for zone in ZONES:
+        await check.check_boards(zone)
+
+
+async def test_migration_0004_keeps_the_all_time_board_of_existing_attempts(db_url: str) -> None:
+    engine = make_engine(db_url)
+    await upgrade_engine(engine, "0003")
+    async with engine.begin() as conn:
+        await conn.execute(
+            sa.insert(members),
+            [
+                {"id": n, "platform": "discord", "workspace_id": ws, "user_id": f"u{n}"}
+                | {"created_at": START, "display_name": None, "locale": None}
+                for n, ws in ((1, "w1"), (2, "w1"), (3, "w1"), (4, "w2"))
+            ],
+        )
+        await conn.execute(
+            sa.insert(sessions),
+            [
+                {"id": f"s{n}", "member_id": n, "platform": "discord", "workspace_id": "w1"}
+                | {"state": "finished", "question_ids": [], "time_limit_s": 60}
+                | {"current_index": 0, "locale": "zh-CN", "created_at": START}
+                for n in (1, 2, 3, 4)
+            ],
+        )
+        played = [  # member, state, points, finished n hours after START (None: still open)
+            (1, "answered", 12.34, 1),
+            (1, "expired", 0.0, 2),
+            (1, "stopped", 30.0, 3),  # never counts
+            (2, "answered", 12.34, 0),  # as many points as u1, reached first
+            (2, "asking", 0.0, None),
+            (3, "skipped", 0.0, 80),  # a later week
+            (3, "answered", 20.0, 81),
+            (4, "answered", 30.0, 1),  # another workspace
+        ]
+        await conn.execute(
+            sa.insert(attempts),
+            [
+                {"session_id": f"s{member}", "member_id": member, "question_id": f"q{n}"}
+                | {"topic": "rag", "difficulty": 2, "position": n, "state": state}
+                | {"asked_at": START, "deadline_at": START, "max_score": 100.0}
+                | {"hints_used": 0, "points": points}
+                | {"finished_at": None if hours is None else START + timedelta(hours=hours)}
+                for n, (member, state, points, hours) in enumerate(played)
+            ],
+        )
+    await engine.dispose()
+
+    async with await open_store(db_url) as store:  # migrates to 0004
+        board = await store.leaderboard(platform="discord", workspace_id="w1", since=None)
+        assert [(r.rank, r.user_id, r.points, r.attempts) for r in board] == [
+            (1, "u3", 20.0, 2),
+            (2, "u2", 12.34, 1),
+            (2, "u1", 12.34, 2),
+        ]
+        check = Mix(store, random.Random(0), [1, 2, 3], now=START + timedelta(hours=90))
+        for zone in (NEW_YORK, KOLKATA):
+            await check.check_boards(zone)
+        other = await store.leaderboard(platform="discord", workspace_id="w2", since=None)
+        assert [(r.user_id, r.points) for r in other] == [("u4", 30.0)]
