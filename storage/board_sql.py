@@ -110,25 +110,50 @@ _NEW_PERIOD = (
     .returning(board_periods.c.id)
 )
 # A period's totals straight from the attempts (what the writers then keep up to date).
-_BUILD = sa.insert(board_totals).from_select(
-    ["period_id", "member_id", "hundredths", "attempts", "last_at"],
-    sa.select(
-        sa.bindparam("b_period", type_=sa.Integer),
-        attempts.c.member_id,
-        sa.func.sum(sa.cast(sa.func.round(attempts.c.points * 100), sa.BigInteger)),
-        sa.func.count(),
-        sa.func.max(attempts.c.finished_at),
-    )
-    .join_from(attempts, members, members.c.id == attempts.c.member_id)
-    .where(
-        (members.c.platform == sa.bindparam("b_platform"))
-        & (members.c.workspace_id == sa.bindparam("b_workspace"))
-        & (attempts.c.finished_at >= sa.bindparam("b_starts_at"))
-        & (attempts.c.finished_at < sa.bindparam("b_ends_at"))
-        # A question open when its interview was stopped was never answered or asked out.
-        & (attempts.c.state != "stopped")
-    )
+_COUNTED = attempts.c.state != "stopped"  # an open question, when stopped, was never answered
+_TOTALS_OF = (
+    sa.func.sum(sa.cast(sa.func.round(attempts.c.points * 100), sa.BigInteger)).label("hundredths"),
+    sa.func.count().label("attempts"),
+    sa.func.max(attempts.c.finished_at).label("last_at"),
+)
+_COLUMNS = ["period_id", "member_id", "hundredths", "attempts", "last_at"]
+_PERIOD_ID = sa.bindparam("b_period", type_=sa.Integer)
+_OF_MEMBERS = (members.c.platform == sa.bindparam("b_platform")) & (
+    members.c.workspace_id == sa.bindparam("b_workspace")
+)
+# All time: the workspace's members' attempts, member by member (a new workspace's first member
+# has none, so keeping its all-time board from then on costs nothing).
+_BUILD_ALL_TIME = sa.insert(board_totals).from_select(
+    _COLUMNS,
+    sa.select(_PERIOD_ID, attempts.c.member_id, *_TOTALS_OF)
+    .join_from(members, attempts, attempts.c.member_id == members.c.id)
+    .where(_OF_MEMBERS & attempts.c.finished_at.is_not(None) & _COUNTED)
     .group_by(attempts.c.member_id),
+)
+# A week or a month: the attempts that finished in it, summed per member before the members are
+# looked at. Starting from the members instead (which a planner without statistics does, or
+# SQLite always) reads every attempt they ever made: 13 s instead of 0.4 s at a million.
+_IN_SPAN = (
+    sa.select(attempts.c.member_id, *_TOTALS_OF)
+    .where(
+        (attempts.c.finished_at >= sa.bindparam("b_starts_at"))
+        & (attempts.c.finished_at < sa.bindparam("b_ends_at"))
+        & _COUNTED
+    )
+    .group_by(attempts.c.member_id)
+    .subquery("in_span")
+)
+_BUILD_SPAN = sa.insert(board_totals).from_select(
+    _COLUMNS,
+    sa.select(
+        _PERIOD_ID,
+        _IN_SPAN.c.member_id,
+        _IN_SPAN.c.hundredths,
+        _IN_SPAN.c.attempts,
+        _IN_SPAN.c.last_at,
+    )
+    .join(members, members.c.id == _IN_SPAN.c.member_id)
+    .where(_OF_MEMBERS),
 )
 _ENDED = _OF_WORKSPACE & (board_periods.c.ends_at <= sa.bindparam("b_ended_by"))
 _DROP_ENDED_TOTALS = sa.delete(board_totals).where(
@@ -195,7 +220,8 @@ def keep_periods(
             continue
         span = {**where, "b_starts_at": starts_at, "b_ends_at": ends_at}
         period_id = conn.execute(_NEW_PERIOD, span).scalar_one()
-        conn.execute(_BUILD, {**span, "b_period": period_id})
+        build = _BUILD_ALL_TIME if (starts_at, ends_at) == ALL_TIME else _BUILD_SPAN
+        conn.execute(build, {**span, "b_period": period_id})
         kept[(starts_at, ends_at)] = period_id
     if ended_by is not None:
         conn.execute(_DROP_ENDED_TOTALS, {**where, "b_ended_by": ended_by})

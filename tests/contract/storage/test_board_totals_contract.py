@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import Store, open_store
 from storage.daily_answers import DailyAlreadyAnswered
@@ -345,59 +346,75 @@ async def test_boards_built_while_answers_are_written_count_each_answer_once(
         await check.check_boards(zone)
 
 
+async def write_around_the_store(conn: AsyncConnection) -> None:
+    """Members, sessions and attempts as plain rows (an earlier version's, or a restore)."""
+    await conn.execute(
+        sa.insert(members),
+        [
+            {"id": n, "platform": "discord", "workspace_id": ws, "user_id": f"u{n}"}
+            | {"created_at": START, "display_name": None, "locale": None}
+            for n, ws in ((1, "w1"), (2, "w1"), (3, "w1"), (4, "w2"))
+        ],
+    )
+    await conn.execute(
+        sa.insert(sessions),
+        [
+            {"id": f"s{n}", "member_id": n, "platform": "discord", "workspace_id": "w1"}
+            | {"state": "finished", "question_ids": [], "time_limit_s": 60}
+            | {"current_index": 0, "locale": "zh-CN", "created_at": START}
+            for n in (1, 2, 3, 4)
+        ],
+    )
+    played = [  # member, state, points, finished n hours after START (None: still open)
+        (1, "answered", 12.34, 1),
+        (1, "expired", 0.0, 2),
+        (1, "stopped", 30.0, 3),  # never counts
+        (2, "answered", 12.34, 0),  # as many points as u1, reached first
+        (2, "asking", 0.0, None),
+        (3, "skipped", 0.0, 80),  # a later week
+        (3, "answered", 20.0, 81),
+        (4, "answered", 30.0, 1),  # another workspace
+    ]
+    await conn.execute(
+        sa.insert(attempts),
+        [
+            {"session_id": f"s{member}", "member_id": member, "question_id": f"q{n}"}
+            | {"topic": "rag", "difficulty": 2, "position": n, "state": state}
+            | {"asked_at": START, "deadline_at": START, "max_score": 100.0}
+            | {"hints_used": 0, "points": points}
+            | {"finished_at": None if hours is None else START + timedelta(hours=hours)}
+            for n, (member, state, points, hours) in enumerate(played)
+        ],
+    )
+
+
+async def check_written_around(store: Store) -> None:
+    board = await store.leaderboard(platform="discord", workspace_id="w1", since=None)
+    assert [(r.rank, r.user_id, r.points, r.attempts) for r in board] == [
+        (1, "u3", 20.0, 2),
+        (2, "u2", 12.34, 1),
+        (2, "u1", 12.34, 2),
+    ]
+    check = Mix(store, random.Random(0), [1, 2, 3], now=START + timedelta(hours=90))
+    for zone in (NEW_YORK, KOLKATA):
+        await check.check_boards(zone)
+    other = await store.leaderboard(platform="discord", workspace_id="w2", since=None)
+    assert [(r.user_id, r.points) for r in other] == [("u4", 30.0)]
+
+
 async def test_migration_0004_keeps_the_all_time_board_of_existing_attempts(db_url: str) -> None:
     engine = make_engine(db_url)
     await upgrade_engine(engine, "0003")
     async with engine.begin() as conn:
-        await conn.execute(
-            sa.insert(members),
-            [
-                {"id": n, "platform": "discord", "workspace_id": ws, "user_id": f"u{n}"}
-                | {"created_at": START, "display_name": None, "locale": None}
-                for n, ws in ((1, "w1"), (2, "w1"), (3, "w1"), (4, "w2"))
-            ],
-        )
-        await conn.execute(
-            sa.insert(sessions),
-            [
-                {"id": f"s{n}", "member_id": n, "platform": "discord", "workspace_id": "w1"}
-                | {"state": "finished", "question_ids": [], "time_limit_s": 60}
-                | {"current_index": 0, "locale": "zh-CN", "created_at": START}
-                for n in (1, 2, 3, 4)
-            ],
-        )
-        played = [  # member, state, points, finished n hours after START (None: still open)
-            (1, "answered", 12.34, 1),
-            (1, "expired", 0.0, 2),
-            (1, "stopped", 30.0, 3),  # never counts
-            (2, "answered", 12.34, 0),  # as many points as u1, reached first
-            (2, "asking", 0.0, None),
-            (3, "skipped", 0.0, 80),  # a later week
-            (3, "answered", 20.0, 81),
-            (4, "answered", 30.0, 1),  # another workspace
-        ]
-        await conn.execute(
-            sa.insert(attempts),
-            [
-                {"session_id": f"s{member}", "member_id": member, "question_id": f"q{n}"}
-                | {"topic": "rag", "difficulty": 2, "position": n, "state": state}
-                | {"asked_at": START, "deadline_at": START, "max_score": 100.0}
-                | {"hints_used": 0, "points": points}
-                | {"finished_at": None if hours is None else START + timedelta(hours=hours)}
-                for n, (member, state, points, hours) in enumerate(played)
-            ],
-        )
+        await write_around_the_store(conn)
     await engine.dispose()
 
-    async with await open_store(db_url) as store:  # migrates to 0004
-        board = await store.leaderboard(platform="discord", workspace_id="w1", since=None)
-        assert [(r.rank, r.user_id, r.points, r.attempts) for r in board] == [
-            (1, "u3", 20.0, 2),
-            (2, "u2", 12.34, 1),
-            (2, "u1", 12.34, 2),
-        ]
-        check = Mix(store, random.Random(0), [1, 2, 3], now=START + timedelta(hours=90))
-        for zone in (NEW_YORK, KOLKATA):
-            await check.check_boards(zone)
-        other = await store.leaderboard(platform="discord", workspace_id="w2", since=None)
-        assert [(r.user_id, r.points) for r in other] == [("u4", 30.0)]
+    async with await open_store(db_url) as store:  # migrates to 0004, which backfills
+        await check_written_around(store)
+
+
+async def test_rows_written_around_the_store_are_counted_at_the_first_board(store: Store) -> None:
+    """No kept period for their workspaces yet: the first boards build all of them."""
+    async with store.engine.begin() as conn:
+        await write_around_the_store(conn)
+    await check_written_around(store)
