@@ -49,7 +49,7 @@ def hundredths(points: float) -> int:
 # Add one finished attempt to every kept period of its member's workspace containing its finish.
 # Plain SQL, the same on both databases: a dialect's INSERT … ON CONFLICT has no cache key in
 # SQLAlchemy and would be compiled again for every answer; a text() is cached by its string.
-_COUNT = sa.text(
+COUNT_ATTEMPT = sa.text(
     """
     INSERT INTO board_totals (period_id, member_id, hundredths, attempts, last_at)
     SELECT board_periods.id, members.id, :b_hundredths, 1, :b_at
@@ -171,7 +171,7 @@ def count_attempt(conn: sa.Connection, attempt: AttemptRecord) -> None:
         "b_hundredths": hundredths(attempt.points),
         "b_at": attempt.finished_at,
     }
-    conn.execute(_COUNT, params)
+    conn.execute(COUNT_ATTEMPT, params)
 
 
 def recount_attempt(conn: sa.Connection, attempt: AttemptRecord, points_before: float) -> None:
