@@ -9,7 +9,7 @@ Prints one JSON object:
   the allowed rate (min(global, channels × per channel)). targets: all posted within 60 s,
   none twice, ratio ≥ 0.9
 - leaderboard: --attempts finished attempts of --members members in one workspace, bulk
-  inserted into a database at schema revision 0003 (before the boards' totals), then migrated
+  inserted into a database at the schema revision before the boards' totals, then migrated
   the way an existing deployment is: migration 0004's backfill builds the all-time totals
   (migrate_s). Then --runs boards each of the week / month / all time in the workspace's zone
   (Asia/Shanghai) asked by random members (mostly outside the top 10: their own rank is
@@ -59,6 +59,7 @@ from storage.migrate import upgrade_engine
 from storage.tables import attempts, members, sessions
 
 DUE = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday
+BEFORE_TOTALS = "0005"  # the schema revision migration 0004 (the boards' totals) follows
 ZONE = ZoneInfo("Asia/Shanghai")  # the boards' workspace's (no daily channel: the default)
 
 
@@ -127,10 +128,10 @@ async def posting(url: str, channels: int, pace: PostPace) -> dict[str, Any]:
 
 
 async def fill(url: str, attempt_count: int, member_count: int) -> None:
-    """Bulk insert at revision 0003: members, one finished session each, attempts spread over
+    """Bulk insert before migration 0004: members, one finished session each, attempts spread over
     90 days (the totals are then built by migration 0004, as for an existing deployment)."""
     engine = make_engine(url)
-    await upgrade_engine(engine, "0003")
+    await upgrade_engine(engine, BEFORE_TOTALS)
     rng = random.Random(3)
     now = DUE
     async with engine.begin() as conn:

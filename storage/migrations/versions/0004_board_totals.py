@@ -1,8 +1,10 @@
 """The boards' totals: kept periods per workspace, points per member per period; backfilled.
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0005
 Create Date: 2027-01-11
+
+Written beside 0005 (the weekly digest), which landed first: chained after it.
 
 Written out by hand, like 0001, so it keeps describing this step after tables.py moves on.
 The backfill keeps each workspace's all-time board (from its counted attempts: finished, not
@@ -18,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0004"
-down_revision: str | Sequence[str] | None = "0003"
+down_revision: str | Sequence[str] | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -30,6 +30,7 @@ from storage.models import AttemptRecord, MemberKey
 from storage.session_sql import NextQuestion, Then
 from storage.tables import attempts, members, sessions
 
+BEFORE_TOTALS = "0005"  # the schema revision migration 0004 (the boards' totals) follows
 NEW_YORK = ZoneInfo("America/New_York")
 KOLKATA = ZoneInfo("Asia/Kolkata")  # +05:30: its midnights are on no UTC hour
 ADELAIDE = ZoneInfo("Australia/Adelaide")  # +10:30 in January
@@ -404,7 +405,7 @@ async def check_written_around(store: Store) -> None:
 
 async def test_migration_0004_keeps_the_all_time_board_of_existing_attempts(db_url: str) -> None:
     engine = make_engine(db_url)
-    await upgrade_engine(engine, "0003")
+    await upgrade_engine(engine, BEFORE_TOTALS)
     async with engine.begin() as conn:
         await write_around_the_store(conn)
     await engine.dispose()
