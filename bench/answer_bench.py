@@ -10,9 +10,9 @@ system clock), only the front end replaced. Prints one JSON object:
 - burst: every open session answers at the same instant: answers/s until the last reply.
   target >= 1,000/s
 - plain_sqlite3: the same statements per answer (read the session and its open question,
-  close the attempt, move the session on, insert the next attempt, one transaction each) in a
-  plain `sqlite3` loop on a copy of the same database, in the same run; `burst_ratio` is the
-  bot's burst rate over that loop's rate
+  close the attempt, add it to the boards' totals, move the session on, insert the next
+  attempt, one transaction each) in a plain `sqlite3` loop on a copy of the same database, in
+  the same run; `burst_ratio` is the bot's burst rate over that loop's rate
 - grader: offline grades/s of the same answers on one core, in the same run
 
 The grader's per-question tables are built before measuring (the first answer to each question
@@ -52,6 +52,7 @@ from bot.core.service import Core
 from bot.runtime import build_core
 from content.loader import Bank, load_bank
 from storage import Store, open_store
+from storage.board_sql import COUNT_ATTEMPT
 
 
 class StatementCounter:
@@ -205,6 +206,8 @@ def plain_sqlite3_loop(database: Path, answers: int) -> float:
                 attempt_id,
             ),
         ).fetchall()
+        # The boards' totals, as the bot keeps them (storage/board_sql.py).
+        conn.execute(COUNT_ATTEMPT.text, {"b_member": member_id, "b_hundredths": 500, "b_at": now})
         conn.execute(
             "UPDATE sessions SET current_index = ? WHERE id = ? AND state = 'active' "
             "RETURNING member_id",

@@ -21,6 +21,7 @@ from storage.base import (
     aware_utc,
     session_record,
 )
+from storage.board_sql import count_attempt
 from storage.daily_models import DailyAnswerRow, DailyPostRecord, StreakDay
 from storage.errors import StoreError
 from storage.models import AttemptRecord, SessionRecord
@@ -129,6 +130,7 @@ class DailyAnswerStore(StoreBase):
             stored = session_record(conn.execute(insert_session).mappings().one())
             insert_attempt = sa.insert(attempts).values(**attempt).returning(*attempts.c)
             answered = attempt_record(conn.execute(insert_attempt).mappings().one())
+            count_attempt(conn, answered)
             conn.execute(
                 sa.insert(daily_answers).values(
                     post_id=post.id,

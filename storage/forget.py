@@ -7,6 +7,7 @@ walks the schema and fails when a table with a member column is not emptied of t
 import sqlalchemy as sa
 
 from storage.base import StoreBase
+from storage.board_sql import FORGET
 from storage.daily_models import ForgetCounts
 from storage.tables import (
     attempts,
@@ -41,6 +42,9 @@ class ForgetStore(StoreBase):
         """Delete the member and everything about them; what was removed (children first)."""
 
         def job(conn: sa.Connection) -> ForgetCounts:
+            # Their board totals first: on PostgreSQL that waits for a board being built
+            # (storage/board_sql.py) before the member's rows are touched, never the reverse.
+            conn.execute(FORGET, {"b_member": member_id})
             removed = {}
             for name, table in (
                 ("daily_answers", daily_answers),

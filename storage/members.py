@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from storage.base import StoreBase, aware_utc, member_record
+from storage.board_sql import ALL_TIME, keep_periods
 from storage.models import (
     Member,
     MemberKey,
@@ -47,6 +48,9 @@ class MemberStore(StoreBase):
                 row = conn.execute(insert).mappings().first()
                 if row is None:
                     row = conn.execute(sa.select(members).where(where)).mappings().one()
+                else:
+                    # A new workspace's all-time board is kept from its first member on.
+                    keep_periods(conn, key.platform, key.workspace_id, [ALL_TIME])
             if display_name is not None and row["display_name"] != display_name:
                 update = (
                     sa.update(members)

@@ -32,19 +32,22 @@ def alembic_config() -> Config:
     return config
 
 
-def _upgrade_on(connection: Connection) -> None:
+def _upgrade_on(connection: Connection, revision: str) -> None:
     if connection.dialect.name == "postgresql":
         # Two bot processes starting together must not both create the tables.
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
     config = alembic_config()
     config.attributes["connection"] = connection
-    command.upgrade(config, "head")
+    command.upgrade(config, revision)
 
 
-async def upgrade_engine(engine: AsyncEngine) -> None:
-    """Bring the database behind `engine` to the newest revision (no-op when it is there)."""
+async def upgrade_engine(engine: AsyncEngine, revision: str = "head") -> None:
+    """Bring the database behind `engine` to the newest revision (no-op when it is there).
+
+    An older `revision` builds a database as an earlier version left it (tests and benchmarks
+    of a migration's backfill)."""
     async with engine.begin() as connection:
-        await connection.run_sync(_upgrade_on)
+        await connection.run_sync(_upgrade_on, revision)
 
 
 async def _upgrade_url(url: str) -> None:

@@ -24,6 +24,7 @@ from storage.base import (
     table_columns,
     violates,
 )
+from storage.board_sql import count_attempt, recount_attempt
 from storage.errors import ActiveSessionExists, AttemptPositionTaken
 from storage.models import (
     AttemptRecord,
@@ -247,7 +248,16 @@ class SessionStore(StoreBase):
         update, params = _closing(
             attempt_id, state, now, answer, score, points, grade, only_if_expired
         )
-        return await self._run.write(first_row(update, attempt_record, **params))
+
+        def job(conn: sa.Connection) -> AttemptRecord | None:
+            row = conn.execute(update, params).mappings().first()
+            if row is None:
+                return None
+            finished = attempt_record(row)
+            count_attempt(conn, finished)
+            return finished
+
+        return await self._run.write(job)
 
     async def finish_and_move(
         self,
@@ -276,6 +286,7 @@ class SessionStore(StoreBase):
             if row is None:
                 return Moved(None)
             finished = attempt_record(row)
+            count_attempt(conn, finished)
             return move_on(conn, finished, then(finished), params["b_now"])
 
         return await self._run.write(job)
@@ -309,7 +320,19 @@ class SessionStore(StoreBase):
             .values(score=score, points=points, grade=grade)
             .returning(*attempts.c)
         )
-        return await self._run.write(first_row(update, attempt_record))
+        before = sa.select(attempts.c.points).where(attempts.c.id == attempt_id)
+
+        def job(conn: sa.Connection) -> AttemptRecord | None:
+            # Only the UPDATE that wins changes the points, so what it replaced is read here.
+            points_before = conn.execute(before).scalar_one_or_none()
+            row = conn.execute(update).mappings().first()
+            if row is None or points_before is None:
+                return None
+            replaced = attempt_record(row)
+            recount_attempt(conn, replaced, float(points_before))
+            return replaced
+
+        return await self._run.write(job)
 
     async def earned_points(self, member_id: int, question_id: str, *, excluding: int) -> float:
         """The points this member has earned on this question in all other attempts (0: none).

@@ -283,3 +283,36 @@ daily_digests = sa.Table(
     sa.Index("ix_daily_digests_config_id", "config_id"),
     sa.Index("ix_daily_digests_closes_at", "closes_at"),
 )
+
+# ---- the boards' totals (migration 0004) -----------------------------------------------------
+
+# A span [starts_at, ends_at) of one workspace whose totals are kept: a board reader asked for it
+# (this week or this month in the workspace's zone) or it is all time [BOARD_BEGINNING,
+# BOARD_NEVER). A row exists only together with its complete totals (storage/board_sql.py).
+board_periods = sa.Table(
+    "board_periods",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("platform", sa.String(32), nullable=False),
+    sa.Column("workspace_id", sa.String(128), nullable=False),
+    sa.Column("starts_at", UTCDateTime(), nullable=False),
+    sa.Column("ends_at", UTCDateTime(), nullable=False),
+    # Also what a writer looks up: the workspace's periods that began by an attempt's finish.
+    sa.UniqueConstraint("platform", "workspace_id", "starts_at", "ends_at"),
+)
+
+# One member's counted attempts (finished, not stopped) within one kept period. Points are kept
+# in hundredths (they have two decimals): integer sums are exact in any order, so equal totals
+# stay equal and share a rank however they were added up.
+board_totals = sa.Table(
+    "board_totals",
+    metadata,
+    sa.Column("period_id", sa.Integer, sa.ForeignKey("board_periods.id"), primary_key=True),
+    sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id"), primary_key=True),
+    sa.Column("hundredths", sa.BigInteger, nullable=False),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("last_at", UTCDateTime(), nullable=False),  # when the latest counted one finished
+    # The board's order within a period: the top is the first rows, a rank is a count before.
+    sa.Index("ix_board_totals_order", "period_id", "hundredths", "last_at", "member_id"),
+    sa.Index("ix_board_totals_member_id", "member_id"),
+)

@@ -43,6 +43,16 @@ def period_start(period: Period, now: datetime, zone: ZoneInfo) -> datetime | No
     return datetime.combine(day, time.min, tzinfo=zone)
 
 
+def period_after(period: Period, start: datetime, zone: ZoneInfo) -> datetime:
+    """When the week or month that starts at `start` (local midnight in `zone`) ends."""
+    day = start.astimezone(zone).date()
+    if period == "week":
+        day += timedelta(days=7)
+    else:
+        day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return datetime.combine(day, time.min, tzinfo=zone)
+
+
 class StandingsService:
     def __init__(
         self, *, bank: Bank, store: Store, timezone: ZoneInfo, reviews: ReviewSchedule
@@ -53,11 +63,16 @@ class StandingsService:
         self._reviews = reviews
 
     async def leaderboard(self, ctx: MemberContext, period: Period, now: datetime) -> list[Board]:
-        since = period_start(period, now, await self._workspace_zone(ctx))
+        zone = await self._workspace_zone(ctx)
+        since = period_start(period, now, zone)
+        # The store keeps each period's totals until it ends, and the next one's from now on.
+        until = None if since is None else period_after(period, since, zone)
         rows = await self._store.leaderboard(
             platform=ctx.actor.platform,
             workspace_id=ctx.actor.workspace_id,
             since=since,
+            until=until,
+            next_until=None if until is None else period_after(period, until, zone),
             limit=BOARD_SIZE,
             member_id=ctx.member.id,
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from core_harness import GOOD, BotProcess, only, start_process
@@ -20,7 +20,7 @@ from bot.core.replies import (
     StatsView,
     TopicsView,
 )
-from bot.core.standings.service import period_start
+from bot.core.standings.service import period_after, period_start
 from content.loader import Bank
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -70,6 +70,20 @@ def test_periods_start_at_local_midnight() -> None:
     assert period_start("week", now, SHANGHAI) == datetime(2026, 1, 5, tzinfo=SHANGHAI)
     assert period_start("month", now, SHANGHAI) == datetime(2026, 1, 1, tzinfo=SHANGHAI)
     assert period_start("all", now, SHANGHAI) is None
+
+
+def test_periods_end_at_the_next_local_midnight_across_a_clock_change() -> None:
+    new_york = ZoneInfo("America/New_York")  # clocks go forward on Sunday 2026-03-08
+    week = datetime(2026, 3, 2, tzinfo=new_york)
+    ends = period_after("week", week, new_york)
+    assert ends == datetime(2026, 3, 9, tzinfo=new_york)
+    # One hour short of 7 days (same-zone subtraction would compare wall clocks).
+    assert ends.astimezone(UTC) - week.astimezone(UTC) == timedelta(days=7, hours=-1)
+    december = datetime(2025, 12, 1, tzinfo=SHANGHAI)
+    assert period_after("month", december, SHANGHAI) == datetime(2026, 1, 1, tzinfo=SHANGHAI)
+    assert period_after("month", datetime(2026, 1, 1, tzinfo=SHANGHAI), SHANGHAI) == datetime(
+        2026, 2, 1, tzinfo=SHANGHAI
+    )
 
 
 async def test_an_empty_board_says_how_to_get_on_it(bot: BotProcess) -> None:
