@@ -10,7 +10,7 @@ Prints one JSON object:
   none twice, ratio ≥ 0.9
 - leaderboard: --attempts finished attempts of --members members in one workspace, bulk
   inserted into a database at the schema revision before the boards' totals, then migrated
-  the way an existing deployment is: migration 0004's backfill builds the all-time totals
+  the way an existing deployment is: migration 0006's backfill builds the all-time totals
   (migrate_s). Then --runs boards each of the week / month / all time in the workspace's zone
   (Asia/Shanghai) asked by random members (mostly outside the top 10: their own rank is
   appended). The first board of a week or month builds that period's totals from the attempts
@@ -59,7 +59,7 @@ from storage.migrate import upgrade_engine
 from storage.tables import attempts, members, sessions
 
 DUE = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)  # a Monday
-BEFORE_TOTALS = "0005"  # the schema revision migration 0004 (the boards' totals) follows
+BEFORE_TOTALS = "0005"  # the schema revision migration 0006 (the boards' totals) follows
 ZONE = ZoneInfo("Asia/Shanghai")  # the boards' workspace's (no daily channel: the default)
 
 
@@ -128,8 +128,8 @@ async def posting(url: str, channels: int, pace: PostPace) -> dict[str, Any]:
 
 
 async def fill(url: str, attempt_count: int, member_count: int) -> None:
-    """Bulk insert before migration 0004: members, one finished session each, attempts spread over
-    90 days (the totals are then built by migration 0004, as for an existing deployment)."""
+    """Bulk insert before migration 0006: members, one finished session each, attempts spread over
+    90 days (the totals are then built by migration 0006, as for an existing deployment)."""
     engine = make_engine(url)
     await upgrade_engine(engine, BEFORE_TOTALS)
     rng = random.Random(3)
@@ -218,7 +218,7 @@ async def leaderboard(url: str, attempt_count: int, member_count: int, runs: int
     filled_s = time.perf_counter() - started
     bank = load_bank()
     started = time.perf_counter()
-    store = await open_store(url)  # migration 0004 and its backfill
+    store = await open_store(url)  # migration 0006 and its backfill
     migrated_s = time.perf_counter() - started
     clock = FakeClock(DUE)
     core = build_core(

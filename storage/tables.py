@@ -284,7 +284,7 @@ daily_digests = sa.Table(
     sa.Index("ix_daily_digests_closes_at", "closes_at"),
 )
 
-# ---- the boards' totals (migration 0004) -----------------------------------------------------
+# ---- the boards' totals (migration 0006) -----------------------------------------------------
 
 # A span [starts_at, ends_at) of one workspace whose totals are kept: a board reader asked for it
 # (this week or this month in the workspace's zone) or it is all time [BOARD_BEGINNING,

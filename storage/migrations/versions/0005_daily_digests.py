@@ -4,8 +4,8 @@ Revision ID: 0005
 Revises: 0003
 Create Date: 2026-12-10
 
-Written out by hand, like 0003. (0004 is being written beside it; whichever lands second is
-re-chained after the other.)
+Written out by hand, like 0003. (The boards' totals, written beside it, landed after it as 0006;
+there is no 0004.)
 """
 
 from collections.abc import Sequence

@@ -30,7 +30,7 @@ from storage.models import AttemptRecord, MemberKey
 from storage.session_sql import NextQuestion, Then
 from storage.tables import attempts, members, sessions
 
-BEFORE_TOTALS = "0005"  # the schema revision migration 0004 (the boards' totals) follows
+BEFORE_TOTALS = "0005"  # the schema revision migration 0006 (the boards' totals) follows
 NEW_YORK = ZoneInfo("America/New_York")
 KOLKATA = ZoneInfo("Asia/Kolkata")  # +05:30: its midnights are on no UTC hour
 ADELAIDE = ZoneInfo("Australia/Adelaide")  # +10:30 in January
@@ -403,14 +403,14 @@ async def check_written_around(store: Store) -> None:
     assert [(r.user_id, r.points) for r in other] == [("u4", 30.0)]
 
 
-async def test_migration_0004_keeps_the_all_time_board_of_existing_attempts(db_url: str) -> None:
+async def test_migration_0006_keeps_the_all_time_board_of_existing_attempts(db_url: str) -> None:
     engine = make_engine(db_url)
     await upgrade_engine(engine, BEFORE_TOTALS)
     async with engine.begin() as conn:
         await write_around_the_store(conn)
     await engine.dispose()
 
-    async with await open_store(db_url) as store:  # migrates to 0004, which backfills
+    async with await open_store(db_url) as store:  # migrates to 0006, which backfills
         await check_written_around(store)
 
 

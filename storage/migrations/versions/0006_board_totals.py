@@ -1,6 +1,6 @@
 """The boards' totals: kept periods per workspace, points per member per period; backfilled.
 
-Revision ID: 0004
+Revision ID: 0006
 Revises: 0005
 Create Date: 2027-01-11
 
@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0004"
+revision: str = "0006"
 down_revision: str | Sequence[str] | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
