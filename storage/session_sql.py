@@ -19,9 +19,15 @@ from storage.errors import SessionNotActive
 from storage.models import AttemptRecord, SessionRecord
 from storage.tables import attempts, sessions
 
+# The states these statements compare with are written into the SQL, not bound: SQLite prepares
+# a statement again whenever a bound value decides whether a partial index may be used (the one
+# active session per member), and that re-preparing cost more than the rest of the query.
+ACTIVE = sa.literal_column("'active'")
+ASKING = sa.literal_column("'asking'")
+
 SESSION = sa.select(sessions).where(sessions.c.id == sa.bindparam("session_id"))
 ACTIVE_SESSION = sa.select(sessions).where(
-    (sessions.c.member_id == sa.bindparam("member_id")) & (sessions.c.state == "active")
+    (sessions.c.member_id == sa.bindparam("member_id")) & (sessions.c.state == ACTIVE)
 )
 _EARLIER = attempts.alias("earlier")
 # What the member earned on the open attempt's question in their other attempts (see
@@ -42,22 +48,22 @@ OPEN = (
     .join_from(
         sessions,
         attempts,
-        (attempts.c.session_id == sessions.c.id) & (attempts.c.state == "asking"),
+        (attempts.c.session_id == sessions.c.id) & (attempts.c.state == ASKING),
         isouter=True,
     )
-    .where((sessions.c.member_id == sa.bindparam("member_id")) & (sessions.c.state == "active"))
+    .where((sessions.c.member_id == sa.bindparam("member_id")) & (sessions.c.state == ACTIVE))
     .order_by(attempts.c.position.desc())
     .limit(1)
     .set_label_style(sa.LABEL_STYLE_TABLENAME_PLUS_COL)
 )
 END_SESSION = (
     sa.update(sessions)
-    .where((sessions.c.id == sa.bindparam("b_id")) & (sessions.c.state == "active"))
+    .where((sessions.c.id == sa.bindparam("b_id")) & (sessions.c.state == ACTIVE))
     .values(state=sa.bindparam("b_state"), ended_at=sa.bindparam("b_now"))
 )
 _ADVANCE = (
     sa.update(sessions)
-    .where((sessions.c.id == sa.bindparam("b_session")) & (sessions.c.state == "active"))
+    .where((sessions.c.id == sa.bindparam("b_session")) & (sessions.c.state == ACTIVE))
     .values(current_index=sa.bindparam("b_position"))
     .returning(sessions.c.member_id)
 )
@@ -83,7 +89,7 @@ _ASK = (
 ATTEMPT = sa.select(attempts).where(attempts.c.id == sa.bindparam("attempt_id"))
 CURRENT_ATTEMPT = (
     sa.select(attempts)
-    .where((attempts.c.session_id == sa.bindparam("session_id")) & (attempts.c.state == "asking"))
+    .where((attempts.c.session_id == sa.bindparam("session_id")) & (attempts.c.state == ASKING))
     .order_by(attempts.c.position.desc())
     .limit(1)
 )
@@ -100,7 +106,7 @@ _FINISH_VALUES: dict[str, Any] = {
     "points": sa.bindparam("b_points"),
     "grade": sa.bindparam("b_grade"),
 }
-_ASKING = (attempts.c.id == sa.bindparam("b_id")) & (attempts.c.state == "asking")
+_ASKING = (attempts.c.id == sa.bindparam("b_id")) & (attempts.c.state == ASKING)
 FINISH_ATTEMPT = sa.update(attempts).where(_ASKING).values(**_FINISH_VALUES).returning(*attempts.c)
 EXPIRE_ATTEMPT = (
     sa.update(attempts)

@@ -41,9 +41,7 @@ from bot.core.grading.types import (
     GUARD_OFF_TOPIC,
     GUARD_REPEATS_QUESTION,
     GUARD_TERMS_WITHOUT_CLAIMS,
-    CoveredPoint,
     GradeResult,
-    MissedPoint,
     StatedMisconception,
     Verdict,
 )
@@ -223,12 +221,14 @@ class OfflineGrader:
             coverage = claims.stuffed_credit / profile.total_weight
             score = 100.0 * min(1.0, coverage / tuning.full_coverage) ** tuning.coverage_exponent
             covered = [c for c in covered if c[0] in claims.strong]
-        fit = self._index.fit(answer_tokens)
-        own, best_other = self._fit(profile, answer_tokens, fit)
+        # How well the questions of this topic explain the answer; the whole bank only for an
+        # answer that may be about another question altogether (few answers are).
+        fit = self._near_fit(question, answer_tokens)
+        own = self._own_share(profile, answer_tokens, fit)
         if (
             coverage <= tuning.off_topic_max_coverage
             and own <= tuning.off_topic_own
-            and best_other >= tuning.off_topic_other
+            and self._best_other(question.id, answer_tokens) >= tuning.off_topic_other
         ) or self._neighbour_fits_better(profile, claims, read, fit, packed, english):
             fired.append(GUARD_OFF_TOPIC)
             score = min(score, tuning.off_topic_cap)
@@ -409,17 +409,26 @@ class OfflineGrader:
         low, high = self._tuning.paraphrase_low, self._tuning.paraphrase_high
         return self._tuning.paraphrase_credit * min(1.0, max(0.0, (share - low) / (high - low)))
 
-    def _fit(
+    def _near_fit(self, question: Question, answer_tokens: set[str]) -> dict[str, float]:
+        """`BankIndex.fit` for the question's topic and the bank's question of its id."""
+        index = self._index
+        twin = index.questions.get(question.id)
+        if twin is not None and twin.topic != question.topic:
+            return index.fit(answer_tokens)  # an edited question that changed topic
+        return index.fit_in_topic(answer_tokens, question.topic)
+
+    def _own_share(
         self, profile: QuestionProfile, answer_tokens: set[str], fit: dict[str, float]
-    ) -> tuple[float, float]:
-        """How much of the answer this question explains, and the most any other one does."""
-        own_id = profile.question.id
+    ) -> float:
+        """How much of the answer this question explains."""
         if self._index.holds(profile.question):
-            own = fit.get(own_id, 0.0)
-        else:
-            own = self._own_fit(profile, answer_tokens)
-        best = max((v for qid, v in fit.items() if qid != own_id), default=0.0)
-        return own, best
+            return fit.get(profile.question.id, 0.0)
+        return self._own_fit(profile, answer_tokens)
+
+    def _best_other(self, own_id: str, answer_tokens: set[str]) -> float:
+        """The most of the answer any other question of the bank explains."""
+        fit = self._index.fit(answer_tokens)
+        return max((v for qid, v in fit.items() if qid != own_id), default=0.0)
 
     def _own_fit(self, profile: QuestionProfile, answer_tokens: set[str]) -> float:
         weights = self._index.weights
@@ -439,23 +448,26 @@ class OfflineGrader:
     ) -> GradeResult:
         hit = {i: words for i, words in covered}
         score = round(max(0.0, min(100.0, score)), 1)
-        return GradeResult(
-            score=score,
-            covered=[
-                CoveredPoint(point=p.point, weight=p.weight, matched=hit[i])
-                for i, p in enumerate(question.key_points)
-                if i in hit
-            ],
-            missed=[
-                MissedPoint(point=p.point, weight=p.weight)
-                for i, p in enumerate(question.key_points)
-                if i not in hit
-            ],
-            guards=fired,
-            misconceptions=wrong or [],
-            verdict="empty" if GUARD_EMPTY in fired or score <= 0 else verdict_for(score),
-            grader=self.name,
-            version=self.version,
+        # One validation of the whole result (in pydantic-core) instead of one per point.
+        return GradeResult.model_validate(
+            {
+                "score": score,
+                "covered": [
+                    {"point": p.point, "weight": p.weight, "matched": hit[i]}
+                    for i, p in enumerate(question.key_points)
+                    if i in hit
+                ],
+                "missed": [
+                    {"point": p.point, "weight": p.weight}
+                    for i, p in enumerate(question.key_points)
+                    if i not in hit
+                ],
+                "guards": fired,
+                "misconceptions": wrong or [],
+                "verdict": "empty" if GUARD_EMPTY in fired or score <= 0 else verdict_for(score),
+                "grader": self.name,
+                "version": self.version,
+            }
         )
 
 
