@@ -27,7 +27,8 @@ from storage.models import (
     SelfAssessment,
     SessionRecord,
 )
-from storage.runner import AsyncRunner, Job, Runner, SQLiteRunner
+from storage.runner import AsyncRunner, Job, Runner
+from storage.sqlite_runner import SQLiteRunner
 
 R = TypeVar("R")
 

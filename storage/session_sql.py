@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 import sqlalchemy as sa
+from sqlalchemy.engine import RowMapping
 
 from storage.base import DEFAULT_MAX_SCORE, attempt_record, aware_utc
 from storage.errors import SessionNotActive
@@ -22,8 +23,8 @@ from storage.tables import attempts, sessions
 # The states these statements compare with are written into the SQL, not bound: SQLite prepares
 # a statement again whenever a bound value decides whether a partial index may be used (the one
 # active session per member), and that re-preparing cost more than the rest of the query.
-ACTIVE = sa.literal_column("'active'")
-ASKING = sa.literal_column("'asking'")
+ACTIVE: sa.ColumnClause[str] = sa.literal_column("'active'")
+ASKING: sa.ColumnClause[str] = sa.literal_column("'asking'")
 
 SESSION = sa.select(sessions).where(sessions.c.id == sa.bindparam("session_id"))
 ACTIVE_SESSION = sa.select(sessions).where(
@@ -73,6 +74,7 @@ _ADVANCE = (
 # compiled again for every question). The unique key on (session, position) still says no to a
 # second ask of one position; since the next question is asked in the same transaction that
 # won the previous one's conditional UPDATE, only a legacy or hand-made state can meet it.
+# Only the new id comes back: every other value of the new attempt is one this module sets.
 _ASK = (
     sa.insert(attempts)
     .values(
@@ -84,7 +86,7 @@ _ASK = (
         hints_used=0,
         points=0.0,
     )
-    .returning(*attempts.c)
+    .returning(attempts.c.id)
 )
 ATTEMPT = sa.select(attempts).where(attempts.c.id == sa.bindparam("attempt_id"))
 CURRENT_ATTEMPT = (
@@ -107,18 +109,29 @@ _FINISH_VALUES: dict[str, Any] = {
     "grade": sa.bindparam("b_grade"),
 }
 _ASKING = (attempts.c.id == sa.bindparam("b_id")) & (attempts.c.state == ASKING)
-FINISH_ATTEMPT = sa.update(attempts).where(_ASKING).values(**_FINISH_VALUES).returning(*attempts.c)
+# Closing returns the row without the answer and grade it was just given (see `closed_record`):
+# reading back a grade's JSON costs more than the rest of the row.
+_CLOSED = [c for c in attempts.c if c.name not in ("answer", "grade")]
+FINISH_ATTEMPT = sa.update(attempts).where(_ASKING).values(**_FINISH_VALUES).returning(*_CLOSED)
 EXPIRE_ATTEMPT = (
     sa.update(attempts)
     .where(_ASKING & (attempts.c.deadline_at <= sa.bindparam("b_now")))
     .values(**_FINISH_VALUES)
-    .returning(*attempts.c)
+    .returning(*_CLOSED)
 )
 EARNED = sa.select(sa.func.sum(attempts.c.points)).where(
     (attempts.c.member_id == sa.bindparam("member_id"))
     & (attempts.c.question_id == sa.bindparam("question_id"))
     & (attempts.c.id != sa.bindparam("excluding"))
 )
+
+
+def closed_record(row: RowMapping, params: dict[str, Any]) -> AttemptRecord:
+    """The attempt FINISH_ATTEMPT / EXPIRE_ATTEMPT closed: its row, and the answer and grade
+    that `params` gave it."""
+    return AttemptRecord.model_validate(
+        {**row, "answer": params["b_answer"], "grade": params["b_grade"]}
+    )
 
 
 def ask_in(
@@ -134,6 +147,7 @@ def ask_in(
     member_id = conn.execute(_ADVANCE, advance).scalar_one_or_none()
     if member_id is None:
         raise SessionNotActive(session_id)
+    deadline_at = aware_utc(question.deadline_at, "deadline_at")
     values = {
         **advance,
         "b_member": member_id,
@@ -141,9 +155,29 @@ def ask_in(
         "topic": question.topic,
         "difficulty": question.difficulty,
         "asked_at": now,
-        "deadline_at": aware_utc(question.deadline_at, "deadline_at"),
+        "deadline_at": deadline_at,
     }
-    return attempt_record(conn.execute(_ASK, values).mappings().one())
+    attempt_id = conn.execute(_ASK, values).scalar_one()
+    return AttemptRecord(
+        id=attempt_id,
+        session_id=session_id,
+        member_id=member_id,
+        question_id=question.question_id,
+        topic=question.topic,
+        difficulty=question.difficulty,
+        position=position,
+        state="asking",
+        asked_at=aware_utc(now, "now"),
+        deadline_at=deadline_at,
+        finished_at=None,
+        answer=None,
+        score=None,
+        max_score=DEFAULT_MAX_SCORE,
+        hints_used=0,
+        points=0.0,
+        grade=None,
+        self_assessment=None,
+    )
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ from storage.session_sql import (
     OpenAttempt,
     Then,
     ask_in,
+    closed_record,
     move_on,
 )
 from storage.tables import ONE_ACTIVE_SESSION_INDEX, attempts, sessions
@@ -247,7 +248,12 @@ class SessionStore(StoreBase):
         update, params = _closing(
             attempt_id, state, now, answer, score, points, grade, only_if_expired
         )
-        return await self._run.write(first_row(update, attempt_record, **params))
+
+        def job(conn: sa.Connection) -> AttemptRecord | None:
+            row = conn.execute(update, params).mappings().first()
+            return None if row is None else closed_record(row, params)
+
+        return await self._run.write(job)
 
     async def finish_and_move(
         self,
@@ -275,7 +281,7 @@ class SessionStore(StoreBase):
             row = conn.execute(update, params).mappings().first()
             if row is None:
                 return Moved(None)
-            finished = attempt_record(row)
+            finished = closed_record(row, params)
             return move_on(conn, finished, then(finished), params["b_now"])
 
         return await self._run.write(job)
