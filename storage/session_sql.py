@@ -7,17 +7,17 @@ are prefixed "b_" (an UPDATE would SET any other key that names a column).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
 import sqlalchemy as sa
-from sqlalchemy.engine import RowMapping
 
 from storage.base import DEFAULT_MAX_SCORE, attempt_record, aware_utc
 from storage.errors import SessionNotActive
 from storage.models import AttemptRecord, SessionRecord
+from storage.prepared import Prepared
 from storage.tables import attempts, sessions
 
 # The states these statements compare with are written into the SQL, not bound: SQLite prepares
@@ -44,7 +44,7 @@ _EARNED_BEFORE = (
     .scalar_subquery()
     .label("earned_before")
 )
-OPEN = (
+OPEN = Prepared(
     sa.select(sessions, attempts, _EARNED_BEFORE)
     .join_from(
         sessions,
@@ -62,7 +62,7 @@ END_SESSION = (
     .where((sessions.c.id == sa.bindparam("b_id")) & (sessions.c.state == ACTIVE))
     .values(state=sa.bindparam("b_state"), ended_at=sa.bindparam("b_now"))
 )
-_ADVANCE = (
+_ADVANCE = Prepared(
     sa.update(sessions)
     .where((sessions.c.id == sa.bindparam("b_session")) & (sessions.c.state == ACTIVE))
     .values(current_index=sa.bindparam("b_position"))
@@ -75,13 +75,18 @@ _ADVANCE = (
 # second ask of one position; since the next question is asked in the same transaction that
 # won the previous one's conditional UPDATE, only a legacy or hand-made state can meet it.
 # Only the new id comes back: every other value of the new attempt is one this module sets.
-_ASK = (
+_ASK = Prepared(
     sa.insert(attempts)
     .values(
         session_id=sa.bindparam("b_session"),
         member_id=sa.bindparam("b_member"),
+        question_id=sa.bindparam("b_question"),
+        topic=sa.bindparam("b_topic"),
+        difficulty=sa.bindparam("b_difficulty"),
         position=sa.bindparam("b_position"),
         state="asking",
+        asked_at=sa.bindparam("b_asked"),
+        deadline_at=sa.bindparam("b_deadline"),
         max_score=DEFAULT_MAX_SCORE,
         hints_used=0,
         points=0.0,
@@ -112,8 +117,10 @@ _ASKING = (attempts.c.id == sa.bindparam("b_id")) & (attempts.c.state == ASKING)
 # Closing returns the row without the answer and grade it was just given (see `closed_record`):
 # reading back a grade's JSON costs more than the rest of the row.
 _CLOSED = [c for c in attempts.c if c.name not in ("answer", "grade")]
-FINISH_ATTEMPT = sa.update(attempts).where(_ASKING).values(**_FINISH_VALUES).returning(*_CLOSED)
-EXPIRE_ATTEMPT = (
+FINISH_ATTEMPT = Prepared(
+    sa.update(attempts).where(_ASKING).values(**_FINISH_VALUES).returning(*_CLOSED)
+)
+EXPIRE_ATTEMPT = Prepared(
     sa.update(attempts)
     .where(_ASKING & (attempts.c.deadline_at <= sa.bindparam("b_now")))
     .values(**_FINISH_VALUES)
@@ -126,7 +133,7 @@ EARNED = sa.select(sa.func.sum(attempts.c.points)).where(
 )
 
 
-def closed_record(row: RowMapping, params: dict[str, Any]) -> AttemptRecord:
+def closed_record(row: Mapping[str, Any], params: dict[str, Any]) -> AttemptRecord:
     """The attempt FINISH_ATTEMPT / EXPIRE_ATTEMPT closed: its row, and the answer and grade
     that `params` gave it."""
     return AttemptRecord.model_validate(
@@ -144,20 +151,21 @@ def ask_in(
     """
     # Only its own parameters: an UPDATE would SET any other key that names a column.
     advance = {"b_session": session_id, "b_position": position}
-    member_id = conn.execute(_ADVANCE, advance).scalar_one_or_none()
-    if member_id is None:
+    advanced = _ADVANCE.rows(conn, advance)
+    if not advanced:
         raise SessionNotActive(session_id)
+    member_id = advanced[0][0]
     deadline_at = aware_utc(question.deadline_at, "deadline_at")
     values = {
         **advance,
         "b_member": member_id,
-        "question_id": question.question_id,
-        "topic": question.topic,
-        "difficulty": question.difficulty,
-        "asked_at": now,
-        "deadline_at": deadline_at,
+        "b_question": question.question_id,
+        "b_topic": question.topic,
+        "b_difficulty": question.difficulty,
+        "b_asked": now,
+        "b_deadline": deadline_at,
     }
-    attempt_id = conn.execute(_ASK, values).scalar_one()
+    attempt_id = _ASK.rows(conn, values)[0][0]
     return AttemptRecord(
         id=attempt_id,
         session_id=session_id,

@@ -31,6 +31,7 @@ from storage.models import (
     FinishedAttemptState,
     SessionRecord,
 )
+from storage.prepared import Prepared
 from storage.session_sql import (
     ACTIVE_SESSION,
     ATTEMPT,
@@ -62,7 +63,7 @@ def _closing(
     points: float,
     grade: dict[str, Any] | None,
     only_if_expired: bool,
-) -> tuple[sa.Update, dict[str, Any]]:
+) -> tuple[Prepared, dict[str, Any]]:
     """The conditional UPDATE that closes an attempt still 'asking', and its parameters."""
     if state not in FINISHED_STATES:
         raise ValueError(f"an attempt finishes as one of {sorted(FINISHED_STATES)}")
@@ -151,9 +152,10 @@ class SessionStore(StoreBase):
         status starts here)."""
 
         def job(conn: sa.Connection) -> OpenAttempt | None:
-            row = conn.execute(OPEN, {"member_id": member_id}).mappings().first()
-            if row is None:
+            found = OPEN.mappings(conn, {"member_id": member_id})
+            if not found:
                 return None
+            row = found[0]
             session = SessionRecord.model_validate(table_columns(row, sessions))
             if row["attempts_id"] is None:
                 return OpenAttempt(session, None, 0.0)
@@ -250,8 +252,8 @@ class SessionStore(StoreBase):
         )
 
         def job(conn: sa.Connection) -> AttemptRecord | None:
-            row = conn.execute(update, params).mappings().first()
-            return None if row is None else closed_record(row, params)
+            rows = update.mappings(conn, params)
+            return closed_record(rows[0], params) if rows else None
 
         return await self._run.write(job)
 
@@ -278,10 +280,10 @@ class SessionStore(StoreBase):
         )
 
         def job(conn: sa.Connection) -> Moved:
-            row = conn.execute(update, params).mappings().first()
-            if row is None:
+            rows = update.mappings(conn, params)
+            if not rows:
                 return Moved(None)
-            finished = closed_record(row, params)
+            finished = closed_record(rows[0], params)
             return move_on(conn, finished, then(finished), params["b_now"])
 
         return await self._run.write(job)

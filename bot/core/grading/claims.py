@@ -156,6 +156,18 @@ class ReadAnswer:
     texts: tuple[str, ...] = ()
     whole: str = ""
     packed: Compact | None = None
+    # Its spans were read as English too (a spelling's part may be said in English words).
+    glossed: bool = False
+
+    def may_say(self, spelling: Spelling) -> bool:
+        """False when no span of the answer can have the spelling: a part occurs nowhere in the
+        whole answer (every span's text is a piece of it) and cannot be said in English."""
+        if self.packed is None:
+            return True
+        whole = self.packed.text
+        return all(
+            part.alias.key in whole or (self.glossed and part.units) for part in spelling.parts
+        )
 
 
 def read_answer(
@@ -168,8 +180,8 @@ def read_answer(
     texts: list[str] = []
     word = 0
     for sentence in _SENTENCE.split(normalized):
-        packed = compact(sentence)
-        if not packed.text:
+        packed_sentence = compact(sentence)
+        if not packed_sentence.text:
             word += _word_count(sentence, english)
             continue
         texts.append(sentence)
@@ -181,9 +193,17 @@ def read_answer(
                 denied = bool(_CLAUSE_NEGATION.search(clause))
                 clauses.append(Span(packed_clause, english, word, word + size, denied))
             word += size
-        sentences.append(Span(packed, english, start, word))
+        sentences.append(Span(packed_sentence, english, start, word))
     fluff = bool(_FLUFF.search(normalized))
-    return ReadAnswer(tuple(sentences), tuple(clauses), fluff, tuple(texts), normalized, packed)
+    return ReadAnswer(
+        tuple(sentences),
+        tuple(clauses),
+        fluff,
+        tuple(texts),
+        normalized,
+        packed,
+        glossed=english is not None,
+    )
 
 
 def _word_count(text: str, english: Glossed | None) -> int:
@@ -214,12 +234,17 @@ def facets_stated(
     切优化器状态" stage 1 is not credited with the optimizer states of stage 3. A word inside
     the name of the question's subject is not a facet: "KV Cache" says neither "K and V" nor
     "cache" (`subject`: the compact names of the subject)."""
-    if len(claim.facets) == 1:
+    # Only the spellings the answer may have: the others are in no sentence.
+    facets = [[s for s in facet if answer.may_say(s)] for facet in claim.facets]
+    if len(facets) == 1:
         # One facet: any sentence that has one of its spellings states it; no window to check.
-        for sentence in answer.sentences:
-            hit = next((s for s in claim.facets[0] if spelling_in(s, sentence)), None)
-            if hit is not None:
-                return 1, [hit.shown]
+        if facets[0]:
+            for sentence in answer.sentences:
+                hit = next((s for s in facets[0] if spelling_in(s, sentence)), None)
+                if hit is not None:
+                    return 1, [hit.shown]
+        return 0, []
+    if not any(facets):
         return 0, []
     best = 0
     words: list[str] = []
@@ -227,7 +252,7 @@ def facets_stated(
         said: list[str] = []
         starts: list[list[int]] = []
         names = _occurrences(subject, sentence.text.text) if subject else []
-        for facet in claim.facets:
+        for facet in facets:
             where: list[int] = []
             shown = ""
             for spelling in facet:
@@ -308,8 +333,11 @@ def stated_misconceptions(
     clauses = [c for c in answer.clauses if not c.negated]
     out = []
     for matcher in matchers:
+        patterns = [p for p in matcher.patterns if answer.may_say(p)]
+        if not patterns:
+            continue
         for clause in clauses:
-            hit = next((p for p in matcher.patterns if spelling_in(p, clause, ordered=True)), None)
+            hit = next((p for p in patterns if spelling_in(p, clause, ordered=True)), None)
             if hit is not None:
                 out.append((matcher.misconception, hit.shown))
                 break

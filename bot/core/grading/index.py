@@ -46,6 +46,21 @@ class QuestionProfile:
     # Per key point: its facets, compiled; and the question's known misconceptions.
     claims: tuple[ClaimMatcher, ...] = ()
     misconceptions: tuple[MisconceptionMatcher, ...] = ()
+    # Per key point: the sum of `point_words`' weights.
+    point_totals: tuple[float, ...] = ()
+    # The reference's tokens in order, their weights in that order: to add up the weights of
+    # the tokens an answer shares with it in the order `reference` has them.
+    reference_order: dict[str, int] | None = None
+    reference_weights: tuple[float, ...] = ()
+
+    def shared_weight(self, answer_tokens: set[str]) -> float:
+        """The sum of `reference`'s weights of the tokens in `answer_tokens`, added in the
+        reference's order (the same float as iterating `reference`, for much less work)."""
+        order = self.reference_order
+        if order is None:
+            return sum(w for t, w in self.reference.items() if t in answer_tokens)
+        weights = self.reference_weights
+        return sum(weights[i] for i in sorted(order[t] for t in answer_tokens if t in order))
 
 
 # One-character tokens (a lone CJK character between punctuation) that say nothing in a key
@@ -114,6 +129,9 @@ def build_profile(
     }
     subject = tuple(k for k in spellings if len(k) >= 4 and any(k in text for text in asked))
     return QuestionProfile(
+        point_totals=tuple(sum(words.values()) for words in point_words),
+        reference_order={token: i for i, token in enumerate(reference)},
+        reference_weights=tuple(reference.values()),
         subject=subject,
         claims=tuple(compile_claim(p, glossary, asked) for p in question.key_points),
         misconceptions=tuple(compile_misconception(m, glossary) for m in question.misconceptions),
@@ -182,6 +200,21 @@ class BankIndex:
     def fit(self, answer_tokens: set[str]) -> dict[str, float]:
         """How much of the answer (by weight) each bank question's vocabulary explains, 0–1."""
         return self._fit(answer_tokens, self._postings)
+
+    def own_fit(self, answer_tokens: set[str], vocabulary: frozenset[str]) -> float:
+        """`fit` of one question, given its vocabulary (`QuestionProfile.topical`): the same
+        figure, added up in the same order, without the other questions."""
+        idf = self.weights.idf
+        mass = 0.0
+        explained = 0.0
+        for token in answer_tokens:
+            weight = idf.get(token)
+            if weight is None:
+                continue
+            mass += weight
+            if token in vocabulary:
+                explained += weight
+        return explained / mass if mass > 0 else 0.0
 
     def fit_in_topic(self, answer_tokens: set[str], topic: str) -> dict[str, float]:
         """`fit`, for the questions of one topic only (the same figures, much less work)."""

@@ -221,15 +221,14 @@ class OfflineGrader:
             coverage = claims.stuffed_credit / profile.total_weight
             score = 100.0 * min(1.0, coverage / tuning.full_coverage) ** tuning.coverage_exponent
             covered = [c for c in covered if c[0] in claims.strong]
-        # How well the questions of this topic explain the answer; the whole bank only for an
-        # answer that may be about another question altogether (few answers are).
-        fit = self._near_fit(question, answer_tokens)
-        own = self._own_share(profile, answer_tokens, fit)
+        # How much of the answer this question explains; the other questions of its topic, or of
+        # the whole bank, only for an answer that may be about one of them (few answers are).
+        own = self._index.own_fit(answer_tokens, profile.topical)
         if (
             coverage <= tuning.off_topic_max_coverage
             and own <= tuning.off_topic_own
             and self._best_other(question.id, answer_tokens) >= tuning.off_topic_other
-        ) or self._neighbour_fits_better(profile, claims, read, fit, packed, english):
+        ) or self._neighbour_fits_better(profile, claims, read, answer_tokens, packed, english):
             fired.append(GUARD_OFF_TOPIC)
             score = min(score, tuning.off_topic_cap)
         elif GUARD_TERMS_WITHOUT_CLAIMS not in fired:
@@ -245,7 +244,7 @@ class OfflineGrader:
     def _blend(self, profile: Any, answer_tokens: Any, latin: float, point_score: float) -> float:
         """Key-point coverage blended with the rarity-weighted overlap against the reference."""
         tuning = self._tuning
-        shared = sum(w for t, w in profile.reference.items() if t in answer_tokens)
+        shared = profile.shared_weight(answer_tokens)
         recall = shared / profile.reference_mass
         overlap_score = min(1.0, recall / tuning.full_recall)
         overlap_weight = tuning.overlap_weight * (1 - latin) + tuning.overlap_weight_latin * latin
@@ -283,7 +282,9 @@ class OfflineGrader:
             claim = profile.claims[i]
             found = matcher.matches(packed, english)
             echo_only = bool(found) and matcher.only_echoes(found)
-            partial = self._paraphrase_credit(profile.point_words[i], answer_tokens)
+            partial = self._paraphrase_credit(
+                profile.point_words[i], profile.point_totals[i], answer_tokens
+            )
             if not claim.has_facets:
                 # A point without facets (an importer draft): its aliases are all there is.
                 if found and not echo_only:
@@ -361,7 +362,7 @@ class OfflineGrader:
         profile: QuestionProfile,
         claims: _Claims,
         read: ReadAnswer,
-        fit: dict[str, float],
+        answer_tokens: set[str],
         packed: Compact,
         english: Glossed | None,
     ) -> bool:
@@ -372,6 +373,7 @@ class OfflineGrader:
         own = claims.stated_weight / profile.total_weight
         if own >= tuning.neighbour_ratio:
             return False  # no other question can state twice as much
+        fit = self._near_fit(question, answer_tokens)
         own_fit = fit.get(question.id, 0.0)
         others = heapq.nlargest(
             tuning.neighbour_candidates,
@@ -399,10 +401,11 @@ class OfflineGrader:
                 return True
         return False
 
-    def _paraphrase_credit(self, words: dict[str, float], answer_tokens: set[str]) -> float:
+    def _paraphrase_credit(
+        self, words: dict[str, float], total: float, answer_tokens: set[str]
+    ) -> float:
         """Partial credit for a point said in other words: share of the point's own weighted
-        words the answer uses, mapped onto 0..paraphrase_credit."""
-        total = sum(words.values())
+        words the answer uses (of `total`, their weights' sum), mapped onto 0..paraphrase_credit."""
         if total <= 0:
             return 0.0
         share = sum(w for t, w in words.items() if t in answer_tokens) / total
@@ -417,26 +420,10 @@ class OfflineGrader:
             return index.fit(answer_tokens)  # an edited question that changed topic
         return index.fit_in_topic(answer_tokens, question.topic)
 
-    def _own_share(
-        self, profile: QuestionProfile, answer_tokens: set[str], fit: dict[str, float]
-    ) -> float:
-        """How much of the answer this question explains."""
-        if self._index.holds(profile.question):
-            return fit.get(profile.question.id, 0.0)
-        return self._own_fit(profile, answer_tokens)
-
     def _best_other(self, own_id: str, answer_tokens: set[str]) -> float:
         """The most of the answer any other question of the bank explains."""
         fit = self._index.fit(answer_tokens)
         return max((v for qid, v in fit.items() if qid != own_id), default=0.0)
-
-    def _own_fit(self, profile: QuestionProfile, answer_tokens: set[str]) -> float:
-        weights = self._index.weights
-        known = [t for t in answer_tokens if weights.known(t)]
-        mass = sum(weights.of(t) for t in known)
-        if mass <= 0:
-            return 0.0
-        return sum(weights.of(t) for t in known if t in profile.topical) / mass
 
     def _result(
         self,
