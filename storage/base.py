@@ -52,11 +52,11 @@ def violates(error: IntegrityError, *markers: str) -> bool:
     return any(marker in message for marker in markers)
 
 
-def member_record(row: RowMapping) -> Member:
+def member_record(row: Mapping[Any, Any]) -> Member:
     return Member.model_validate(dict(row))
 
 
-def session_record(row: RowMapping) -> SessionRecord:
+def session_record(row: Mapping[Any, Any]) -> SessionRecord:
     return SessionRecord.model_validate(dict(row))
 
 

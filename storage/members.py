@@ -9,7 +9,18 @@ from storage.models import (
     Member,
     MemberKey,
 )
+from storage.prepared import Prepared
 from storage.tables import members
+
+# Every command resolves its member (when not cached), and every timeout the member it tells.
+_BY_KEY = Prepared(
+    sa.select(members).where(
+        (members.c.platform == sa.bindparam("platform"))
+        & (members.c.workspace_id == sa.bindparam("workspace_id"))
+        & (members.c.user_id == sa.bindparam("user_id"))
+    )
+)
+_BY_ID = Prepared(sa.select(members).where(members.c.id == sa.bindparam("member_id")))
 
 
 class MemberStore(StoreBase):
@@ -20,8 +31,22 @@ class MemberStore(StoreBase):
     ) -> Member:
         """The member for `key`, created on first sight. A new display name is remembered.
 
-        `now` stamps created_at for a new member (defaults to the current time).
+        `now` stamps created_at for a new member (defaults to the current time). A member
+        already known under the same name costs one read; only a change is a write.
         """
+        params = {
+            "platform": key.platform,
+            "workspace_id": key.workspace_id,
+            "user_id": key.user_id,
+        }
+
+        def read(conn: sa.Connection) -> Member | None:
+            rows = _BY_KEY.mappings(conn, params)
+            return member_record(rows[0]) if rows else None
+
+        known = await self._run.read(read)
+        if known is not None and display_name in (None, known.display_name):
+            return known
         where = (
             (members.c.platform == key.platform)
             & (members.c.workspace_id == key.workspace_id)
@@ -69,10 +94,9 @@ class MemberStore(StoreBase):
 
     async def get_member(self, member_id: int) -> Member | None:
         """The member with this id (the deadline watcher and the poster know ids, not actors)."""
-        query = sa.select(members).where(members.c.id == member_id)
 
         def job(conn: sa.Connection) -> Member | None:
-            row = conn.execute(query).mappings().first()
-            return None if row is None else member_record(row)
+            rows = _BY_ID.mappings(conn, {"member_id": member_id})
+            return member_record(rows[0]) if rows else None
 
         return await self._run.read(job)

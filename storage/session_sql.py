@@ -26,7 +26,7 @@ from storage.tables import attempts, sessions
 ACTIVE: sa.ColumnClause[str] = sa.literal_column("'active'")
 ASKING: sa.ColumnClause[str] = sa.literal_column("'asking'")
 
-SESSION = sa.select(sessions).where(sessions.c.id == sa.bindparam("session_id"))
+SESSION = Prepared(sa.select(sessions).where(sessions.c.id == sa.bindparam("session_id")))
 ACTIVE_SESSION = sa.select(sessions).where(
     (sessions.c.member_id == sa.bindparam("member_id")) & (sessions.c.state == ACTIVE)
 )

@@ -141,7 +141,11 @@ class SessionStore(StoreBase):
             raise
 
     async def get_session(self, session_id: str) -> SessionRecord | None:
-        return await self._run.read(first_row(SESSION, session_record, session_id=session_id))
+        def job(conn: sa.Connection) -> SessionRecord | None:
+            rows = SESSION.mappings(conn, {"session_id": session_id})
+            return session_record(rows[0]) if rows else None
+
+        return await self._run.read(job)
 
     async def active_session(self, member_id: int) -> SessionRecord | None:
         return await self._run.read(first_row(ACTIVE_SESSION, session_record, member_id=member_id))
