@@ -35,7 +35,10 @@ def unavailable(error: BaseException) -> bool:
     # asyncpg's protocol errors (a connection the server ended mid-statement) reach us
     # unwrapped: SQLAlchemy wraps only the errors it knows.
     from_driver = type(error).__module__.startswith("asyncpg")
-    return from_driver or isinstance(error, exc.DBAPIError | OSError | ConnectionError)
+    # exc.TimeoutError: every pooled connection stayed busy (PostgreSQL under load).
+    return from_driver or isinstance(
+        error, exc.DBAPIError | exc.TimeoutError | OSError | ConnectionError
+    )
 
 
 class Runner(Protocol):
