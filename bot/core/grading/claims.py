@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from bot.core.grading.glossary import Glossary, Glossed, Unit, english_words
 from bot.core.grading.matching import Alias, PointMatcher, compile_alias, compile_point, found_at
-from bot.core.grading.normalize import Compact, compact, compact_key, content_size
+from bot.core.grading.normalize import Compact, compact, compact_key, content_size, joined
 from content.schema import KeyPoint, Misconception, pattern_parts
 
 # Sentence ends. Arrows end a step of a chain ("KV 存下来 → 不用重算"): a step is a sentence.
@@ -180,20 +180,20 @@ def read_answer(
     texts: list[str] = []
     word = 0
     for sentence in _SENTENCE.split(normalized):
-        packed_sentence = compact(sentence)
-        if not packed_sentence.text:
-            word += _word_count(sentence, english)
-            continue
-        texts.append(sentence)
         start = word
+        pieces: list[Compact] = []
         for clause in _CLAUSE.split(sentence):
             size = _word_count(clause, english)
             packed_clause = compact(clause)
             if packed_clause.text:
+                pieces.append(packed_clause)
                 denied = bool(_CLAUSE_NEGATION.search(clause))
                 clauses.append(Span(packed_clause, english, word, word + size, denied))
             word += size
-        sentences.append(Span(packed_sentence, english, start, word))
+        if pieces:
+            # Clause breaks are separators: the sentence is its clauses, compacted, end to end.
+            texts.append(sentence)
+            sentences.append(Span(joined(pieces), english, start, word))
     fluff = bool(_FLUFF.search(normalized))
     return ReadAnswer(
         tuple(sentences),

@@ -134,6 +134,13 @@ class Compact:
         self._parts = parts
 
     @property
+    def parts(self) -> list[str]:
+        """The runs of word characters `text` is made of, in order."""
+        if self._parts is None:
+            raise ValueError("a Compact made with explicit breaks has no parts")
+        return self._parts
+
+    @property
     def breaks(self) -> frozenset[int]:
         """Where a separator was: the start of every run of word characters after the first."""
         if self._breaks is None:
@@ -154,6 +161,13 @@ class Compact:
 def compact(normalized: str) -> Compact:
     # The runs between separators; `breaks` follows from their lengths when it is needed.
     parts = _WORD_RUN.findall(normalized)
+    return Compact("".join(parts), parts=parts)
+
+
+def joined(pieces: list[Compact]) -> Compact:
+    """The compact form of texts that followed one another, separated (what `compact` gives for
+    the whole, without reading it again)."""
+    parts = [part for piece in pieces for part in piece.parts]
     return Compact("".join(parts), parts=parts)
 
 
