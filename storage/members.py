@@ -53,25 +53,30 @@ class MemberStore(StoreBase):
             & (members.c.user_id == key.user_id)
         )
 
+        insert = (
+            self._insert(members)
+            .values(
+                platform=key.platform,
+                workspace_id=key.workspace_id,
+                user_id=key.user_id,
+                display_name=display_name,
+                created_at=aware_utc(now, "now") if now is not None else datetime.now(UTC),
+            )
+            # Two first messages from one person at once: the loser reads the winner's row.
+            .on_conflict_do_nothing()
+            .returning(*members.c)
+        )
+
         def job(conn: sa.Connection) -> Member:
-            row = conn.execute(sa.select(members).where(where)).mappings().first()
+            # Read just now: absent (insert it), or there under another name (rename it) —
+            # unless it was forgotten since (insert it after all).
+            row = conn.execute(insert).mappings().first() if known is None else None
             if row is None:
-                insert = (
-                    self._insert(members)
-                    .values(
-                        platform=key.platform,
-                        workspace_id=key.workspace_id,
-                        user_id=key.user_id,
-                        display_name=display_name,
-                        created_at=aware_utc(now, "now") if now is not None else datetime.now(UTC),
-                    )
-                    # Two first messages from one person at once: the loser reads the winner's row.
-                    .on_conflict_do_nothing()
-                    .returning(*members.c)
-                )
+                row = conn.execute(sa.select(members).where(where)).mappings().first()
+            if row is None:
                 row = conn.execute(insert).mappings().first()
-                if row is None:
-                    row = conn.execute(sa.select(members).where(where)).mappings().one()
+            if row is None:
+                row = conn.execute(sa.select(members).where(where)).mappings().one()
             if display_name is not None and row["display_name"] != display_name:
                 update = (
                     sa.update(members)
