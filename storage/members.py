@@ -1,5 +1,6 @@
 """Members: who someone is on a platform, and their language."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -47,6 +48,12 @@ class MemberStore(StoreBase):
         known = await self._run.read(read)
         if known is not None and display_name in (None, known.display_name):
             return known
+        return await self._run.write(self._create_or_rename(key, display_name, now, known))
+
+    def _create_or_rename(
+        self, key: MemberKey, display_name: str | None, now: datetime | None, known: Member | None
+    ) -> Callable[[sa.Connection], Member]:
+        """The write job for a member `known` (just read) to be missing or renamed."""
         where = (
             (members.c.platform == key.platform)
             & (members.c.workspace_id == key.workspace_id)
@@ -87,7 +94,7 @@ class MemberStore(StoreBase):
                 row = conn.execute(update).mappings().one()
             return member_record(row)
 
-        return await self._run.write(job)
+        return job
 
     async def set_member_locale(self, member_id: int, locale: str) -> None:
         update = sa.update(members).where(members.c.id == member_id).values(locale=locale)
