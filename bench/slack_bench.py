@@ -9,6 +9,11 @@ Rounds alternate between them. For each request `ack` is the time until the HTTP
 (Slack wants it within 3 s); the bot's work goes on after its ack, and `work_done_s` is when the
 last command of a round had answered at the fake Slack.
 
+The requests of a round are sent by a third process that does nothing else, over one connection
+each, as Slack sends them: sharing an event loop with the fake Slack (which the bot calls while
+it works) or queueing behind aiohttp's default 100-connection pool would time the load
+generator, not the server.
+
 Targets: bot ack p99 < 300 ms; bot throughput >= 0.8 x bare throughput.
 Prints JSON. Run: python bench/slack_bench.py [--requests 200] [--rounds 5]
 """
@@ -107,15 +112,10 @@ class Server:
             self._drain.cancel()
 
 
-async def one_round(
-    url: str, fake: FakeSlack, requests: int, round_no: int, expect_work: bool
-) -> dict[str, Any]:
-    sender = SignedSlack(url)
-    bodies = [
-        slash(TEXTS[i % len(TEXTS)], user=f"U{round_no}x{i}", channel="C1", response_url=fake.response_url())
-        for i in range(requests)
-    ]  # fmt: skip
-    replies_before = len(fake.responses)
+async def generate(url: str) -> None:
+    """Child process: send the bodies read from stdin at once; print each one's latency."""
+    bodies: list[dict[str, str]] = json.loads(sys.stdin.read())
+    sender = SignedSlack(url, connections=len(bodies))
     latencies: list[float] = []
 
     async def send(body: dict[str, str]) -> None:
@@ -128,15 +128,35 @@ async def one_round(
     started = time.perf_counter()
     await asyncio.gather(*(send(body) for body in bodies))
     acked = time.perf_counter() - started
+    await sender.close()
+    print(json.dumps({"acked_s": acked, "latencies": latencies}))
+
+
+async def one_round(
+    url: str, fake: FakeSlack, requests: int, round_no: int, expect_work: bool
+) -> dict[str, Any]:
+    bodies = [
+        slash(TEXTS[i % len(TEXTS)], user=f"U{round_no}x{i}", channel="C1", response_url=fake.response_url())
+        for i in range(requests)
+    ]  # fmt: skip
+    replies_before = len(fake.responses)
+    started = time.perf_counter()
+    generator = await asyncio.create_subprocess_exec(
+        sys.executable, __file__, "--generate", url,
+        stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, _ = await generator.communicate(json.dumps(bodies).encode())
+    if generator.returncode != 0:
+        raise RuntimeError("the load generator failed")
+    sent = json.loads(out)
     work_done = None
     if expect_work:
         # Every command answers through response_url at least once (start: the DM pointer).
         await fake.wait_for(lambda: len(fake.responses) - replies_before >= requests)
         work_done = time.perf_counter() - started
-    await sender.close()
-    latencies.sort()
+    latencies = sorted(sent["latencies"])
     return {
-        "throughput_per_s": requests / acked,
+        "throughput_per_s": requests / sent["acked_s"],
         "ack_p50_s": latencies[len(latencies) // 2],
         "ack_p99_s": latencies[max(0, int(len(latencies) * 0.99) - 1)],
         "ack_max_s": latencies[-1],
@@ -211,6 +231,9 @@ async def main(requests: int, rounds: int) -> dict[str, Any]:
 if __name__ == "__main__":
     if len(sys.argv) == 3 and sys.argv[1] == "--bare":
         asyncio.run(run_bare(sys.argv[2]))
+        sys.exit(0)
+    if len(sys.argv) == 3 and sys.argv[1] == "--generate":
+        asyncio.run(generate(sys.argv[2]))
         sys.exit(0)
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)

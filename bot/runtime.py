@@ -276,6 +276,15 @@ async def start_watcher(services: Services) -> None:
     await services.daily.start()
 
 
+async def serve_beside_sweep(services: Services, serve: Coroutine[Any, Any, None]) -> None:
+    """Serve members at once, with the start-up sweeps running beside it: a thousand channels'
+    missed daily posts, paced at the platform's rate, must not keep the bot deaf for a minute.
+    A sweep that fails stops the bot, as it did when it ran first."""
+    async with asyncio.TaskGroup() as group:
+        group.create_task(start_watcher(services))
+        group.create_task(serve)
+
+
 async def run_console(
     settings: Settings, *, user: str | None, lang: str | None, exit_at_eof: bool
 ) -> None:
@@ -308,8 +317,8 @@ async def _run_console_defaults(settings: Settings) -> None:
 
 
 async def run_discord(settings: Settings) -> None:
-    """The Discord bot: log in (registers buttons, syncs commands), then the deadline watcher,
-    then the gateway until stopped."""
+    """The Discord bot: log in (registers buttons, syncs commands), then the gateway until
+    stopped, with the deadline watcher and the daily scheduler starting beside it."""
     import discord
 
     from bot.adapters.discord import PLATFORM as DISCORD
@@ -329,14 +338,15 @@ async def run_discord(settings: Settings) -> None:
             guild_ids=settings.discord_guild_ids,
             shard_ids=settings.discord_shard_ids,
             shard_count=settings.discord_shard_count,
+            global_rate=settings.discord_global_rate,
         )
         async with client:
             try:
                 await client.login(settings.discord_token.get_secret_value())
             except discord.LoginFailure as exc:
                 raise StartupError("Discord refused DISCORD_TOKEN; copy it again") from exc
-            await start_watcher(services)
-            await client.connect()
+            # REST works once logged in: the sweep can post while the gateway connects.
+            await serve_beside_sweep(services, client.connect())
 
 
 async def run_slack(settings: Settings) -> None:
@@ -357,14 +367,14 @@ async def run_slack(settings: Settings) -> None:
     )
     async with open_services(settings, parts.messenger, platforms=frozenset({SLACK})) as services:
         app, front = build_app(services.core, parts, signing_secret=secret.get_secret_value())
-        await start_watcher(services)
         try:
             if settings.slack_mode == "http":
-                await serve_http(app, host=settings.slack_host, port=settings.slack_port)
+                serving = serve_http(app, host=settings.slack_host, port=settings.slack_port)
             else:
                 assert settings.slack_app_token is not None
                 app_token = settings.slack_app_token.get_secret_value()
-                await serve_socket_mode(app, app_token=app_token, client=parts.client)
+                serving = serve_socket_mode(app, app_token=app_token, client=parts.client)
+            await serve_beside_sweep(services, serving)
         finally:
             await front.drain()
 

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     # The privileged Message Content intent: typed thread replies answer too. Off, the answer
     # modal is the way to answer.
     discord_message_content: bool = False
+    # Requests a second this process may make with the bot's token (Discord's global limit is
+    # 50 unless Discord raised it; split it between processes sharing one bot); 0: no pacing.
+    discord_global_rate: float = Field(default=50.0, ge=0)
     slack_bot_token: SecretStr | None = None
     slack_signing_secret: SecretStr | None = None
     slack_app_token: SecretStr | None = None

@@ -3,7 +3,9 @@
 What must happen once is decided by the schema: a post is claimed by inserting its
 (channel, local date) row, and a second insert is a no-op. Sending is guarded by a lease on the
 claim row: an expired lease on a row with no outcome means its sender died (or is due to
-retry), and exactly one caller may take it over with a conditional update.
+retry), and exactly one caller may take it over with a conditional update. The claim, lease and
+outcome jobs are `storage.claims`' (weekly digests use the same ones); the reveal is this
+module's own.
 """
 
 from datetime import datetime
@@ -12,6 +14,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from storage.base import StoreBase, all_rows, aware_utc, first_row, row_count
+from storage.claims import ClaimRows
 from storage.daily_configs import channel_is
 from storage.daily_models import ChannelKey, DailyPostRecord, NewDailyPost
 from storage.tables import daily_posts
@@ -19,6 +22,9 @@ from storage.tables import daily_posts
 
 def _post(row: Any) -> DailyPostRecord:
     return DailyPostRecord.model_validate(dict(row))
+
+
+POSTS = ClaimRows(daily_posts, _post)
 
 
 def _unrevealed(now: datetime) -> sa.ColumnElement[bool]:
@@ -39,19 +45,9 @@ class DailyPostStore(StoreBase):
         self, post: NewDailyPost, *, now: datetime, lease_until: datetime
     ) -> DailyPostRecord | None:
         """Claim the channel's day: the new row, or None if anyone claimed that day before."""
-        insert = (
-            self._insert(daily_posts)
-            .values(
-                **post.model_dump(),
-                state="claimed",
-                lease_until=aware_utc(lease_until, "lease_until"),
-                tries=0,
-                answers=0,
-            )
-            .on_conflict_do_nothing()
-            .returning(*daily_posts.c)
-        )
-        return await self._run.write(first_row(insert, _post))
+        values = {**post.model_dump(), "answers": 0}
+        job = POSTS.claim(self._insert(daily_posts), values, lease_until=lease_until)
+        return await self._run.write(job)
 
     async def claimed_daily_days(self, local_dates: set[str]) -> set[tuple[str, str, str, str]]:
         """(platform, workspace, channel, local date) of every claim on these dates: what a
@@ -73,52 +69,18 @@ class DailyPostStore(StoreBase):
         self, post_id: int, *, now: datetime, lease_until: datetime
     ) -> DailyPostRecord | None:
         """Take a claim whose sender died or is due to retry; None if someone holds it."""
-        now = aware_utc(now, "now")
-        update = (
-            sa.update(daily_posts)
-            .where(
-                (daily_posts.c.id == post_id)
-                & (daily_posts.c.state == "claimed")
-                & (daily_posts.c.lease_until <= now)
-            )
-            .values(lease_until=aware_utc(lease_until, "lease_until"))
-            .returning(*daily_posts.c)
-        )
-        return await self._run.write(first_row(update, _post))
+        return await self._run.write(POSTS.take_over(post_id, now=now, lease_until=lease_until))
 
     async def record_daily_post_sent(
         self, post_id: int, *, message_id: str, now: datetime
     ) -> DailyPostRecord | None:
-        update = (
-            sa.update(daily_posts)
-            .where((daily_posts.c.id == post_id) & (daily_posts.c.state == "claimed"))
-            .values(
-                state="posted",
-                message_id=message_id,
-                posted_at=aware_utc(now, "now"),
-                lease_until=None,
-                tries=daily_posts.c.tries + 1,
-                error=None,
-            )
-            .returning(*daily_posts.c)
-        )
-        return await self._run.write(first_row(update, _post))
+        return await self._run.write(POSTS.sent(post_id, message_id=message_id, now=now))
 
     async def record_daily_post_error(
         self, post_id: int, *, error: str, retry_at: datetime | None
     ) -> None:
         """A send failed: retry after `retry_at` (anyone may take it then), or give up (None)."""
-        values: dict[str, Any] = {"error": error[:512], "tries": daily_posts.c.tries + 1}
-        if retry_at is None:
-            values.update(state="failed", lease_until=None)
-        else:
-            values["lease_until"] = aware_utc(retry_at, "retry_at")
-        update = (
-            sa.update(daily_posts)
-            .where((daily_posts.c.id == post_id) & (daily_posts.c.state == "claimed"))
-            .values(**values)
-        )
-        await self._run.write(row_count(update))
+        await self._run.write(POSTS.failed(post_id, error=error, retry_at=retry_at))
 
     async def get_daily_post(self, post_id: int) -> DailyPostRecord | None:
         query = sa.select(daily_posts).where(daily_posts.c.id == post_id)
@@ -136,23 +98,12 @@ class DailyPostStore(StoreBase):
 
     async def daily_posts_to_resume(self, now: datetime) -> list[DailyPostRecord]:
         """Claims with no outcome whose lease ran out while answers are still open."""
-        now = aware_utc(now, "now")
-        query = sa.select(daily_posts).where(
-            (daily_posts.c.state == "claimed")
-            & (daily_posts.c.lease_until <= now)
-            & (daily_posts.c.closes_at > now)
-        )
-        return await self._run.read(all_rows(query.order_by(daily_posts.c.id), _post))
+        return await self._run.read(all_rows(POSTS.to_resume(now), _post))
 
     async def expire_unsent_daily_posts(self, now: datetime) -> int:
         """Claims never sent before their window closed: failed, so nobody tries again."""
-        now = aware_utc(now, "now")
-        update = (
-            sa.update(daily_posts)
-            .where((daily_posts.c.state == "claimed") & (daily_posts.c.closes_at <= now))
-            .values(state="failed", lease_until=None, error="window closed before it was sent")
-        )
-        return await self._run.write(row_count(update))
+        job = POSTS.expire_unsent(now, reason="window closed before it was sent")
+        return await self._run.write(job)
 
     async def posted_question_counts(self, channel: ChannelKey) -> dict[str, int]:
         """How often each question has gone out in this channel (the pool's rotation)."""

@@ -1,16 +1,17 @@
 """The Store: every read and write the bot makes, as jobs on one runner (`storage.runner`).
 
 It is assembled from one part per concern (members, sessions and attempts, standings, review
-cards, the daily challenge, forget-me), all over the one write path in `storage.base`. State changes that must happen once
-(finishing an attempt, ending a session, taking a hint) are single conditional UPDATEs; the row
-count / RETURNING says whether this call won, so a restart, a second process or an answer
-racing its own timeout can never score twice.
+cards, the daily challenge and its weekly digest, forget-me), all over the one write path in
+`storage.base`. State changes that must happen once (finishing an attempt, ending a session,
+taking a hint) are single conditional UPDATEs; the row count / RETURNING says whether this call
+won, so a restart, a second process or an answer racing its own timeout can never score twice.
 """
 
 from __future__ import annotations
 
 from storage.daily_answers import DailyAnswerStore
 from storage.daily_configs import DailyConfigStore
+from storage.daily_digests import DailyDigestStore
 from storage.daily_posts import DailyPostStore
 from storage.engine import make_engine
 from storage.forget import ForgetStore
@@ -29,6 +30,7 @@ class Store(
     DailyConfigStore,
     DailyPostStore,
     DailyAnswerStore,
+    DailyDigestStore,
     ForgetStore,
 ):
     """Typed access to members, sessions, attempts, standings, reviews, the daily challenge

@@ -251,3 +251,35 @@ daily_member_prefs = sa.Table(
     sa.Column("member_id", sa.Integer, sa.ForeignKey("members.id"), primary_key=True),
     sa.Column("show_name", sa.Boolean, nullable=False),
 )
+
+# ---- the weekly digest (migration 0005) ------------------------------------------------------
+
+DAILY_DIGEST_STATES = ("claimed", "posted", "empty", "failed")
+
+# One row per channel and week (the local date of its Monday): claimed before the digest is
+# sent, exactly like a daily post (storage/claims.py), so a second process or a restart sends
+# nothing. 'empty': nobody answered anything that week, and nothing was posted.
+daily_digests = sa.Table(
+    "daily_digests",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("config_id", sa.Integer, sa.ForeignKey("daily_configs.id"), nullable=False),
+    sa.Column("platform", sa.String(32), nullable=False),
+    sa.Column("workspace_id", sa.String(128), nullable=False),
+    sa.Column("channel_id", sa.String(128), nullable=False),
+    sa.Column("week_start", sa.String(10), nullable=False),  # this Monday, YYYY-MM-DD, local
+    sa.Column("timezone", sa.String(64), nullable=False),  # the zone its weeks are counted in
+    sa.Column("locale", sa.String(16), nullable=False),
+    sa.Column("due_at", UTCDateTime(), nullable=False),
+    sa.Column("closes_at", UTCDateTime(), nullable=False),  # not sent by then: not sent at all
+    sa.Column("state", sa.String(16), nullable=False),
+    sa.Column("lease_until", UTCDateTime(), nullable=True),
+    sa.Column("tries", sa.Integer, nullable=False),
+    sa.Column("message_id", sa.String(128), nullable=True),
+    sa.Column("error", sa.String(512), nullable=True),
+    sa.Column("posted_at", UTCDateTime(), nullable=True),
+    sa.UniqueConstraint("platform", "workspace_id", "channel_id", "week_start"),
+    sa.CheckConstraint(_in("state", DAILY_DIGEST_STATES), name="state"),
+    sa.Index("ix_daily_digests_config_id", "config_id"),
+    sa.Index("ix_daily_digests_closes_at", "closes_at"),
+)

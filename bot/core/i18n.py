@@ -251,8 +251,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "board.you": ("（你）", " (you)"),
     "board.empty": (
-        "这段时间还没有人得分。发送 start 开始一场面试吧！",
-        "Nobody has scored in this period yet. Send start to begin an interview!",
+        "这段时间还没有人得分。用 start 命令开始一场面试吧！",
+        "Nobody has scored in this period yet. Begin an interview with the start command!",
     ),
     "stats.header": ("你的战绩", "Your stats"),
     "stats.header_of": ("{name} 的战绩", "{name}'s stats"),
@@ -266,16 +266,16 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "{topic}: {attempts} questions, average {average}",
     ),
     "stats.reviews_due": (
-        "待复习：{count} 题到期，发送 review 开始复习。",
-        "Reviews: {count} question(s) due; send review to go over them.",
+        "待复习：{count} 题到期，用 review 命令开始复习。",
+        "Reviews: {count} question(s) due; go over them with the review command.",
     ),
     "stats.next_review": (
         "下一次复习：{when}后。",
         "Next review due in {when}.",
     ),
     "stats.empty": (
-        "你还没有完成过题目。发送 start 开始第一场面试。",
-        "You have not finished any question yet. Send start to begin.",
+        "你还没有完成过题目。用 start 命令开始第一场面试。",
+        "You have not finished any question yet. Begin with the start command.",
     ),
     "topics.header": (
         "可选主题（id、中文名或英文名都可以）：",
@@ -315,8 +315,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "That button belongs to a question that is already closed; nothing was changed.",
     ),
     "error.button_not_yours": (
-        "这是别人的面试，按钮只对本人有效。发送 start 开始你自己的一场。",
-        "That is someone else's interview; its buttons only work for them. Send start to begin your own.",
+        "这是别人的面试，按钮只对本人有效。用 start 命令开始你自己的一场。",
+        "That is someone else's interview; its buttons only work for them. Begin your own with the start command.",
     ),
     "notice.no_session": (
         "你现在没有进行中的面试。发送 start 开始一场，例如：start rag 3 5m",
@@ -331,9 +331,9 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "Review started: {count} due question(s), {time} each.",
     ),
     "notice.no_reviews_due": (
-        "现在没有到期的复习题。答得不好的题会在几小时到几天后回来；发送 start 开始新的面试。",
+        "现在没有到期的复习题。答得不好的题会在几小时到几天后回来；用 start 命令开始新的面试。",
         "Nothing is due for review now. Questions you answer badly come back hours to days "
-        "later; send start for a new interview.",
+        "later; the start command begins a new interview.",
     ),
     "notice.next_review": (
         "下一道复习题将在 {when}后到期。",
@@ -359,9 +359,9 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "as answered well, it is no longer scheduled for review.",
     ),
     "notice.mark_saved_due_now": (
-        "已记下你对“{question}”评分的看法。积分不变；按新的安排它现在就该复习了，发送 review 开始。",
+        "已记下你对“{question}”评分的看法。积分不变；按新的安排它现在就该复习了，用 review 命令开始。",
         "Noted your view of the grade of “{question}”. Points are unchanged; by the new schedule "
-        "it is due for review now: send review.",
+        "it is due for review now: use the review command.",
     ),
     "notice.mark_nothing": (
         "还没有可以自评的已作答题目：先回答一道题，再用 mark low 或 mark high。",
@@ -433,9 +433,9 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "error.session_exists": (
         "你已经有一场进行中的面试：第 {position}/{total} 题，主题：{topic}，剩余 {time}。"
-        "继续作答，或发送 stop 结束它再重新开始。",
+        "继续作答，或用 stop 命令结束它再重新开始。",
         "You already have an interview in progress: question {position}/{total}, topic: {topic}, "
-        "{time} left. Keep answering, or send stop to end it and start again.",
+        "{time} left. Keep answering, or end it with the stop command and start again.",
     ),
     "error.answer_too_long": (
         "回答太长了：{length} 个字符，上限是 {limit}。请精简后再发送（这次没有保存）。",
@@ -448,8 +448,8 @@ _CATALOGUE: dict[str, tuple[str, str]] = {
         "or choose another topic/difficulty.",
     ),
     "error.no_questions": (
-        "没有符合条件（{filter}）的题目。发送 topics 查看各主题的题量。",
-        "No question matches ({filter}). Send topics to see how many each topic has.",
+        "没有符合条件（{filter}）的题目。用 topics 命令查看各主题的题量。",
+        "No question matches ({filter}). The topics command shows how many each topic has.",
     ),
     "error.filter_any": ("全部题目", "all questions"),
     "error.answer_not_saved": (

@@ -8,6 +8,10 @@ the post's thread) and `edit` a post made earlier (the answer count, "answers cl
 `deliver` swallows and logs its own failures: the event is already stored. `post` and `edit`
 raise `DeliveryError`, because the daily poster records the outcome on its claim row and
 decides whether to retry or to disable the channel.
+
+`find_post` closes the one gap a claim row leaves: a process killed after the platform took a
+post but before its id was stored. Before the poster sends such a claim again, it asks the
+front end whether the post is already among the channel's recent messages.
 """
 
 from __future__ import annotations
@@ -73,6 +77,13 @@ class Messenger(Protocol):
         """Replace what the post `message_id` shows."""
         ...
 
+    async def find_post(
+        self, channel: ChannelRef, replies: Sequence[Reply], *, thread_of: str | None = None
+    ) -> str | None:
+        """The id of a recent post of the bot's in `channel` (under `thread_of`, if given) that
+        shows `replies`, or None. Best effort: None when the platform cannot tell."""
+        ...
+
 
 @dataclass
 class RecordingMessenger:
@@ -95,6 +106,15 @@ class RecordingMessenger:
 
     async def edit(self, channel: ChannelRef, message_id: str, replies: Sequence[Reply]) -> None:
         self.edits.append((channel, message_id, list(replies)))
+
+    async def find_post(
+        self, channel: ChannelRef, replies: Sequence[Reply], *, thread_of: str | None = None
+    ) -> str | None:
+        wanted = list(replies)
+        for posted_in, message_id, under, shown in reversed(self.posts):
+            if (posted_in, under, shown) == (channel, thread_of, wanted):
+                return message_id
+        return None
 
     def pop(self) -> list[tuple[Actor, Place, list[Reply]]]:
         out, self.deliveries = self.deliveries, []

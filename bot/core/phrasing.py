@@ -11,8 +11,18 @@ formats itself (Discord's `<t:…>`, Slack's `<!date^…>`) are passed in as `wh
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from bot.core.daily.config import DAY_NAMES
-from bot.core.i18n import format_duration, format_number, format_span, join_sentences, shorten, t
+from bot.core.i18n import (
+    format_duration,
+    format_number,
+    format_span,
+    join_sentences,
+    pick,
+    shorten,
+    t,
+)
 from bot.core.replies import (
     Board,
     BoardRowView,
@@ -27,6 +37,7 @@ from bot.core.replies import (
     Summary,
     SummaryItem,
     TopicItem,
+    WeeklyDigest,
 )
 
 
@@ -273,6 +284,11 @@ def reveal_distribution(reveal: DailyReveal) -> str:
     return join_sentences(loc, t(loc, "reveal.distribution"), bands)
 
 
+def member_name(locale: str, name: str | None) -> str:
+    """A member in a channel post: their name if they opted in (None: "a member")."""
+    return name if name is not None else t(locale, "reveal.anonymous")
+
+
 def reveal_best(reveal: DailyReveal) -> list[str]:
     """The best scores, by name only for members who opted in."""
     loc = reveal.locale
@@ -281,17 +297,86 @@ def reveal_best(reveal: DailyReveal) -> list[str]:
             loc,
             "reveal.entry",
             rank=rank,
-            name=entry.name if entry.name is not None else t(loc, "reveal.anonymous"),
+            name=member_name(loc, entry.name),
             score=format_number(entry.score),
         )
         for rank, entry in enumerate(reveal.best, start=1)
     ]
 
 
+def digest_title(digest: WeeklyDigest) -> str:
+    return t(digest.locale, "digest.header", first=digest.first_day, last=digest.last_day)
+
+
+def digest_totals(digest: WeeklyDigest) -> str:
+    return t(digest.locale, "digest.totals", attempts=digest.attempts, members=digest.members)
+
+
+def digest_top_header(digest: WeeklyDigest) -> str:
+    if not digest.top:
+        return t(digest.locale, "digest.no_points")
+    return t(digest.locale, "digest.top")
+
+
+def digest_top(digest: WeeklyDigest) -> list[str]:
+    """The week's best by points, as leaderboard rows, named only if they opted in."""
+    loc = digest.locale
+    return [
+        t(
+            loc,
+            "board.row",
+            rank=row.rank,
+            name=member_name(loc, row.name),
+            points=format_number(row.points),
+            attempts=row.attempts,
+        )
+        for row in digest.top
+    ]
+
+
+def digest_improved(digest: WeeklyDigest) -> str:
+    """Who raised their average the most, and the rule, or how one gets here."""
+    loc = digest.locale
+    improved = digest.improved
+    if improved is None:
+        return t(loc, "digest.improved_none", min=digest.improved_min)
+    return t(
+        loc,
+        "digest.improved",
+        name=member_name(loc, improved.name),
+        before=format_number(improved.before),
+        after=format_number(improved.after),
+        min=digest.improved_min,
+    )
+
+
+def digest_hardest(digest: WeeklyDigest) -> str:
+    loc = digest.locale
+    hardest = digest.hardest
+    if hardest is None:
+        return t(loc, "digest.hardest_none", min=digest.hardest_min)
+    return t(
+        loc,
+        "digest.hardest",
+        date=hardest.local_date,
+        topic=hardest.topic_name,
+        difficulty=difficulty(loc, hardest.difficulty),
+        average=format_number(hardest.average_score),
+        answers=hardest.answers,
+    )
+
+
+def digest_hardest_question(digest: WeeklyDigest, width: int) -> str | None:
+    if digest.hardest is None:
+        return None
+    question = shorten(digest.hardest.question, width)
+    return t(digest.locale, "feedback.question", question=question)
+
+
 def config_settings(config: ConfigView) -> list[str]:
     """Schedule, question pool, window and digest of a configured channel."""
     loc = config.locale
-    days = ",".join(DAY_NAMES[d] for d in config.days if 0 <= d < len(DAY_NAMES))
+    days = weekdays(loc, config.days)
     level = (
         difficulty(loc, config.difficulty) if config.difficulty else t(loc, "config.any_difficulty")
     )
@@ -307,6 +392,14 @@ def config_settings(config: ConfigView) -> list[str]:
         ),
         t(loc, "config.window", window=window, digest=digest),
     ]
+
+
+def weekdays(loc: str, days: Iterable[int]) -> str:
+    """The posting days in the reader's language: "每天", or "周一、周三、周五"."""
+    shown = [d for d in days if 0 <= d < len(DAY_NAMES)]
+    if len(set(shown)) == len(DAY_NAMES):
+        return t(loc, "config.every_day")
+    return pick(loc, "、", ", ").join(t(loc, f"config.day_{DAY_NAMES[d]}") for d in shown)
 
 
 def config_state(config: ConfigView, when: str) -> str | None:

@@ -233,6 +233,49 @@ class DailyReveal(_Reply):
     best: list[RevealEntry]  # best scores first, ties by who answered first
 
 
+class DigestRow(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    rank: int  # equal points share a rank
+    name: str | None  # None: the member did not opt in (`config me show-name=on`): "a member"
+    points: float
+    attempts: int
+
+
+class DigestImproved(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str | None  # as in DigestRow
+    before: float  # average score the week before
+    after: float  # average score last week
+
+
+class DigestHardest(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    local_date: str
+    question: str
+    topic_name: str
+    difficulty: int
+    average_score: float
+    answers: int
+
+
+class WeeklyDigest(_Reply):
+    """Posted in a channel on Monday (`config daily digest=on`): the week before, Mon–Sun."""
+
+    kind: Literal["weekly_digest"] = "weekly_digest"
+    first_day: str  # that Monday, YYYY-MM-DD in the channel's zone
+    last_day: str  # that Sunday
+    members: int  # members of the workspace who finished a question that week
+    attempts: int  # questions they finished
+    top: list[DigestRow]  # by points, at most five, only members who earned points
+    improved: DigestImproved | None  # None: nobody qualified
+    improved_min: int  # questions needed in each of the two weeks to qualify
+    hardest: DigestHardest | None  # None: no daily question here had enough answers
+    hardest_min: int  # answers a daily question needs to count
+
+
 class ConfigView(_Reply):
     """A channel's daily settings (`config show`, and the reply to `config daily …`)."""
 
@@ -287,6 +330,7 @@ Reply = Annotated[
     | HelpView
     | DailyCard
     | DailyReveal
+    | WeeklyDigest
     | ConfigView
     | ForgetConfirm
     | Notice

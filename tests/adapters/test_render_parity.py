@@ -18,14 +18,19 @@ import pytest
 from bot.adapters.console.render import render_all as console_render
 from bot.adapters.discord.render import render_all as discord_render
 from bot.adapters.slack.render import render as slack_render
+from bot.core.commands import Locale
 from bot.core.replies import (
     Board,
     BoardRowView,
     CoveredPointView,
+    DigestHardest,
+    DigestImproved,
+    DigestRow,
     Feedback,
     Reply,
     StatsView,
     TopicStatView,
+    WeeklyDigest,
 )
 
 sys.path.insert(0, str(Path(__file__).parent / "slack"))
@@ -123,3 +128,49 @@ async def test_a_stated_misconception_is_named_in_the_feedback(
         misconceptions=[wrong],
     )
     assert "LoRA 减少了模型参数" in shown(feedback)
+
+
+def digest(locale: Locale) -> WeeklyDigest:
+    return WeeklyDigest(
+        locale=locale,
+        first_day="2026-01-12",
+        last_day="2026-01-18",
+        members=4,
+        attempts=17,
+        top=[
+            DigestRow(rank=1, name="ann", points=64.5, attempts=6),
+            DigestRow(rank=2, name=None, points=40, attempts=5),
+        ],
+        improved=DigestImproved(name=None, before=22.5, after=71),
+        improved_min=3,
+        hardest=DigestHardest(
+            local_date="2026-01-14",
+            question="GPTQ 和 AWQ 有什么区别？",
+            topic_name="量化",
+            difficulty=3,
+            average_score=12.5,
+            answers=4,
+        ),
+        hardest_min=3,
+    )
+
+
+async def test_the_weekly_digest_says_the_same_everywhere(shown: Callable[[Reply], str]) -> None:
+    text = shown(digest("zh-CN"))
+    assert "2026-01-12" in text and "2026-01-18" in text and "17" in text
+    assert "1. ann — 64.5 积分（6 题）" in text
+    assert "2. 一位成员 — 40 积分（5 题）" in text  # not opted in: no name
+    assert "进步最大：一位成员" in text and "22.5" in text and "71" in text
+    assert "2026-01-14" in text and "GPTQ 和 AWQ 有什么区别？" in text and "12.5" in text
+    english = shown(digest("en"))
+    assert "2. a member — 40 points (5 questions)" in english and "Hardest question" in english
+
+
+async def test_a_digest_without_improvement_or_hard_question_says_how_to_get_there(
+    shown: Callable[[Reply], str],
+) -> None:
+    quiet = digest("en").model_copy(update={"top": [], "improved": None, "hardest": None})
+    text = shown(quiet)
+    assert "Nobody earned points last week" in text
+    assert "at least 3 questions in each of two weeks" in text
+    assert "3 or more answers" in text

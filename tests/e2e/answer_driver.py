@@ -85,6 +85,11 @@ class LoggingMessenger:
     async def edit(self, channel: ChannelRef, message_id: str, replies: Sequence[Reply]) -> None:
         raise DeliveryError("no channels in this driver", permanent=True)
 
+    async def find_post(
+        self, channel: ChannelRef, replies: Sequence[Reply], *, thread_of: str | None = None
+    ) -> str | None:
+        return None
+
 
 def actor(i: int) -> Actor:
     return Actor(platform=PLATFORM, workspace_id=WORKSPACE, user_id=f"m{i}")

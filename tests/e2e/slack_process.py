@@ -94,6 +94,14 @@ class BotProcess:
             ) from None
         return code
 
+    async def wait_logged(self, event: str, timeout_s: float = WAIT_S) -> dict[str, Any]:
+        """The first log record of `event`, once the process has written it."""
+        async with asyncio.timeout(timeout_s):
+            # The reader has no event per line; a short poll under a deadline is enough here.
+            while not (found := [r for r in self.log if r.get("event") == event]):  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
+        return found[0]
+
     def tracebacks(self) -> list[str]:
         return [line for line in self.raw_log if "Traceback" in line or '"exception"' in line]
 

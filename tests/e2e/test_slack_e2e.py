@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).parents[1] / "adapters" / "slack"))
 
 from slack_fakes import FakeSlack, SignedSlack, default_user  # noqa: E402
 from slack_payloads import slash  # noqa: E402
-from slack_process import BotProcess  # noqa: E402
+from slack_process import WAIT_S, BotProcess  # noqa: E402
 from slack_transcript import modal_ack, step, transcript  # noqa: E402
 from slack_user import SlackUser, action_ids, block_text, good_answer  # noqa: E402
 
@@ -309,7 +309,7 @@ async def _configured_and_posted(
             sa.update(tables.daily_configs).values(post_hour=now.hour, post_minute=now.minute)
         )
         member = await bot.start()
-        await fake.wait_for(lambda: bool(_daily_cards(member)))
+        await fake.wait_for(lambda: bool(_daily_cards(member)), timeout_s=WAIT_S)
     [card] = _daily_cards(member)
     assert card["channel"] == "C1" and "已有 0 人作答" in _shown(card)
     return member, card
@@ -339,3 +339,45 @@ async def _answered(member: SlackUser, fake: FakeSlack, bank: Bank, card: dict[s
 
 def _daily_cards(member: SlackUser) -> list[dict[str, Any]]:
     return [p for p in member.posts() if action_ids(p, "iv:daily:")]
+
+
+async def test_a_daily_post_slack_took_before_a_kill_is_not_posted_again(
+    bot: Bot, fake: FakeSlack
+) -> None:
+    """Killed after Slack accepted the daily card but before the bot stored its ts: the next
+    process finds the card in the channel and records it; the channel shows it once."""
+    fake.users["UADMIN"] = {**default_user("UADMIN"), "is_admin": True}
+    member = await bot.start()
+    now = datetime.now(SHANGHAI)
+    later = (now + timedelta(hours=1)).strftime("%H:%M")
+    await reply(fake, member.command(f"config daily {later} tz=Asia/Shanghai", user="UADMIN"))
+    assert await bot.stop() in (0, 130)
+    bot.database(sa.update(tables.daily_configs).values(post_hour=now.hour, post_minute=now.minute))
+    fake.stall = lambda method, params: method == "chat.postMessage" and bool(
+        action_ids(params, "iv:daily:")
+    )
+    member = await bot.start()  # its start-up sweep claims today's post and sends the card
+    # The sweep runs beside the server: the card may come after the port opens.
+    await fake.wait_for(lambda: bool(_daily_cards(member)), timeout_s=WAIT_S)
+    await bot.stop(signal.SIGKILL)  # Slack has the card; the bot never heard back
+    fake.stall = None
+    fake.release.set()
+    bot.database(
+        sa.update(tables.daily_posts).values(lease_until=datetime.now(UTC) - timedelta(seconds=1))
+    )
+    member = await bot.start()
+    await bot.process.wait_logged("daily.found_sent")
+    [card] = _daily_cards(member)
+    engine = sa.create_engine(f"sqlite:///{bot.db_file}")
+    with engine.connect() as connection:
+        [stored] = connection.execute(sa.select(tables.daily_posts.c.message_id)).scalars()
+    engine.dispose()
+    assert stored == card["ts"]
+    # The count is edited into that card when a member answers.
+    await member.press(card, "iv:daily:", user="U2")
+    [opened] = await fake.wait_count("views.open", 1)
+    await member.submit(opened["view"], "我不太清楚。", user="U2")
+    [counted] = await fake.wait_count("chat.update", 1)
+    assert counted["ts"] == card["ts"] and "已有 1 人作答" in block_text(counted["blocks"])
+    assert await bot.stop() in (0, 130)
+    assert not bot.tracebacks(), bot.tracebacks()

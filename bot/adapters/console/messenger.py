@@ -63,6 +63,11 @@ class ConsoleMessenger:
         await self.deliver(self._actor, Place(), replies)
         return f"console-{self._posts}"
 
+    async def find_post(
+        self, channel: ChannelRef, replies: Sequence[Reply], *, thread_of: str | None = None
+    ) -> str | None:
+        return None  # a terminal keeps nothing across a restart: a repeat is the lesser harm
+
     async def edit(self, channel: ChannelRef, message_id: str, replies: Sequence[Reply]) -> None:
         # A terminal cannot change what it printed: reprinting the card for every new answer
         # would bury the conversation, so only "answers are closed" is shown again.

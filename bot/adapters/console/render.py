@@ -26,6 +26,7 @@ from bot.core.replies import (
     StatsView,
     Summary,
     TopicsView,
+    WeeklyDigest,
 )
 
 RULE = "─" * 40
@@ -197,6 +198,18 @@ def _daily_reveal(view: DailyReveal) -> str:
         ]
         lines += [f"  {entry}" for entry in phrasing.reveal_best(view)]
     lines += ["", t(loc, "reveal.reference"), view.reference_answer.rstrip()]
+    return "\n".join(lines)
+
+
+@render.register
+def _weekly_digest(view: WeeklyDigest) -> str:
+    lines = [RULE, phrasing.digest_title(view), phrasing.digest_totals(view), ""]
+    lines.append(phrasing.digest_top_header(view))
+    lines += [f"  {row}" for row in phrasing.digest_top(view)]
+    lines += ["", phrasing.digest_improved(view), phrasing.digest_hardest(view)]
+    question = phrasing.digest_hardest_question(view, 80)
+    if question:
+        lines.append(f"  {question}")
     return "\n".join(lines)
 
 

@@ -16,6 +16,7 @@ from bot.adapters.discord.commands import InterviewGroup
 from bot.adapters.discord.components import DYNAMIC_ITEMS
 from bot.adapters.discord.flow import InteractionFlow
 from bot.adapters.discord.messenger import DiscordMessenger
+from bot.adapters.discord.pace import DISCORD_GLOBAL_PER_SECOND, paced
 from bot.adapters.discord.posting import Poster
 from bot.adapters.discord.render import Style
 from bot.adapters.discord.translator import InterviewTranslator
@@ -52,11 +53,13 @@ class InterviewClient(discord.AutoShardedClient):
         guild_ids: list[int],
         shard_ids: list[int] | None = None,
         shard_count: int | None = None,
+        global_rate: float = DISCORD_GLOBAL_PER_SECOND,
     ) -> None:
         super().__init__(
             intents=intents(typed_answers),
             shard_ids=shard_ids,  # type: ignore[arg-type]  # None: all shards, as the default
             shard_count=shard_count,
+            http_trace=paced(global_rate),  # type: ignore[arg-type]  # None: none, the default
         )
         self.tree: app_commands.CommandTree[InterviewClient] = app_commands.CommandTree(self)
         self.tree.on_error = self._command_failed  # type: ignore[method-assign]
@@ -115,6 +118,7 @@ def build_client(
     guild_ids: list[int] | None = None,
     shard_ids: list[int] | None = None,
     shard_count: int | None = None,
+    global_rate: float = DISCORD_GLOBAL_PER_SECOND,
 ) -> InterviewClient:
     return InterviewClient(
         core=core,
@@ -124,4 +128,5 @@ def build_client(
         guild_ids=guild_ids or [],
         shard_ids=shard_ids,
         shard_count=shard_count,
+        global_rate=global_rate,
     )

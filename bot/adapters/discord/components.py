@@ -8,7 +8,7 @@ question is still open, and whose it is, the core decides.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar
 
 import discord
 
@@ -32,18 +32,26 @@ def flow_of(interaction: discord.Interaction[Any]) -> InteractionFlow:
     return flow
 
 
-class QuestionButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=ids.QUESTION_ID_PATTERN
+A = TypeVar("A", QuestionAction, MarkAction, DailyAnswerAction, ForgetAction)
+
+
+class ActionButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]], Generic[A], template=ids.ANY_ID_PATTERN
 ):
-    def __init__(self, action: QuestionAction, locale: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=d(locale, f"button.{action.verb}"),
-                style=_STYLES[action.verb],
-                custom_id=ids.encode(action),
-            )
-        )
-        self.action = action
+    """A button standing for one core action: its custom_id is `ids.encode(action)`, and a
+    subclass's template (one of `ids`' patterns) says which family it receives. Rebuilt after a
+    restart from the id alone; its label is only ever drawn when the bot renders it."""
+
+    action_type: ClassVar[type[Any]]
+
+    def __init__(self, action: A, locale: str) -> None:
+        label, style = self.looks(action, locale)
+        super().__init__(discord.ui.Button(label=label, style=style, custom_id=ids.encode(action)))
+        self.action: A = action
+
+    @staticmethod
+    def looks(action: A, locale: str) -> tuple[str, discord.ButtonStyle]:
+        raise NotImplementedError
 
     @classmethod
     async def from_custom_id(
@@ -54,90 +62,54 @@ class QuestionButton(
         /,
     ) -> Self:
         action = ids.decode(match.string)
-        assert isinstance(action, QuestionAction)  # the template admits nothing else
+        assert isinstance(action, cls.action_type)  # the template admits nothing else
         return cls(action, "zh-CN")
+
+
+class QuestionButton(ActionButton[QuestionAction], template=ids.QUESTION_ID_PATTERN):
+    action_type = QuestionAction
+
+    @staticmethod
+    def looks(action: QuestionAction, locale: str) -> tuple[str, discord.ButtonStyle]:
+        return d(locale, f"button.{action.verb}"), _STYLES[action.verb]
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await flow_of(interaction).question_button(interaction, self.action)
 
 
-class MarkButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ids.MARK_ID_PATTERN):
-    def __init__(self, action: MarkAction, locale: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=d(locale, f"button.{action.verdict}"),
-                style=discord.ButtonStyle.secondary,
-                custom_id=ids.encode(action),
-            )
-        )
-        self.action = action
+class MarkButton(ActionButton[MarkAction], template=ids.MARK_ID_PATTERN):
+    action_type = MarkAction
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> Self:
-        action = ids.decode(match.string)
-        assert isinstance(action, MarkAction)
-        return cls(action, "zh-CN")
+    @staticmethod
+    def looks(action: MarkAction, locale: str) -> tuple[str, discord.ButtonStyle]:
+        return d(locale, f"button.{action.verdict}"), discord.ButtonStyle.secondary
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         await flow_of(interaction).mark_button(interaction, self.action)
 
 
-class DailyAnswerButton(
-    discord.ui.DynamicItem[discord.ui.Button[Any]], template=ids.DAILY_ID_PATTERN
-):
-    def __init__(self, post_id: int, locale: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=d(locale, "button.daily_answer"),
-                style=discord.ButtonStyle.primary,
-                custom_id=ids.encode(DailyAnswerAction(post_id=post_id)),
-            )
-        )
-        self.post_id = post_id
+class DailyAnswerButton(ActionButton[DailyAnswerAction], template=ids.DAILY_ID_PATTERN):
+    action_type = DailyAnswerAction
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> Self:
-        return cls(int(match["post_id"]), "zh-CN")
+    @staticmethod
+    def looks(action: DailyAnswerAction, locale: str) -> tuple[str, discord.ButtonStyle]:
+        return d(locale, "button.daily_answer"), discord.ButtonStyle.primary
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await flow_of(interaction).daily_button(interaction, self.post_id)
+        await flow_of(interaction).daily_button(interaction, self.action.post_id)
 
 
-class ForgetButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=ids.FORGET_ID_PATTERN):
-    def __init__(self, confirm: bool, locale: str) -> None:
-        super().__init__(
-            discord.ui.Button(
-                label=d(locale, "button.forget_yes" if confirm else "button.forget_no"),
-                style=discord.ButtonStyle.danger if confirm else discord.ButtonStyle.secondary,
-                custom_id=ids.encode(ForgetAction(confirm=confirm)),
-            )
-        )
-        self.confirm = confirm
+class ForgetButton(ActionButton[ForgetAction], template=ids.FORGET_ID_PATTERN):
+    action_type = ForgetAction
 
-    @classmethod
-    async def from_custom_id(
-        cls,
-        interaction: discord.Interaction[Any],
-        item: discord.ui.Item[Any],
-        match: re.Match[str],
-        /,
-    ) -> Self:
-        return cls(match["answer"] == "yes", "zh-CN")
+    @staticmethod
+    def looks(action: ForgetAction, locale: str) -> tuple[str, discord.ButtonStyle]:
+        if action.confirm:
+            return d(locale, "button.forget_yes"), discord.ButtonStyle.danger
+        return d(locale, "button.forget_no"), discord.ButtonStyle.secondary
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        await flow_of(interaction).forget_button(interaction, self.confirm)
+        await flow_of(interaction).forget_button(interaction, self.action.confirm)
 
 
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (

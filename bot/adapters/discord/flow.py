@@ -16,7 +16,7 @@ from typing import Any
 import discord
 import structlog
 
-from bot.adapters.discord import daily_flow
+from bot.adapters.discord import begin, daily_flow
 from bot.adapters.discord.inbound import (
     channel_id_of,
     interaction_actor,
@@ -27,7 +27,6 @@ from bot.adapters.discord.modals import AnswerModal, open_modal, submitted_text
 from bot.adapters.discord.posting import Poster
 from bot.adapters.discord.render import Outgoing, render_all
 from bot.adapters.discord.texts import d
-from bot.adapters.discord.threads import discard_thread, open_session_place
 from bot.core import ids
 from bot.core.commands import (
     Actor,
@@ -69,7 +68,7 @@ class InteractionFlow:
 
     async def command(self, interaction: discord.Interaction[Any], command: Command) -> None:
         """Any command whose replies need no new place: defer, ask the core, show."""
-        if not await self._in_server(interaction):
+        if not await self.in_server(interaction):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         actor = interaction_actor(interaction, str(interaction.guild_id))
@@ -79,7 +78,7 @@ class InteractionFlow:
 
     async def refuse(self, interaction: discord.Interaction[Any], parsed: ParseError) -> None:
         """An option out of range: the core's words for it, nothing changed."""
-        if not await self._in_server(interaction):
+        if not await self.in_server(interaction):
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         actor = interaction_actor(interaction, str(interaction.guild_id))
@@ -88,50 +87,11 @@ class InteractionFlow:
 
     async def begin(self, interaction: discord.Interaction[Any], command: Start | Review) -> None:
         """start / review: the interview opens in a new private thread (or the member's DMs)."""
-        if not await self._in_server(interaction):
-            return
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        actor = interaction_actor(interaction, str(interaction.guild_id))
-        here = place_of(interaction.channel)
-        if (
-            is_session_channel(interaction.channel)
-            or await self.core.has_active_session(actor)
-            or (command.topic is not None and self.bank.find_topic(command.topic) is None)
-        ):
-            # Nothing new to open: the core refuses (an interview already on, an unknown
-            # topic), or the member is already in a private thread of theirs.
-            replies = await self.core.handle(actor, here, command)
-            await self.show(interaction, replies, thinking=True)
-            return
-        place, in_dm = await open_session_place(interaction, self._thread_name(actor, command))
-        if place is None:
-            await self._private(interaction, [d(str(interaction.locale), "thread.dm_closed")])
-            return
-        replies = await self.core.handle(actor, place, command)
-        locale = replies[0].locale if replies else str(interaction.locale)
-        if not any(isinstance(r, QuestionCard) for r in replies):
-            await discard_thread(self._client, place)
-            await self.show(interaction, replies, thinking=True)
-            return
-        target = channel_id_of(place)
-        assert target is not None
-        try:
-            await self.poster.send(target, replies, thread=not in_dm)
-        except discord.HTTPException:
-            # The DM could be opened but not written to: the interview must not run unseen.
-            await self.core.handle(actor, place, Stop())
-            await self._private(interaction, [d(locale, "thread.dm_closed")])
-            return
-        note = (
-            d(locale, "thread.dm_fallback")
-            if in_dm
-            else d(locale, "thread.here", thread=f"<#{target}>")
-        )
-        await self._private(interaction, [note])
+        await begin.begin(self, interaction, command)
 
     async def answer_command(self, interaction: discord.Interaction[Any]) -> None:
         """/interview answer: the modal for the member's current question."""
-        if not await self._in_server(interaction):
+        if not await self.in_server(interaction):
             return
         actor = interaction_actor(interaction, str(interaction.guild_id))
         replies = await self.core.handle(actor, place_of(interaction.channel), Status())
@@ -219,7 +179,7 @@ class InteractionFlow:
         if isinstance(action, DailyAnswerAction):
             await daily_flow.answer(self, interaction, action.post_id, text)
             return
-        await self._private(interaction, [d(str(interaction.locale), "error.unknown_button")])
+        await self.private(interaction, [d(str(interaction.locale), "error.unknown_button")])
 
     async def daily_button(self, interaction: discord.Interaction[Any], post_id: int) -> None:
         await daily_flow.open_answer(self, interaction, post_id)
@@ -305,7 +265,7 @@ class InteractionFlow:
             wait=True,
         )
 
-    async def _private(self, interaction: discord.Interaction[Any], lines: list[str]) -> None:
+    async def private(self, interaction: discord.Interaction[Any], lines: list[str]) -> None:
         await interaction.followup.send("\n".join(lines), ephemeral=True)
 
     # ---- helpers --------------------------------------------------------------------------
@@ -316,7 +276,7 @@ class InteractionFlow:
             return normalize_locale(str(interaction.locale))
         return await self.core.locale_of(interaction_actor(interaction, str(interaction.guild_id)))
 
-    async def _in_server(self, interaction: discord.Interaction[Any]) -> bool:
+    async def in_server(self, interaction: discord.Interaction[Any]) -> bool:
         if interaction.guild_id is not None:
             return True
         await interaction.response.send_message(
@@ -338,7 +298,7 @@ class InteractionFlow:
             else await self.core.workspace_of(session_id=session_id, attempt_id=attempt_id)
         )
         if workspace is None:
-            await self._private(interaction, [d(str(interaction.locale), "error.unknown_button")])
+            await self.private(interaction, [d(str(interaction.locale), "error.unknown_button")])
             return None
         return interaction_actor(interaction, workspace)
 
@@ -346,12 +306,3 @@ class InteractionFlow:
         return AnswerModal(
             ids.encode(action), d(locale, "modal.title", position=action.position), locale
         )
-
-    def _thread_name(self, actor: Actor, command: Start | Review) -> str:
-        locale = actor.locale_hint or "zh-CN"
-        topic = self.bank.find_topic(command.topic) if command.topic else None
-        if topic is not None:
-            topic_name = topic.en if locale.startswith("en") else topic.zh
-        else:
-            topic_name = d(locale, "thread.any_topic")
-        return d(locale, "thread.name", name=actor.display_name or actor.user_id, topic=topic_name)

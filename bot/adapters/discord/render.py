@@ -18,11 +18,18 @@ from bot.adapters.discord.components import (
     MarkButton,
     QuestionButton,
 )
-from bot.adapters.discord.limits import DESCRIPTION_MAX, TITLE_MAX, long_embeds, pack
+from bot.adapters.discord.limits import (
+    DESCRIPTION_MAX,
+    EMBEDS_PER_MESSAGE,
+    MESSAGE_EMBEDS_MAX_CHARS,
+    TITLE_MAX,
+    long_embeds,
+    pack,
+)
 from bot.adapters.discord.texts import d
 from bot.core import phrasing
 from bot.core.i18n import format_duration, format_number, t
-from bot.core.ids import MarkAction, QuestionAction
+from bot.core.ids import DailyAnswerAction, ForgetAction, MarkAction, QuestionAction
 from bot.core.replies import (
     Board,
     ErrorNotice,
@@ -70,6 +77,28 @@ def render_all(replies: Iterable[Reply], style: Style = PLAIN) -> list[Outgoing]
     return out
 
 
+def fewer_messages(outs: Iterable[Outgoing]) -> list[Outgoing]:
+    """Messages for a channel: one without buttons or text goes into the next one when both
+    fit in one message (the "interview started" line with the first question card). The
+    merged message shows the later one's reply and buttons."""
+    merged: list[Outgoing] = []
+    for out in outs:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.view is None
+            and not last.content
+            and not out.content
+            and len(last.embeds) + len(out.embeds) <= EMBEDS_PER_MESSAGE
+            and sum(len(e) for e in [*last.embeds, *out.embeds]) <= MESSAGE_EMBEDS_MAX_CHARS
+        ):
+            out = Outgoing([*last.embeds, *out.embeds], out.view, source=out.source)
+            merged[-1] = out
+        else:
+            merged.append(out)
+    return merged
+
+
 @singledispatch
 def render(reply: Reply, style: Style) -> list[Outgoing]:
     raise TypeError(f"no Discord rendering for {type(reply).__name__}")
@@ -97,8 +126,12 @@ def question_embed(reply: QuestionCard, style: Style, *, closed: bool = False) -
     else:
         embed.add_field(
             name=d(loc, "card.deadline"),
-            value=f"{discord.utils.format_dt(reply.deadline, 'R')} "
-            f"({format_duration(loc, reply.time_limit_s)})",
+            value=d(
+                loc,
+                "card.deadline_value",
+                when=discord.utils.format_dt(reply.deadline, "R"),
+                limit=format_duration(loc, reply.time_limit_s),
+            ),
         )
         embed.set_footer(
             text=d(loc, "card.answer_how_typed" if style.typed_answers else "card.answer_how")
@@ -248,9 +281,14 @@ def _help(reply: HelpView, style: Style) -> list[Outgoing]:
     return _plain(d(reply.locale, "cmd.interview"), "\n".join(lines), BLURPLE, private=True)
 
 
+# Notices whose core wording names commands as they are typed on the console.
+DISCORD_WORDED = frozenset({"no_session"})
+
+
 @render.register
 def _notice(reply: Notice, style: Style) -> list[Outgoing]:
-    return _plain(None, reply.text, BLURPLE, private=True)
+    text = d(reply.locale, f"notice.{reply.code}") if reply.code in DISCORD_WORDED else reply.text
+    return _plain(None, text, BLURPLE, private=True)
 
 
 @render.register
@@ -259,13 +297,13 @@ def _error(reply: ErrorNotice, style: Style) -> list[Outgoing]:
 
 
 def daily_button(post_id: int, locale: str) -> DailyAnswerButton:
-    return DailyAnswerButton(post_id, locale)
+    return DailyAnswerButton(DailyAnswerAction(post_id=post_id), locale)
 
 
 def forget_buttons(locale: str) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    view.add_item(ForgetButton(True, locale))
-    view.add_item(ForgetButton(False, locale))
+    view.add_item(ForgetButton(ForgetAction(confirm=True), locale))
+    view.add_item(ForgetButton(ForgetAction(confirm=False), locale))
     return view
 
 

@@ -1,5 +1,6 @@
-"""The daily challenge on Discord: the post (with its Answer button), its reveal, the channel's
-settings and forget-me's "are you sure" (with its buttons). Registered on `render.render`.
+"""The daily challenge on Discord: the post (with its Answer button), its reveal, the weekly
+digest, the channel's settings and forget-me's "are you sure" (with its buttons). Registered on
+`render.render`.
 
 What each part says comes from `bot.core.phrasing`; here only the layout. Times are Discord's
 `<t:…>` markup, so every member reads them in their own time zone.
@@ -25,7 +26,7 @@ from bot.adapters.discord.render import (
 from bot.adapters.discord.texts import d
 from bot.core import phrasing
 from bot.core.i18n import t
-from bot.core.replies import ConfigView, DailyCard, DailyReveal, ForgetConfirm
+from bot.core.replies import ConfigView, DailyCard, DailyReveal, ForgetConfirm, WeeklyDigest
 
 
 @render.register
@@ -69,6 +70,18 @@ def _daily_reveal(reply: DailyReveal, style: Style) -> list[Outgoing]:
         GREY,
         continued=d(loc, "feedback.reference_more"),
     )
+    return [Outgoing(chunk) for chunk in pack(embeds)]
+
+
+@render.register
+def _weekly_digest(reply: WeeklyDigest, style: Style) -> list[Outgoing]:
+    lines = [phrasing.digest_totals(reply), "", f"**{phrasing.digest_top_header(reply)}**"]
+    lines += phrasing.digest_top(reply)
+    lines += ["", phrasing.digest_improved(reply), "", phrasing.digest_hardest(reply)]
+    question = phrasing.digest_hardest_question(reply, 300)
+    if question:
+        lines.append(question)
+    embeds = long_embeds(phrasing.digest_title(reply), "\n".join(lines), GOLD)
     return [Outgoing(chunk) for chunk in pack(embeds)]
 
 

@@ -23,8 +23,15 @@ _TEXTS: dict[str, tuple[str, str]] = {
     "modal.daily_title": ("每日一题 · 你的回答", "Daily question: your answer"),
     "modal.label": ("回答（最多 {limit} 字）", "Answer (up to {limit} characters)"),
     "modal.placeholder": ("写下你的思路和要点……", "Explain your reasoning and key points…"),
+    # ---- notices the core words for typed commands (its example is the console's grammar) ----
+    "notice.no_session": (
+        "你现在没有进行中的面试。用 `/interview start` 开始一场（主题、题数、每题时间都可以选）。",
+        "You have no interview in progress. Begin one with `/interview start` (pick a topic, "
+        "how many questions and the time for each).",
+    ),
     # ---- cards -------------------------------------------------------------------------------
     "card.deadline": ("截止", "Due"),
+    "card.deadline_value": ("{when}（限时 {limit}）", "{when} ({limit} limit)"),
     "card.state": ("状态", "Status"),
     "card.max": ("本题最高分", "Max score"),
     "card.answer_how": (

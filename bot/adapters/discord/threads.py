@@ -21,7 +21,8 @@ AUTO_ARCHIVE_MINUTES: Literal[60] = 60
 async def open_session_place(
     interaction: discord.Interaction[Any], name: str
 ) -> tuple[Place | None, bool]:
-    """(the place, whether it is the DM fallback); (None, False) if neither works.
+    """(the place, whether it is the DM fallback); (None, False) if neither works. A new thread
+    has no members yet: `join_thread` adds the member (the caller overlaps it with other work).
 
     Started inside a (public) thread, the private thread opens in that thread's channel."""
     channel = interaction.channel
@@ -34,25 +35,40 @@ async def open_session_place(
         else None
     )
     if parent_id is not None:
-        http = interaction.client.http
         try:
-            thread = await http.start_thread_without_message(
+            thread = await interaction.client.http.start_thread_without_message(
                 parent_id,
                 name=name[:THREAD_NAME_MAX],
                 auto_archive_duration=AUTO_ARCHIVE_MINUTES,
                 type=discord.ChannelType.private_thread.value,
                 invitable=False,
             )
-            await http.add_user_to_thread(thread["id"], interaction.user.id)
             return Place(channel_id=str(parent_id), thread_id=str(thread["id"])), False
         except discord.HTTPException as exc:
             log.info("discord.thread_refused", channel_id=parent_id, status=exc.status)
+    dm = await open_dm(interaction)
+    return (dm, True) if dm is not None else (None, False)
+
+
+async def join_thread(interaction: discord.Interaction[Any], place: Place) -> bool:
+    """Add the member to their new private thread; False if Discord refuses."""
+    assert place.thread_id is not None
+    try:
+        await interaction.client.http.add_user_to_thread(place.thread_id, interaction.user.id)
+    except discord.HTTPException as exc:
+        log.info("discord.thread_join_refused", thread_id=place.thread_id, status=exc.status)
+        return False
+    return True
+
+
+async def open_dm(interaction: discord.Interaction[Any]) -> Place | None:
+    """The member's DMs as a place, or None if Discord refuses."""
     try:
         dm = await interaction.user.create_dm()
     except discord.HTTPException as exc:
         log.info("discord.dm_refused", user_id=interaction.user.id, status=exc.status)
-        return None, False
-    return Place(channel_id=str(dm.id)), True
+        return None
+    return Place(channel_id=str(dm.id))
 
 
 async def discard_thread(client: discord.Client, place: Place) -> None:

@@ -22,7 +22,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapters.slack.blocks import SlackMessage
-from bot.adapters.slack.earlier_cards import find_cards
+from bot.adapters.slack.earlier_cards import find_cards, find_message
 from bot.adapters.slack.people import People
 from bot.adapters.slack.render import closed_card, question_closed, render
 from bot.core.commands import Actor, Place
@@ -118,6 +118,14 @@ class SlackMessenger:
         if first is None:
             raise DeliveryError("nothing to post", permanent=True)
         return first
+
+    async def find_post(
+        self, channel: ChannelRef, replies: Sequence[Reply], *, thread_of: str | None = None
+    ) -> str | None:
+        messages = render(replies, tz=self._people.default_tz)
+        if not messages:
+            return None
+        return await find_message(self._client, channel.channel_id, thread_of, messages[0])
 
     async def edit(self, channel: ChannelRef, message_id: str, replies: Sequence[Reply]) -> None:
         messages = render(replies, tz=self._people.default_tz)

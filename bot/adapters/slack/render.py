@@ -25,7 +25,13 @@ from bot.adapters.slack.blocks import (
     plain,
     section,
 )
-from bot.adapters.slack.render_daily import config, daily_card, daily_reveal, forget_confirm
+from bot.adapters.slack.render_daily import (
+    config,
+    daily_card,
+    daily_reveal,
+    forget_confirm,
+    weekly_digest,
+)
 from bot.adapters.slack.texts import st
 from bot.core import ids, phrasing
 from bot.core.i18n import shorten, t
@@ -45,6 +51,7 @@ from bot.core.replies import (
     StatsView,
     Summary,
     TopicsView,
+    WeeklyDigest,
 )
 
 
@@ -78,6 +85,8 @@ def render_one(reply: Reply, *, tz: tzinfo) -> SlackMessage:
             return daily_card(reply)
         case DailyReveal():
             return daily_reveal(reply)
+        case WeeklyDigest():
+            return weekly_digest(reply)
         case ConfigView():
             return config(reply)
         case ForgetConfirm():

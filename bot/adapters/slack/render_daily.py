@@ -1,5 +1,6 @@
 """The daily challenge's replies as Block Kit: the channel's card (with its Answer button), the
-reveal in the card's thread, a channel's settings, and forget-me's "are you sure".
+reveal in the card's thread, the weekly digest, a channel's settings, and forget-me's "are you
+sure".
 
 Times on a channel post use Slack's date formatting (`<!date^…>`), so each member reads the
 closing time in their own time zone.
@@ -25,7 +26,7 @@ from bot.adapters.slack.blocks import (
 from bot.adapters.slack.texts import st
 from bot.core import ids, phrasing
 from bot.core.i18n import shorten, t
-from bot.core.replies import ConfigView, DailyCard, DailyReveal, ForgetConfirm
+from bot.core.replies import ConfigView, DailyCard, DailyReveal, ForgetConfirm, WeeklyDigest
 
 BUTTON_VALUE_MAX = 2000  # Slack's limit on a button's value
 
@@ -86,6 +87,25 @@ def daily_reveal(view: DailyReveal) -> SlackMessage:
         *section(f"*{escape(t(loc, 'reveal.reference'))}*\n{reference}"),
     ]
     return SlackMessage(text=plain(title), blocks=blocks)
+
+
+def weekly_digest(view: WeeklyDigest) -> SlackMessage:
+    title = phrasing.digest_title(view)
+    top = [f"*{escape(phrasing.digest_top_header(view))}*"]
+    top += [escape(row) for row in phrasing.digest_top(view)]
+    hardest = [escape(phrasing.digest_hardest(view))]
+    question = phrasing.digest_hardest_question(view, 300)
+    if question:
+        hardest.append(escape(question))
+    blocks = [
+        header(title),
+        context(escape(phrasing.digest_totals(view))),
+        *section("\n".join(top)),
+        divider(),
+        *section(escape(phrasing.digest_improved(view))),
+        *section("\n".join(hardest)),
+    ]
+    return SlackMessage(text=plain(f"{title} {phrasing.digest_totals(view)}"), blocks=blocks)
 
 
 def config(view: ConfigView) -> SlackMessage:

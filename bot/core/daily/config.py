@@ -53,6 +53,8 @@ _TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?$")
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)(d|h|m|天|小时|分钟|分)$")
 _DURATION_UNITS = {"d": 86400, "天": 86400, "h": 3600, "小时": 3600, "m": 60, "分钟": 60, "分": 60}
 UNTIL_NEXT_WORDS = frozenset({"next", "until-next", "default", "下次", "下一次"})
+# How long after Monday's post time a weekly digest may still go out (a bot that was down).
+DIGEST_OPEN = timedelta(days=1)
 
 
 def _fold(text: str) -> str:
@@ -124,6 +126,11 @@ def parse_switch(text: str) -> bool | None:
     return None
 
 
+def local_midnight(zone: ZoneInfo, day: date) -> datetime:
+    """The UTC instant local day `day` begins in `zone` (weeks are counted between midnights)."""
+    return datetime.combine(day, time.min, tzinfo=zone).astimezone(UTC)
+
+
 def format_days(days: str) -> str:
     return ",".join(DAY_NAMES[int(d)] for d in days)
 
@@ -180,6 +187,14 @@ class Calendar:
         if self.due_at(today) <= now < self.closes_at(today):
             return today
         return None
+
+    def digest_due(self, now: datetime) -> date | None:
+        """This week's Monday if its digest (of the week before) is due by `now`: from Monday's
+        post time, whether or not the channel posts on Mondays, for one day."""
+        today = self.local_date(now)
+        monday = today - timedelta(days=today.weekday())
+        due = self.due_at(monday)
+        return monday if due <= now < due + DIGEST_OPEN else None
 
     def next_due(self, now: datetime) -> datetime:
         """The first post instant after `now`."""

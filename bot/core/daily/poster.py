@@ -10,42 +10,31 @@
   the admin who set it. Other channels are unaffected.
 - `tick` (every minute, and at start-up: the sweep) posts what is due today and not yet
   claimed, resumes dead claims, and reveals closed posts. `fire` is the cron job of one channel.
+- Sending, retrying and turning a gone channel off are `sending.ClaimSender`'s, shared with the
+  weekly digest (`digest_poster.py`), which goes out just before Monday's question.
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Coroutine
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 import structlog
 
 from bot.core.clock import Clock
-from bot.core.commands import Actor, Place
 from bot.core.daily import views
 from bot.core.daily.config import Calendar
-from bot.core.daily.pacer import Pacer
-from bot.core.i18n import normalize_locale, t
-from bot.core.messenger import ChannelRef, DeliveryError, Messenger
-from bot.core.replies import Notice
+from bot.core.daily.digest_poster import DigestPoster
+from bot.core.daily.sending import LEASE, ClaimKind, ClaimSender, channel_of
+from bot.core.i18n import normalize_locale
+from bot.core.messenger import DeliveryError, Messenger
 from content.loader import Bank
 from content.schema import Question
 from storage import Store
 from storage.daily_models import DailyConfigRecord, DailyPostRecord, NewDailyPost
 
 log = structlog.get_logger(__name__)
-
-LEASE = timedelta(seconds=60)
-BACKOFF_FIRST_S = 5.0
-BACKOFF_MAX_S = 600.0
-
-
-def _ref(post: DailyPostRecord) -> ChannelRef:
-    return ChannelRef(
-        platform=post.platform, workspace_id=post.workspace_id, channel_id=post.channel_id
-    )
 
 
 class DailyPoster:
@@ -65,8 +54,15 @@ class DailyPoster:
         self._messenger = messenger
         self._rng = rng
         self._platforms = platforms
-        self._pacer = Pacer(messenger.pace)
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._sender = ClaimSender(store=store, clock=clock, messenger=messenger)
+        self._kind = ClaimKind[DailyPostRecord](
+            name="daily",
+            take_over=store.take_over_daily_post,
+            record_sent=store.record_daily_post_sent,
+            record_error=store.record_daily_post_error,
+            send=self._send,
+        )
+        self.digests = DigestPoster(bank=bank, store=store, clock=clock, sender=self._sender)
         self._refreshing: set[int] = set()
         self._stale_cards: set[int] = set()
 
@@ -77,24 +73,40 @@ class DailyPoster:
         now = self._clock.now()
         await self._store.expire_unsent_daily_posts(now)
         await self.reveal_due()
-        resumed = [self._resume(post, now) for post in await self._store.daily_posts_to_resume(now)]
+        resumed = [
+            self._sender.resume(post, self._kind, now)
+            for post in await self._store.daily_posts_to_resume(now)
+            # Another platform's claim is for its own processes: sent through this one's
+            # messenger it would fail, and turn that channel's configuration off.
+            if self._platforms is None or post.platform in self._platforms
+        ]
+        resumed += await self.digests.resumable(now, self._platforms)
         configs = await self._store.enabled_daily_configs(self._platforms)
         due = [(c, day.isoformat()) for c in configs if (day := Calendar.of(c).due_today(now))]
         # One read of today's claims saves choosing a question for every channel every minute.
         days = {day for _, day in due}
         claimed = await self._store.claimed_daily_days(days) if days else set()
-        unclaimed = [
-            c for c, day in due if (c.platform, c.workspace_id, c.channel_id, day) not in claimed
-        ]
-        await asyncio.gather(*resumed, *(self._post_due(config, now) for config in unclaimed))
+        questions = {
+            c.id for c, day in due if (c.platform, c.workspace_id, c.channel_id, day) not in claimed
+        }
+        digests = await self.digests.unclaimed(configs, now)
+        await asyncio.gather(
+            *resumed,
+            *(
+                self._post_due(c, now, question=c.id in questions, digest=c.id in digests)
+                for c in configs
+                if c.id in questions or c.id in digests
+            ),
+        )
 
     async def fire(self, config_id: int) -> None:
-        """One channel's post time (the cron job): reveal what closed, post today's."""
+        """One channel's post time (the cron job): reveal what closed, post today's (on Monday
+        the weekly digest first, so the question stays the newest message in the channel)."""
         config = await self._store.get_daily_config_by_id(config_id)
         if config is None or not config.enabled:
             return
         await self.reveal_due()
-        await self._post_due(config, self._clock.now())
+        await self._post_due(config, self._clock.now(), question=True, digest=True)
 
     async def reveal_due(self) -> None:
         now = self._clock.now()
@@ -105,7 +117,8 @@ class DailyPoster:
                 post.id, now=now, lease_until=now + LEASE
             )
             if claimed is not None:
-                await self._reveal(claimed)
+                # A reveal lease set before: an earlier try may have posted it and died.
+                await self._reveal(claimed, again=post.reveal_lease_until is not None)
 
     def refresh_card_later(self, post_id: int) -> None:
         """Show the new answer count on the post, soon; edits of one post are coalesced."""
@@ -113,21 +126,32 @@ class DailyPoster:
             self._stale_cards.add(post_id)
             return
         self._refreshing.add(post_id)
-        self._background(self._refresh_card(post_id))
+        self._sender.background(self._refresh_card(post_id))
 
     async def wait_idle(self) -> None:
         """Until background work (retries, card edits) has finished: tests and shutdown."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self._sender.wait_idle()
 
     async def aclose(self) -> None:
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self._sender.aclose()
 
     # ---- posting ---------------------------------------------------------------------------
 
-    async def _post_due(self, config: DailyConfigRecord, now: datetime) -> None:
+    async def _post_due(
+        self, config: DailyConfigRecord, now: datetime, *, question: bool, digest: bool
+    ) -> None:
+        """The channel's weekly digest (if due), then today's question (if due)."""
+        if digest:
+            try:
+                await self.digests.post_due(config, now)
+            except Exception:
+                # The question matters more: it goes out; a claimed digest is taken over by a
+                # later tick when its lease runs out.
+                log.exception("digest.failed", config_id=config.id, channel=config.channel_id)
+        if question:
+            await self._post_question(config, now)
+
+    async def _post_question(self, config: DailyConfigRecord, now: datetime) -> None:
         calendar = Calendar.of(config)
         day = calendar.due_today(now)
         if day is None:
@@ -153,12 +177,6 @@ class DailyPoster:
         log.info("daily.claimed", post_id=post.id, channel=post.channel_id, day=post.local_date)
         await self._send(post)
 
-    async def _resume(self, post: DailyPostRecord, now: datetime) -> None:
-        taken = await self._store.take_over_daily_post(post.id, now=now, lease_until=now + LEASE)
-        if taken is not None:
-            log.info("daily.resumed", post_id=post.id, tries=post.tries, error=post.error)
-            await self._send(taken)
-
     async def _send(self, post: DailyPostRecord) -> None:
         question = self._bank.questions.get(post.question_id)
         if question is None:
@@ -169,70 +187,7 @@ class DailyPoster:
         card = views.card(
             self._bank, post, question, locale=normalize_locale(post.locale), closed=False
         )
-        await self._pacer.wait(post.channel_id)
-        try:
-            message_id = await self._messenger.post(_ref(post), [card])
-        except DeliveryError as error:
-            await self._send_failed(post, error)
-            return
-        except Exception as error:  # a front end's bug must not stop other channels
-            log.exception("daily.post_crashed", post_id=post.id)
-            await self._send_failed(post, DeliveryError(f"{type(error).__name__}: {error}"))
-            return
-        await self._store.record_daily_post_sent(
-            post.id, message_id=message_id, now=self._clock.now()
-        )
-        log.info("daily.posted", post_id=post.id, channel=post.channel_id, message_id=message_id)
-
-    async def _send_failed(self, post: DailyPostRecord, error: DeliveryError) -> None:
-        now = self._clock.now()
-        if error.permanent:
-            await self._store.record_daily_post_error(post.id, error=error.reason, retry_at=None)
-            await self._disable(post.config_id, error.reason)
-            return
-        delay = min(BACKOFF_MAX_S, BACKOFF_FIRST_S * 2**post.tries)
-        if error.retry_after_s is not None:
-            delay = max(delay, error.retry_after_s)
-        retry_at = now + timedelta(seconds=delay)
-        if retry_at >= post.closes_at:
-            log.warning("daily.gave_up", post_id=post.id, error=error.reason, tries=post.tries + 1)
-            await self._store.record_daily_post_error(post.id, error=error.reason, retry_at=None)
-            return
-        log.warning("daily.retry", post_id=post.id, error=error.reason, retry_in_s=delay)
-        await self._store.record_daily_post_error(post.id, error=error.reason, retry_at=retry_at)
-        self._background(self._retry(post.id, retry_at))
-
-    async def _retry(self, post_id: int, when: datetime) -> None:
-        await self._clock.sleep_until(when)
-        now = self._clock.now()
-        taken = await self._store.take_over_daily_post(post_id, now=now, lease_until=now + LEASE)
-        if taken is not None:
-            await self._send(taken)
-
-    async def _disable(self, config_id: int, reason: str) -> None:
-        """The channel is gone or closed to the bot: stop posting there, tell who set it up."""
-        config = await self._store.disable_daily_config(
-            config_id, reason=reason[:256], now=self._clock.now()
-        )
-        if config is None:
-            return
-        log.warning("daily.disabled", config_id=config_id, channel=config.channel_id, reason=reason)
-        if config.set_by_member_id is None:
-            return
-        admin = await self._store.get_member(config.set_by_member_id)
-        if admin is None:
-            return
-        locale = normalize_locale(admin.locale or config.locale)
-        text = t(locale, "notice.daily_disabled", channel=config.channel_id, reason=reason)
-        actor = Actor(
-            platform=admin.platform,
-            workspace_id=admin.workspace_id,
-            user_id=admin.user_id,
-            display_name=admin.display_name,
-            is_admin=True,
-        )
-        notice = Notice(locale=locale, code="daily_disabled", text=text)
-        await self._messenger.deliver(actor, Place(), [notice])
+        await self._sender.post(post, [card], self._kind)
 
     async def _choose(self, config: DailyConfigRecord) -> Question | None:
         """A question of the channel's pool it has posted least often: no repeat until the
@@ -252,7 +207,7 @@ class DailyPoster:
 
     # ---- reveal and card edits --------------------------------------------------------------
 
-    async def _reveal(self, post: DailyPostRecord) -> None:
+    async def _reveal(self, post: DailyPostRecord, *, again: bool = False) -> None:
         question = self._bank.questions.get(post.question_id)
         now = self._clock.now()
         if question is None:
@@ -261,9 +216,20 @@ class DailyPoster:
         locale = normalize_locale(post.locale)
         answers = await self._store.daily_answers_for(post.id)
         reveal = views.reveal(self._bank, post, question, answers, locale=locale)
-        await self._pacer.wait(post.channel_id)
+        await self._sender.pacer.wait(post.channel_id)
+        if again:
+            found = await self._sender.sent_before(
+                post, [reveal], name="daily.reveal", thread_of=post.message_id
+            )
+            if found is not None:
+                log.info("daily.reveal_found_sent", post_id=post.id, message_id=found)
+                await self._store.record_daily_reveal(post.id, message_id=found, now=now)
+                await self._edit_card(post.id, closed=True)
+                return
         try:
-            message_id = await self._messenger.post(_ref(post), [reveal], thread_of=post.message_id)
+            message_id = await self._messenger.post(
+                channel_of(post), [reveal], thread_of=post.message_id
+            )
         except DeliveryError as error:
             if not error.permanent:
                 # The reveal lease runs out and the next tick tries again.
@@ -296,15 +262,10 @@ class DailyPoster:
         card = views.card(
             self._bank, post, question, locale=normalize_locale(post.locale), closed=closed
         )
-        await self._pacer.wait(post.channel_id)
+        await self._sender.pacer.wait(post.channel_id)
         try:
-            await self._messenger.edit(_ref(post), post.message_id, [card])
+            await self._messenger.edit(channel_of(post), post.message_id, [card])
         except DeliveryError as error:
             log.warning("daily.edit_failed", post_id=post_id, error=error.reason)
         except Exception:
             log.exception("daily.edit_crashed", post_id=post_id)
-
-    def _background(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)

@@ -25,7 +25,7 @@ config daily <时间> [键=值 …]   设置本频道的每日一题（仅工作
   · topics=：主题 id 或名称，逗号分隔；all 表示全部主题（默认）
   · difficulty=：1–3 或 easy/medium/hard；any 表示不限（默认）
   · window=：作答时长，5m–7d，如 90m、24h；next 表示到下一次出题为止（默认）
-  · digest=on|off：每周一早上发上周小结（前 5 名、进步最大、最难的题）
+  · digest=on|off：每周一在出题时间、当天的题之前发上周小结（积分前 5 名、进步最大、最难的题）
 config daily off                停止本频道的每日一题（设置保留）
 config show                     查看本频道的设置和你自己的设置
 config me show-name=on|off      公布结果时是否显示你的名字（默认不显示，只写“一位成员”）"""
@@ -39,7 +39,8 @@ config daily <time> [key=value …]   set this channel's daily question (workspa
   · topics=: topic ids or names, comma-separated; all for every topic (default)
   · difficulty=: 1–3 or easy/medium/hard; any for no filter (default)
   · window=: how long answers stay open, 5m–7d, e.g. 90m, 24h; next: until the next post (default)
-  · digest=on|off: a summary of last week every Monday morning (top 5, most improved, hardest)
+  · digest=on|off: last week's digest every Monday at the post time, before the question
+    (top 5 by points, most improved, hardest question)
 config daily off                    stop this channel's daily question (the settings are kept)
 config show                         this channel's settings and your own
 config me show-name=on|off          whether reveals may show your name (default: "a member")"""
@@ -87,6 +88,37 @@ DAILY_CATALOGUE: dict[str, tuple[str, str]] = {
         "每日一题连胜：当前 {current} 天，最佳 {best} 天",
         "Daily streak: {current} now, best {best}",
     ),
+    # ---- the weekly digest -----------------------------------------------------------------
+    "digest.header": (
+        "📊 每周小结 · {first} 至 {last}",
+        "📊 Weekly digest · {first} to {last}",
+    ),
+    "digest.totals": (
+        "上周完成题目：{attempts} 道 · 参与成员：{members} 人",
+        "Questions finished last week: {attempts} · members taking part: {members}",
+    ),
+    "digest.top": ("上周积分榜：", "Points last week:"),
+    "digest.no_points": ("上周没有人拿到积分。", "Nobody earned points last week."),
+    "digest.improved": (
+        "📈 进步最大：{name}，平均分比前一周从 {before} 升到 {after}"
+        "（只比较两周各完成至少 {min} 题的成员）",
+        "📈 Most improved: {name}, average score up from {before} the week before to {after} "
+        "(among members with at least {min} questions finished in each week)",
+    ),
+    "digest.improved_none": (
+        "📈 进步最大：暂无。连续两周各完成至少 {min} 题、平均分上升最多的人会出现在这里。",
+        "📈 Most improved: nobody yet. Whoever finishes at least {min} questions in each of two "
+        "weeks and raises their average score the most shows up here.",
+    ),
+    "digest.hardest": (
+        "🧗 最难的题：{date} 的每日一题 · {topic} · {difficulty}，平均 {average} 分（{answers} 人作答）",
+        "🧗 Hardest question: the daily question of {date} · {topic} · {difficulty}, average "
+        "score {average} ({answers} answered)",
+    ),
+    "digest.hardest_none": (
+        "🧗 最难的题：暂无（上周本频道没有至少 {min} 人作答的每日一题）。",
+        "🧗 Hardest question: none (no daily question here had {min} or more answers last week).",
+    ),
     # ---- configuration ---------------------------------------------------------------------
     "config.none": (
         "本频道还没有设置每日一题。管理员可以发送：config daily 09:00",
@@ -114,6 +146,14 @@ DAILY_CATALOGUE: dict[str, tuple[str, str]] = {
         "  已被机器人停止：{reason}",
         "  Turned off by the bot: {reason}",
     ),
+    "config.every_day": ("每天", "every day"),
+    "config.day_mon": ("周一", "Mon"),
+    "config.day_tue": ("周二", "Tue"),
+    "config.day_wed": ("周三", "Wed"),
+    "config.day_thu": ("周四", "Thu"),
+    "config.day_fri": ("周五", "Fri"),
+    "config.day_sat": ("周六", "Sat"),
+    "config.day_sun": ("周日", "Sun"),
     "config.all_topics": ("全部", "all"),
     "config.any_difficulty": ("不限", "any"),
     "config.until_next": ("到下一次出题为止", "until the next post"),

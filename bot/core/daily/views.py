@@ -17,6 +17,12 @@ BANDS = ((0, 19), (20, 39), (40, 59), (60, 79), (80, 100))
 BEST_SHOWN = 3
 
 
+def shown_name(display_name: str | None, user_id: str, *, show_name: bool) -> str | None:
+    """How a channel post may name a member: only if they opted in (`config me show-name=on`);
+    None stands for "a member"."""
+    return (display_name or user_id) if show_name else None
+
+
 def card(
     bank: Bank,
     post: DailyPostRecord,
@@ -58,7 +64,9 @@ def reveal(
         for low, high in BANDS
     ]
     best = [
-        RevealEntry(name=(a.display_name or a.user_id) if a.show_name else None, score=a.score)
+        RevealEntry(
+            name=shown_name(a.display_name, a.user_id, show_name=a.show_name), score=a.score
+        )
         for a in answers[:BEST_SHOWN]  # the store lists best first, ties by who answered first
     ]
     return DailyReveal(

@@ -35,10 +35,10 @@ _ITEM_MAX_SIZE = 8
 _MIN_RUN = 3
 # What an item may have besides a known term and still be that term ("秩r", "冻结参数").
 _TERM_SLACK = 2
-# A clause with one of these denies what it says (compact form: no spaces).
+# A clause with one of these denies what it says. "是不是" asks, it does not deny.
 _CLAUSE_NEGATION = re.compile(
-    r"不是|并非|并不|而非|不会|不能|不需要|无需|不用|没有|并没|不再|不必"
-    r"|\b(?:not|never|cannot|no)\b|n't"
+    r"(?<!是)不是|并非|并不|而非|不会|不能|不需要|无需|不用|没有|并没|不再|不必|不一定|未必|无法"
+    r"|不可能|不支持|不应|不该|不要|避免|\b(?:not|never|cannot|no)\b|n't"
 )
 # Vague praise that says nothing about the subject; stuffed answers lean on it.
 _FLUFF = re.compile(
@@ -60,6 +60,9 @@ class Part:
 class Spelling:
     shown: str
     parts: tuple[Part, ...]
+    # Negations the spelling says itself ("没有长度限制"): a clause with no more than these
+    # states it; one with more denies it.
+    denials: int = 0
 
 
 def compile_spelling(text: str, glossary: Glossary | None) -> Spelling | None:
@@ -72,7 +75,9 @@ def compile_spelling(text: str, glossary: Glossary | None) -> Spelling | None:
         if units is not None and not any(isinstance(u, int) for u in units):
             units = None  # only Latin words ("把LoRA的A" -> lora, a): literal matching covers it
         parts.append(Part(alias, units))
-    return Spelling(text.strip(), tuple(parts)) if parts else None
+    if not parts:
+        return None
+    return Spelling(text.strip(), tuple(parts), len(_CLAUSE_NEGATION.findall(text)))
 
 
 def _spellings(texts: list[str], glossary: Glossary | None) -> tuple[Spelling, ...]:
@@ -130,8 +135,8 @@ class Span:
     english: Glossed | None
     first_word: int = 0
     end_word: int = 0
-    # The clause denies something ("不是…", "is not …").
-    negated: bool = False
+    # How many negations the clause has ("不是…", "is not …"): each denies what it says.
+    denials: int = 0
 
     def says(self, units: tuple[Unit, ...]) -> bool:
         """Every glossary part of a Chinese spelling is said by the English words of this span."""
@@ -187,8 +192,8 @@ def read_answer(
             packed_clause = compact(clause)
             if packed_clause.text:
                 pieces.append(packed_clause)
-                denied = bool(_CLAUSE_NEGATION.search(clause))
-                clauses.append(Span(packed_clause, english, word, word + size, denied))
+                denials = len(_CLAUSE_NEGATION.findall(clause))
+                clauses.append(Span(packed_clause, english, word, word + size, denials))
             word += size
         if pieces:
             # Clause breaks are separators: the sentence is its clauses, compacted, end to end.
@@ -327,17 +332,25 @@ def stated_misconceptions(
     matchers: tuple[MisconceptionMatcher, ...], answer: ReadAnswer
 ) -> list[tuple[Misconception, str]]:
     """The misconceptions some clause states. A clause that denies ("不是把注意力矩阵分页",
-    "it is not approximate") states the opposite and is skipped."""
+    "it is not approximate") states the opposite; unless the wrong claim is itself a denial
+    ("没有长度限制"), and the clause denies nothing more."""
     if not matchers:
         return []
-    clauses = [c for c in answer.clauses if not c.negated]
     out = []
     for matcher in matchers:
+        # Only the patterns the answer may have: the others are in no clause.
         patterns = [p for p in matcher.patterns if answer.may_say(p)]
         if not patterns:
             continue
-        for clause in clauses:
-            hit = next((p for p in patterns if spelling_in(p, clause, ordered=True)), None)
+        for clause in answer.clauses:
+            hit = next(
+                (
+                    p
+                    for p in patterns
+                    if clause.denials <= p.denials and spelling_in(p, clause, ordered=True)
+                ),
+                None,
+            )
             if hit is not None:
                 out.append((matcher.misconception, hit.shown))
                 break

@@ -106,8 +106,11 @@ class Tuning:
     stuffing_listed_share: float = 0.2
     # What a named-only point is worth in an answer that strings terms together.
     stuffing_named_credit: float = 0.1
-    # A stated misconception caps the grade; each further one lowers the cap.
-    misconception_cap: float = 30.0
+    # A stated misconception caps the grade; each further one lowers the cap. A strict
+    # interviewer fails a confident wrong claim (label 0): the cap sits at the level of keyword
+    # stuffing (label 1), not above it (at 30 the wrong answers outranked stuffing in every
+    # curation set).
+    misconception_cap: float = 20.0
     misconception_step: float = 8.0
     # Off-topic within the topic: another question of the same topic has this share of its
     # weight stated, and this question less than `neighbour_ratio` of that.

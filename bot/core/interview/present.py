@@ -87,14 +87,8 @@ def feedback(
             for p in grade.get("covered", [])
         ]
         missed = [str(p["point"]) for p in grade.get("missed", [])]
-        verdict_key = str(grade.get("verdict", "unknown"))
-        verdict = t(
-            locale, f"verdict.{verdict_key if verdict_key in _KNOWN_VERDICTS else 'unknown'}"
-        )
-        notes = [note for g in grade.get("guards", []) if (note := _guard_note(locale, g))]
+        verdict = _verdict(locale, grade, every_point=bool(covered) and not missed)
         wrong = misconception_lines(locale, grade.get("misconceptions", []))
-        if notes:
-            verdict = join_sentences(locale, verdict, *notes)
         grader = " ".join(str(grade[k]) for k in ("grader", "version") if k in grade) or None
     else:
         covered, missed = [], [kp.point for kp in question.key_points]
@@ -219,6 +213,19 @@ def session_exists(
         topic=topic,
         time=format_duration(locale, left_s),
     )
+
+
+def _verdict(locale: Locale, grade: dict[str, Any], *, every_point: bool) -> str:
+    """The grader's verdict, then what its guards did (a cap, terms without claims)."""
+    key = str(grade.get("verdict", "unknown"))
+    verdict = t(locale, f"verdict.{key if key in _KNOWN_VERDICTS else 'unknown'}")
+    guards = grade.get("guards", [])
+    notes = [note for g in guards if (note := _guard_note(locale, g))]
+    if "misconception" in guards and every_point:
+        # Every point is there but the grade is capped: "most points are missing" (the capped
+        # score's band) would be false; the cap's own note says why.
+        return join_sentences(locale, *notes)
+    return join_sentences(locale, verdict, *notes)
 
 
 def _guard_note(locale: Locale, guard: str) -> str | None:

@@ -99,6 +99,7 @@ class Request:
     body: Any
     at: float
     status: int = 200
+    done: float = 0.0  # when the answer was ready (time.monotonic)
 
 
 @dataclass
@@ -119,11 +120,17 @@ class FakeDiscord:
     thread_members: list[tuple[int, int]] = field(default_factory=list)
     synced: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     no_threads_in: set[int] = field(default_factory=set)  # channels where threads are refused
+    no_joins_for: set[int] = field(default_factory=set)  # users who cannot be added to threads
     # Like Discord, every answer says how much of its bucket is left (a bucket: one route on
     # one channel/webhook/interaction), and going over it is a 429. Without these headers
     # discord.py sends one request per bucket at a time.
     bucket_limit: int = 50
     bucket_window_s: float = 1.0
+    # Discord's global limit (50 requests a second per bot by default, more for bots Discord
+    # has raised; interaction callbacks and follow-ups are exempt). None: not enforced.
+    global_limit: int | None = None
+    # How long Discord takes to answer a request (network and its own work); 0 on loopback.
+    latency_s: float = 0.0
     _buckets: dict[str, tuple[float, int]] = field(default_factory=dict)
     _throttles: list[_Throttle] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(730000000000000001))
@@ -250,8 +257,12 @@ class FakeDiscord:
             body = raw.decode(errors="replace")
         entry = Request(request.method, request.path[len(API) :], body, time.monotonic())
         self.requests.append(entry)
+        request["entry"] = entry  # not requests[-1]: others arrive while this one waits
+        if self.latency_s:
+            await asyncio.sleep(self.latency_s)
         response: web.StreamResponse = await handler(request)
         entry.status = response.status
+        entry.done = time.monotonic()
         assert self._changed is not None
         async with self._changed:
             self._changed.notify_all()
@@ -259,17 +270,21 @@ class FakeDiscord:
 
     async def _route(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["tail"]
-        entry = self.requests[-1]
+        entry: Request = request["entry"]
         throttled = self._throttled(request.method, path)
         if throttled is not None:
             return throttled
-        # Buckets as Discord keys them: a route on one channel, or on one webhook + token.
-        parts = path.split("/")
-        major = 4 if parts[1] in ("webhooks", "interactions") else 3
-        bucket = f"{request.method} {'/'.join(parts[:major])}"
-        headers, over = self._count(bucket)
+        route, resource = _route_of(request.method, path)
+        if self.global_limit is not None and not resource.startswith(INTERACTION_ROUTES):
+            _, over = self._count("global", self.global_limit)
+            if over is not None:
+                return self._too_many(over, scope="global")
+        # Buckets as Discord keys them: the route's hash (the same on every channel), counted
+        # per top-level resource (one channel, one webhook + token, one interaction).
+        headers, over = self._count(f"{route} {resource}", self.bucket_limit)
         if over is not None:
             return self._too_many(over)
+        headers["X-RateLimit-Bucket"] = route
         for method, pattern, handler in self._table():
             match = re.fullmatch(pattern, path)
             if match and method == request.method:
@@ -278,20 +293,19 @@ class FakeDiscord:
                 return response
         return _json({"message": "404: Not Found", "code": 0}, 404)
 
-    def _count(self, bucket: str) -> tuple[dict[str, str], float | None]:
+    def _count(self, bucket: str, limit: int) -> tuple[dict[str, str], float | None]:
         now = time.monotonic()
         opened, used = self._buckets.get(bucket, (now, 0))
         if now - opened >= self.bucket_window_s:
             opened, used = now, 0
         reset_after = self.bucket_window_s - (now - opened)
-        if used >= self.bucket_limit:
+        if used >= limit:
             return {}, reset_after
         self._buckets[bucket] = (opened, used + 1)
         headers = {
-            "X-RateLimit-Limit": str(self.bucket_limit),
-            "X-RateLimit-Remaining": str(self.bucket_limit - used - 1),
+            "X-RateLimit-Limit": str(limit),
+            "X-RateLimit-Remaining": str(limit - used - 1),
             "X-RateLimit-Reset-After": f"{reset_after:.3f}",
-            "X-RateLimit-Bucket": bucket.replace(" ", ":"),
         }
         return headers, None
 
@@ -303,20 +317,25 @@ class FakeDiscord:
         return None
 
     @staticmethod
-    def _too_many(retry_after: float) -> web.Response:
+    def _too_many(retry_after: float, *, scope: str = "user") -> web.Response:
         body = {
             "message": "You are being rate limited.",
             "retry_after": retry_after,
-            "global": False,
+            "global": scope == "global",
         }
         headers = {
             "Retry-After": f"{retry_after:.3f}",
             "Via": "1.1 google",  # without it discord.py takes the 429 for a Cloudflare ban
-            "X-RateLimit-Limit": "1",
-            "X-RateLimit-Remaining": "0",
-            "X-RateLimit-Reset-After": f"{retry_after:.3f}",
-            "X-RateLimit-Scope": "user",
+            "X-RateLimit-Scope": scope,
         }
+        if scope == "global":
+            headers["X-RateLimit-Global"] = "true"
+        else:
+            headers |= {
+                "X-RateLimit-Limit": "1",
+                "X-RateLimit-Remaining": "0",
+                "X-RateLimit-Reset-After": f"{retry_after:.3f}",
+            }
         return _json(body, 429, headers)
 
     def _table(self) -> list[tuple[str, str, Callable[..., web.Response]]]:
@@ -334,6 +353,7 @@ class FakeDiscord:
             ("POST", r"/channels/(\d+)/messages", self._create_message),
             ("PATCH", r"/channels/(\d+)/messages/(\d+)", self._edit_message),
             ("GET", r"/channels/(\d+)/messages/(\d+)", self._get_message),
+            ("GET", r"/channels/(\d+)/messages", self._list_messages),
             ("POST", r"/channels/(\d+)/threads", self._create_thread),
             ("POST", r"/channels/(\d+)/messages/(\d+)/threads", self._thread_from_message),
             ("PUT", r"/channels/(\d+)/thread-members/(\d+)", self._add_member),
@@ -440,6 +460,16 @@ class FakeDiscord:
             return _json({"message": "Unknown Message", "code": 10008}, 404)
         return _json(message.payload())
 
+    def _list_messages(self, _body: Any, channel_id: str) -> web.Response:
+        """The channel's last 50 messages, newest first (as Discord, without ?limit)."""
+        held = [
+            m
+            for m in self.messages.values()
+            if m.channel_id == int(channel_id) and not m.ephemeral and not m.deleted
+        ]
+        held.sort(key=lambda m: m.id, reverse=True)
+        return _json([m.payload() for m in held[:50]])
+
     def _create_thread(self, body: dict[str, Any], channel_id: str) -> web.Response:
         if int(channel_id) in self.no_threads_in:
             return _json({"message": "Missing Permissions", "code": 50013}, 403)
@@ -452,6 +482,8 @@ class FakeDiscord:
         return _json(self._thread(int(channel_id), body, 11, thread_id=int(mid)))
 
     def _add_member(self, _body: Any, thread_id: str, user_id: str) -> web.Response:
+        if int(user_id) in self.no_joins_for:
+            return _json({"message": "Missing Access", "code": 50001}, 403)
         self.thread_members.append((int(thread_id), int(user_id)))
         return web.Response(status=204)
 
@@ -553,6 +585,19 @@ class FakeDiscord:
         }
         self.channels[int(thread["id"])] = thread
         return thread
+
+
+INTERACTION_ROUTES = ("/interactions/", "/webhooks/")
+
+
+def _route_of(method: str, path: str) -> tuple[str, str]:
+    """(the route as Discord hashes it, the top-level resource it is counted on):
+    `POST /channels/1/messages` → ("POST /channels/{}/messages", "/channels/1")."""
+    parts = path.split("/")
+    major = 4 if parts[1] in ("webhooks", "interactions") else 3
+    resource = "/".join(parts[:major])
+    shape = [p if i < 2 or (i >= major and not p.isdigit()) else "{}" for i, p in enumerate(parts)]
+    return f"{method} {'/'.join(shape)}", resource
 
 
 def _gateway_info_for(port: int) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from payloads import Payloads
 
 from bot.adapters.discord.app import InterviewClient, build_client
 from bot.adapters.discord.messenger import DiscordMessenger
+from bot.adapters.discord.pace import DISCORD_GLOBAL_PER_SECOND
 from bot.core.clock import FakeClock
 from bot.core.grading import build_offline_grader
 from bot.core.interview.deadlines import DeadlineWatcher
@@ -121,6 +122,7 @@ async def start_bot(
     clock: FakeClock,
     *,
     typed_answers: bool = False,
+    global_rate: float = DISCORD_GLOBAL_PER_SECOND,
 ) -> DiscordBot:
     store = await open_store(db_url)
     messenger = DiscordMessenger()
@@ -137,7 +139,12 @@ async def start_bot(
         platforms=frozenset({"discord"}),
     )
     client = build_client(
-        core, bank, messenger, typed_answers=typed_answers, guild_ids=[fake.guild_id]
+        core,
+        bank,
+        messenger,
+        typed_answers=typed_answers,
+        guild_ids=[fake.guild_id],
+        global_rate=global_rate,
     )
     await client.login(TOKEN)
     await watcher.start(store.pending_deadlines, core.expire)

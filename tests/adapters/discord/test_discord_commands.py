@@ -98,13 +98,13 @@ async def test_lang_switches_every_text_to_english(bot: DiscordBot) -> None:
     assert "English from now on" in private_text(bot, payload)
     thread = await start(bot, topic="rag", count=1)
     card = bot.last_in(thread)
-    assert "Question 1/1" in card.embeds[0]["title"]
+    assert "Question 1/1" in card.embeds[-1]["title"]
     assert card.labels() == ["Answer", "Hint", "Skip", "Stop"]
 
 
 async def test_discord_locale_is_followed_until_lang_is_set(bot: DiscordBot) -> None:
     thread = await start(bot, BOB, topic="rag", count=1)  # BOB's Discord is in English
-    assert "Question 1/1" in bot.last_in(thread).embeds[0]["title"]
+    assert "Question 1/1" in bot.last_in(thread).embeds[-1]["title"]
 
 
 async def test_review_with_nothing_due_says_so(bot: DiscordBot) -> None:

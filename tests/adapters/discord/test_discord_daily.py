@@ -1,6 +1,7 @@
 """The daily challenge on Discord, as an admin and members meet it: /interview config (admins
 only), the post with its Answer button and modal, the answer count edited in, the reveal in a
-thread on the post, /interview daily, and forget-me with its confirm button."""
+thread on the post, /interview daily, the weekly digest on Monday, and forget-me with its
+confirm button."""
 
 from __future__ import annotations
 
@@ -21,9 +22,9 @@ ADMIN = Member(750000000000000009, "admin", admin=True)
 DUE = datetime(2026, 1, 5, 9, 5, tzinfo=UTC)
 
 
-async def configure(bot: DiscordBot) -> None:
+async def configure(bot: DiscordBot, **options: object) -> None:
     payload = bot.payloads.slash(
-        ADMIN, "config", time="17:05", timezone="Asia/Shanghai", window="2h"
+        ADMIN, "config", time="17:05", timezone="Asia/Shanghai", window="2h", **options
     )
     await bot.feed(payload)
     assert "已保存" in private_text(bot, payload)
@@ -96,6 +97,38 @@ async def test_daily_post_answer_count_and_reveal(bot: DiscordBot) -> None:
     assert closed.custom_ids() == [] and "已截止" in closed.text()
 
 
+async def answer_today(bot: DiscordBot, post_id: int, answers: dict[Member, str]) -> str:
+    """Members press Answer on today's post and submit the modal (GOOD, or the text given).
+    The button's custom_id (a modal opened before the close still carries it)."""
+    post = bot.fake.messages[post_id]
+    question_id = next(
+        q.id for q in bot.core.interviews._bank.questions.values() if q.question in post.text()
+    )
+    for member, text in answers.items():
+        answer = GOOD[question_id] if text == "good" else text
+        await bot.feed(bot.payloads.modal(member, post.custom_ids()[0], answer, message=post))
+    await bot.core.daily_poster.wait_idle()
+    return post.custom_ids()[0]
+
+
+async def test_the_weekly_digest_is_posted_on_monday_before_the_question(bot: DiscordBot) -> None:
+    await configure(bot, digest=True)
+    await bot.feed(bot.payloads.slash(ADMIN, "config", show_name=True))
+    post_id = await post_today(bot)
+    await answer_today(bot, post_id, {ADMIN: "good", ALICE: "不知道", BOB: "不知道"})
+    await run_poster(bot, DUE + timedelta(days=7))  # the next Monday, 17:05 in Shanghai
+    digest, card = bot.public(GENERAL)[-2:]
+    assert card.labels() == ["作答"] and "2026-01-12" in card.text()
+    text = digest.text()
+    assert digest.labels() == [] and digest.embeds[0]["title"].startswith("📊 每周小结")
+    assert "2026-01-05 至 2026-01-11" in text
+    assert "1. admin — " in text and "一位成员" not in text.split("进步最大")[0]  # no points
+    assert "进步最大：暂无" in text  # one week of history only
+    assert "最难的题：2026-01-05 的每日一题" in text and "3 人作答" in text
+    await run_poster(bot, DUE + timedelta(days=7, minutes=1))
+    assert sum("每周小结" in m.text() for m in bot.public(GENERAL)) == 1
+
+
 async def test_forget_me_asks_first_and_the_button_confirms(bot: DiscordBot) -> None:
     thread = 0
     await bot.feed(bot.payloads.slash(ALICE, "start", topic="rag", count=1))
@@ -122,24 +155,22 @@ async def test_forget_me_asks_first_and_the_button_confirms(bot: DiscordBot) -> 
 
 async def test_admin_run_transcript(bot: DiscordBot) -> None:
     await bot.feed(bot.payloads.slash(ADMIN, "config"))
-    await configure(bot)
+    await configure(bot, digest=True)
     await bot.feed(bot.payloads.slash(ADMIN, "config", show_name=True))
     post_id = await post_today(bot)
     post = bot.fake.messages[post_id]
-    question_id = next(
-        q.id for q in bot.core.interviews._bank.questions.values() if q.question in post.text()
-    )
-    await bot.feed(bot.payloads.modal(ADMIN, post.custom_ids()[0], GOOD[question_id], message=post))
-    await bot.feed(bot.payloads.modal(ALICE, post.custom_ids()[0], "不知道", message=post))
-    await bot.core.daily_poster.wait_idle()
+    button = await answer_today(bot, post_id, {ADMIN: "good", ALICE: "不知道"})
     await bot.feed(bot.payloads.slash(ALICE, "daily"))
+    await bot.feed(bot.payloads.modal(BOB, button, "大概是把文档切成小块？", message=post))
+    await bot.core.daily_poster.wait_idle()
     await run_poster(bot, DUE + timedelta(hours=2, minutes=1))
-    await bot.feed(bot.payloads.slash(ADMIN, "config", off=True))
     await bot.feed(bot.payloads.slash(ADMIN, "leaderboard"))
+    await run_poster(bot, DUE + timedelta(days=7))  # next Monday: the digest, then the question
+    await bot.feed(bot.payloads.slash(ADMIN, "config", off=True))
     await bot.feed(bot.payloads.slash(ALICE, "forget-me"))
     path = transcript.write(
         "admin", bot.fake, {GENERAL: "#general", post_id: "thread on the daily post"}
     )
     text = path.read_text(encoding="utf-8")
     readable(text)
-    assert "每日一题" in text and "揭晓" in text
+    assert "每日一题" in text and "揭晓" in text and "每周小结" in text

@@ -27,7 +27,7 @@ def question_of(bot: DiscordBot, thread: int) -> QuestionAction:
 def question_id_in(bot: DiscordBot, thread: int) -> str:
     """Which fixture question the open card asks (by its text)."""
     card = [m for m in bot.public(thread) if m.custom_ids()][-1]
-    text = card.embeds[0]["description"]
+    text = card.embeds[-1]["description"]
     return next(q.id for q in bot.core.interviews._bank.questions.values() if q.question in text)
 
 
@@ -38,9 +38,10 @@ async def test_start_opens_a_private_thread_with_the_first_question(bot: Discord
     [thread] = bot.fake.threads()
     assert thread["type"] == 12 and thread["parent_id"] == str(GENERAL)
     assert (int(thread["id"]), ALICE.id) in bot.fake.thread_members
-    started, card = bot.public(int(thread["id"]))
-    assert "2" in started.text() and "5 分钟" in started.text()
-    assert "第 1/2 题" in card.embeds[0]["title"]
+    [card] = bot.public(int(thread["id"]))  # "started" and the first question: one message
+    started = card.embeds[0]["description"]
+    assert "2" in started and "5 分钟" in started
+    assert "第 1/2 题" in card.embeds[-1]["title"]
     assert "<t:" in card.text() and ":R>" in card.text()  # a live countdown
     assert card.labels() == ["回答", "提示", "跳过", "结束"]
     [pointer] = bot.fake.replies_to(payload["token"])
@@ -62,9 +63,10 @@ async def test_answer_modal_round_trip_grades_and_closes_the_card(bot: DiscordBo
     after = bot.public(thread)
     feedback = next(m for m in after if "得分" in m.text())
     assert "✅" in feedback.text() and "参考答案" in feedback.text()
-    assert "第 2/2 题" in after[-1].embeds[0]["title"]
+    assert "第 2/2 题" in after[-1].embeds[-1]["title"]
     closed = bot.fake.messages[card.id]
-    assert closed.custom_ids() == [] and "已结束" in closed.text()
+    assert closed.custom_ids() == [] and "已结束" in closed.embeds[-1]["fields"][-1]["value"]
+    assert "面试开始" in closed.embeds[0]["description"]  # the line it came with stays
 
 
 async def test_hint_skip_and_stop_buttons(bot: DiscordBot) -> None:
@@ -74,7 +76,7 @@ async def test_hint_skip_and_stop_buttons(bot: DiscordBot) -> None:
     await bot.feed(bot.payloads.button(ALICE, card, hint))
     assert "提示 1/" in bot.last_in(thread).text()
     await bot.feed(bot.payloads.button(ALICE, card, skip))
-    assert "第 2/3 题" in bot.last_in(thread).embeds[0]["title"]
+    assert "第 2/3 题" in bot.last_in(thread).embeds[-1]["title"]
     second = bot.last_in(thread)
     await bot.feed(bot.payloads.button(ALICE, second, second.custom_ids()[3]))
     assert "面试已提前结束" in bot.last_in(thread).text()
@@ -88,7 +90,7 @@ async def test_timeout_arrives_in_the_thread_through_the_messenger(bot: DiscordB
     await bot.advance(61)
     texts = [m.text() for m in bot.public(thread)]
     assert any("时间到" in text for text in texts)
-    assert "第 2/2 题" in bot.last_in(thread).embeds[0]["title"]
+    assert "第 2/2 题" in bot.last_in(thread).embeds[-1]["title"]
     assert bot.fake.messages[card.id].custom_ids() == []  # the old card shows it closed
 
 
@@ -113,4 +115,4 @@ async def test_started_inside_a_public_thread_opens_beside_it(bot: DiscordBot) -
     )
     private = bot.fake.threads()[-1]
     assert private["type"] == 12 and private["parent_id"] == str(GENERAL)
-    assert "第 1/2 题" in bot.last_in(int(private["id"])).embeds[0]["title"]
+    assert "第 1/2 题" in bot.last_in(int(private["id"])).embeds[-1]["title"]

@@ -1,14 +1,19 @@
 """Discord's limits: long texts split at line boundaries, 429s left to discord.py's limiter,
-and the invite link with exactly the scopes and permissions the bot needs."""
+the global limit kept by the bot's own pace, and the invite link with exactly the scopes and
+permissions the bot needs."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import os
 import subprocess
 import sys
+import time
 
-from harness import DiscordBot
+from fake_discord import FakeDiscord
+from harness import DiscordBot, start_bot
+from payloads import Member
 from test_discord_interview import start
 
 from bot.adapters.discord.cli import SCOPES, bot_permissions, client_id_from_token, invite_url
@@ -18,8 +23,11 @@ from bot.adapters.discord.limits import (
     MESSAGE_EMBEDS_MAX_CHARS,
     split_lines,
 )
+from bot.adapters.discord.pace import LATER, URGENT, GlobalPace
 from bot.adapters.discord.render import render_all
+from bot.core.clock import FakeClock
 from bot.core.replies import Feedback
+from content.loader import Bank
 
 
 def test_split_lines_cuts_between_lines_and_loses_nothing() -> None:
@@ -75,6 +83,41 @@ async def test_a_429_is_waited_out_and_the_card_still_arrives(bot: DiscordBot) -
     assert posts[0].status == 429 and posts[1].status == 200
     assert posts[1].at - posts[0].at >= 0.3  # Retry-After honoured, not hammered
     assert "第 1/1 题" in bot.last_in(thread).text()
+
+
+async def test_a_burst_under_the_global_limit_draws_no_429(
+    db_url: str, fake: FakeDiscord, bank: Bank
+) -> None:
+    # Discord's global limit, scaled down so that the test is quick: 10 requests a second.
+    # Eight members start at once: 24 thread, member and card requests, none refused.
+    fake.global_limit = 10
+    bot = await start_bot(db_url, fake, bank, FakeClock(), global_rate=10)
+    try:
+        members = [Member(750000000000000100 + n, f"m{n}") for n in range(8)]
+        payloads = [bot.payloads.slash(m, "start", topic="rag", count=1) for m in members]
+        await asyncio.gather(*(bot.feed(p) for p in payloads))
+        assert [r.path for r in fake.requests if r.status == 429] == []
+        threads = dict(fake.thread_members)
+        assert sorted(threads.values()) == [m.id for m in members]
+        assert all("第 1/1 题" in bot.last_in(thread).text() for thread in threads)
+    finally:
+        await bot.close()
+
+
+async def test_the_pace_keeps_the_rate_and_serves_the_urgent_first() -> None:
+    pace = GlobalPace(200)  # a burst of 20, then 180 a second
+    served: list[tuple[int, float]] = []
+
+    async def one(priority: int) -> None:
+        await pace.wait(priority)
+        served.append((priority, time.monotonic()))
+
+    began = time.monotonic()
+    await asyncio.gather(*(one(LATER) for _ in range(40)), *(one(URGENT) for _ in range(20)))
+    burst, queued = served[:20], served[20:]
+    assert all(priority == LATER for priority, _ in burst)  # nobody waited: in order
+    assert [p for p, _ in queued] == [URGENT] * 20 + [LATER] * 20  # the queue: urgent first
+    assert served[-1][1] - began >= 40 / 180 * 0.9  # 40 waited their turns at the rate
 
 
 def test_invite_url_has_exactly_the_scopes_and_permissions() -> None:

@@ -3,6 +3,8 @@ refusals as DeliveryError (what the daily poster records)."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from harness import DiscordBot
 from payloads import GENERAL
@@ -10,7 +12,7 @@ from payloads import GENERAL
 from bot.adapters.discord.messenger import DiscordMessenger
 from bot.core.commands import Actor, Place
 from bot.core.messenger import ChannelRef, DeliveryError
-from bot.core.replies import Notice
+from bot.core.replies import DailyCard, Notice
 
 NOTICE = Notice(locale="zh-CN", code="x", text="今天的题目来了")
 
@@ -58,3 +60,39 @@ async def test_deliver_never_raises_when_discord_refuses(bot: DiscordBot) -> Non
     bot.fake.channels[123] = {"id": "123", "type": 12, "_deleted": True}
     actor = Actor(platform="discord", workspace_id="1", user_id="1")
     await port.deliver(actor, Place(channel_id="9", thread_id="123"), [NOTICE])  # logged only
+
+
+def daily_card(post_id: int) -> DailyCard:
+    return DailyCard(
+        locale="zh-CN",
+        post_id=post_id,
+        local_date="2026-01-05",
+        question_id="rag-what-is-rag",
+        question="什么是 RAG？",
+        topic_id="rag",
+        topic_name="RAG与应用",
+        difficulty=2,
+        closes_at=datetime(2026, 1, 6, 1, tzinfo=UTC),
+        answers=0,
+        closed=False,
+    )
+
+
+async def test_a_post_sent_before_a_crash_is_found_among_the_recent_messages(
+    bot: DiscordBot,
+) -> None:
+    port = DiscordMessenger()
+    port.attach(bot.client, bot.client.poster)
+    assert await port.find_post(channel(GENERAL), [daily_card(7)]) is None
+    sent = await port.post(channel(GENERAL), [daily_card(7)])
+    await port.post(channel(GENERAL), [daily_card(8)])  # another day's card, posted after it
+    await port.post(channel(GENERAL), [NOTICE])
+    # The card is known by its Answer button (it names post 7), not by looking alike.
+    assert await port.find_post(channel(GENERAL), [daily_card(7)]) == sent
+    assert await port.find_post(channel(GENERAL), [daily_card(9)]) is None
+    # A post without buttons (the reveal) is known by its embed, in the post's thread.
+    assert await port.find_post(channel(GENERAL), [NOTICE], thread_of=sent) is None
+    reveal = await port.post(channel(GENERAL), [NOTICE], thread_of=sent)
+    assert await port.find_post(channel(GENERAL), [NOTICE], thread_of=sent) == reveal
+    other = NOTICE.model_copy(update={"text": "另一条"})
+    assert await port.find_post(channel(GENERAL), [other], thread_of=sent) is None

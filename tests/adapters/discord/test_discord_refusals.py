@@ -62,7 +62,7 @@ async def test_modal_submitted_after_the_question_closed(bot: DiscordBot) -> Non
     late = bot.payloads.modal(ALICE, answer_id, good, message=card)
     await bot.feed(late)
     assert "已经结束" in private_text(bot, late)
-    assert "第 2/2 题" in bot.last_in(thread).embeds[0]["title"]  # still on question 2
+    assert "第 2/2 题" in bot.last_in(thread).embeds[-1]["title"]  # still on question 2
 
 
 async def test_a_command_in_a_dm_asks_for_a_server(bot: DiscordBot) -> None:
@@ -79,12 +79,29 @@ async def test_where_threads_are_refused_the_interview_moves_to_dms(bot: Discord
     assert "私信" in private_text(bot, payload)
     dm = _dm_of(bot.fake, ALICE)
     card = bot.last_in(dm)
-    assert "第 1/1 题" in card.embeds[0]["title"]
+    assert "第 1/1 题" in card.embeds[-1]["title"]
     # The DM's buttons carry no server: the core finds the session's, and it works.
     answer_id = card.custom_ids()[0]
     submit = bot.payloads.modal(ALICE, answer_id, GOOD[question_id_in(bot, dm)], message=card)
     await bot.feed(submit)
     assert "面试结束" in bot.last_in(dm).text()
+
+
+async def test_a_member_who_cannot_join_the_thread_gets_the_interview_in_dms(
+    bot: DiscordBot,
+) -> None:
+    # The member is added to the new thread while the core starts the session; when Discord
+    # refuses, that session is stopped (it counts nowhere), the thread removed, DMs used.
+    bot.fake.no_joins_for.add(ALICE.id)
+    payload = bot.payloads.slash(ALICE, "start", topic="rag", count=1)
+    await bot.feed(payload)
+    assert "私信" in private_text(bot, payload)
+    assert bot.fake.threads() == []
+    card = bot.last_in(_dm_of(bot.fake, ALICE))
+    assert "第 1/1 题" in card.embeds[-1]["title"] and len(card.custom_ids()) == 4
+    stats = bot.payloads.slash(ALICE, "stats")
+    await bot.feed(stats)
+    assert "还没有完成过题目" in private_text(bot, stats)  # the stopped question counts nowhere
 
 
 async def test_a_pasted_5000_character_answer_is_refused(bot: DiscordBot) -> None:
@@ -108,7 +125,7 @@ async def test_buttons_work_after_a_restart(
     second = await start_bot(db_url, fake, bank, clock)  # a new process, the same database
     try:
         await second.feed(second.payloads.button(ALICE, card, card.custom_ids()[2]))  # skip
-        assert "第 2/2 题" in second.last_in(thread).embeds[0]["title"]
+        assert "第 2/2 题" in second.last_in(thread).embeds[-1]["title"]
         press = second.payloads.button(ALICE, card, card.custom_ids()[1])  # its hint: closed
         await second.feed(press)
         assert "已经结束" in private_text(second, press)

@@ -41,7 +41,7 @@ async def test_a_reply_in_the_thread_is_the_answer(typing_bot: DiscordBot) -> No
     ]
     assert str(posted[-2].body["message_reference"]["message_id"]) == typed["id"]  # a reply
     assert any("得分" in m.text() for m in bot.public(thread))
-    assert "第 2/2 题" in bot.last_in(thread).embeds[0]["title"]
+    assert "第 2/2 题" in bot.last_in(thread).embeds[-1]["title"]
     assert bot.fake.messages[card.id].custom_ids() == []
 
 

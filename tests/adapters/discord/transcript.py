@@ -15,9 +15,13 @@ def render(fake: FakeDiscord, names: dict[int, str]) -> str:
 
 
 def write(name: str, fake: FakeDiscord, names: dict[int, str]) -> Path:
+    return keep(name, render(fake, names))
+
+
+def keep(name: str, text: str) -> Path:
     FOLDER.mkdir(exist_ok=True)
     path = FOLDER / f"{name}.txt"
-    path.write_text(render(fake, names), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return path
 
 

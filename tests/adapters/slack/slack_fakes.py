@@ -62,6 +62,10 @@ class FakeSlack:
     responses: list[dict[str, Any]] = field(default_factory=list)  # posts to response_url
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     failures: dict[str, Failure] = field(default_factory=dict)
+    # A call this says yes to is taken (recorded, in the conversation) but not answered until
+    # `release` is set: the bot can be killed after Slack accepted its post.
+    stall: Callable[[str, dict[str, Any]], bool] | None = None
+    release: asyncio.Event = field(default_factory=asyncio.Event)
     port: int = 0
     _runner: web.AppRunner | None = None
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -151,6 +155,8 @@ class FakeSlack:
         if method == "chat.postMessage":
             params["ts"] = answer["ts"]  # tests find a posted message by the ts it was given
         await self._record(method, params)
+        if self.stall is not None and self.stall(method, params):
+            await self.release.wait()
         return web.json_response(answer)
 
     def _answer(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
@@ -251,10 +257,11 @@ class FakeSlack:
 class SignedSlack:
     """Sends the bot what Slack sends: form-encoded or JSON bodies, signed with the secret."""
 
-    def __init__(self, url: str, secret: str = SIGNING_SECRET) -> None:
+    def __init__(self, url: str, secret: str = SIGNING_SECRET, *, connections: int = 100) -> None:
         self.url = url
         self._signer = SignatureVerifier(secret)
-        self._session = aiohttp.ClientSession()
+        # Slack opens a connection per request: a load test needs as many as it sends at once.
+        self._session = aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=connections))
 
     async def close(self) -> None:
         await self._session.close()

@@ -1,6 +1,7 @@
 """The daily challenge on Slack: an admin configures a channel, the card is posted with an
 Answer button, answers arrive through the modal (feedback only to the answerer), the count is
-kept up to date with chat.update, and the reveal lands in the post's thread."""
+kept up to date with chat.update, the reveal lands in the post's thread, and on Monday the
+weekly digest comes just before the question."""
 
 from __future__ import annotations
 
@@ -23,9 +24,9 @@ async def _due(slack: SlackWorld, when: datetime) -> None:
         await poster.wait_idle()
 
 
-async def _posted_card(slack: SlackWorld) -> dict:  # type: ignore[type-arg]
+async def _posted_card(slack: SlackWorld, setup: str = SETUP) -> dict:  # type: ignore[type-arg]
     slack.fake.users["UADMIN"] = {**default_user("UADMIN"), "is_admin": True}
-    await slack.command(SETUP, user="UADMIN", channel="C1")
+    await slack.command(setup, user="UADMIN", channel="C1")
     await slack.fake.wait_responses(1)
     await _due(slack, DUE)
     [card] = await slack.fake.wait_count("chat.postMessage", 1)
@@ -71,6 +72,33 @@ async def test_daily_post_answer_count_and_reveal(slack: SlackWorld) -> None:
     whispers = await slack.fake.wait_count("chat.postEphemeral", 3)
     said = [block_text(w["blocks"]) for w in whispers[1:] if w["user"] == "U4"]
     assert "已经截止" in said[0] and "揭晓" in said[1] and "参考答案" in said[1]
+
+
+async def test_the_weekly_digest_comes_on_monday_just_before_the_question(
+    slack: SlackWorld,
+) -> None:
+    await slack.command("config me show-name=on", user="U2", channel="C1")
+    await slack.fake.wait_responses(1)
+    card = await _posted_card(slack, SETUP + " digest=on")
+    for number, user in enumerate(("U2", "U3", "U4"), start=1):
+        await slack.press(card, "iv:daily:", user=user)
+        opened = (await slack.fake.wait_count("views.open", number))[-1]
+        answer = good_answer(slack.services.bank, card) if user == "U2" else "不知道"
+        await slack.submit(opened["view"], answer, user=user)
+    await slack.fake.wait_count("chat.postEphemeral", 3)
+    await _due(slack, DUE + timedelta(days=7))  # the next Monday, 17:05 in Shanghai
+    await slack.fake.wait_count("chat.postMessage", 4)  # card, reveal, digest, card
+    digest, monday = slack.posts()[-2:]
+    assert "[作答]" in block_text(monday["blocks"]) and "2026-01-12" in monday["text"]
+    assert digest["channel"] == "C1" and digest.get("thread_ts") is None
+    assert digest["text"].startswith("📊 每周小结 · 2026-01-05 至 2026-01-11")
+    text = block_text(digest["blocks"])
+    assert "\n1. u2 — " in text and "积分（1 题）" in text  # named: u2 opted in
+    assert "一位成员" not in text and "[" not in text  # U3, U4 earned nothing; no buttons
+    assert "进步最大：暂无" in text
+    assert "最难的题：2026-01-05 的每日一题" in text and "3 人作答" in text
+    await _due(slack, DUE + timedelta(days=7, minutes=1))
+    assert sum("每周小结" in p["text"] for p in slack.posts()) == 1
 
 
 async def test_daily_command_and_typed_answer_stay_private(slack: SlackWorld) -> None:

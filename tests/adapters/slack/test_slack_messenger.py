@@ -4,6 +4,7 @@ edits for the daily challenge; 429s retried after Retry-After; refusals as Deliv
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 
 import pytest
 from slack_fakes import Failure
@@ -11,7 +12,7 @@ from slack_world import SlackWorld, block_text
 
 from bot.core.i18n import t
 from bot.core.messenger import ChannelRef, DeliveryError
-from bot.core.replies import Notice
+from bot.core.replies import DailyCard, Notice
 
 
 async def _time_out(slack: SlackWorld, seconds: float) -> None:
@@ -84,3 +85,35 @@ async def test_deliver_never_raises(slack: SlackWorld) -> None:
         actor, Place(channel_id="C1"), [notice(t("zh-CN", "notice.no_session"))]
     )
     assert slack.fake.count("chat.postMessage!failed") == 1
+
+
+def daily_card(post_id: int) -> DailyCard:
+    return DailyCard(
+        locale="zh-CN",
+        post_id=post_id,
+        local_date="2026-01-05",
+        question_id="rag-what-is-rag",
+        question="什么是 RAG？",
+        topic_id="rag",
+        topic_name="RAG与应用",
+        difficulty=2,
+        closes_at=datetime(2026, 1, 6, 1, tzinfo=UTC),
+        answers=0,
+        closed=False,
+    )
+
+
+async def test_a_post_sent_before_a_crash_is_found_in_the_conversation(slack: SlackWorld) -> None:
+    messenger = slack.parts.messenger
+    channel = ChannelRef(platform="slack", workspace_id="T0TEAM", channel_id="C1")
+    assert await messenger.find_post(channel, [daily_card(7)]) is None
+    ts = await messenger.post(channel, [daily_card(7)])
+    await messenger.post(channel, [daily_card(8)])  # another day's card, posted after it
+    # Known by its Answer button, which names post 7.
+    assert await messenger.find_post(channel, [daily_card(7)]) == ts
+    assert await messenger.find_post(channel, [daily_card(9)]) is None
+    # A post without buttons (the reveal), by its text, in the post's thread only.
+    assert await messenger.find_post(channel, [notice("揭晓")], thread_of=ts) is None
+    reveal = await messenger.post(channel, [notice("揭晓")], thread_of=ts)
+    assert await messenger.find_post(channel, [notice("揭晓")], thread_of=ts) == reveal
+    assert await messenger.find_post(channel, [notice("揭晓")]) is None

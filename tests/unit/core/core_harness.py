@@ -104,6 +104,7 @@ async def start_process(
     seed: int = 7,
     grader: Grader | None = None,
     messenger: RecordingMessenger | None = None,
+    platforms: frozenset[str] = frozenset({"console", "slack"}),
 ) -> BotProcess:
     store = await open_store(url)
     messenger = messenger or RecordingMessenger()
@@ -117,7 +118,7 @@ async def start_process(
         deadlines=watcher,
         timezone=ZoneInfo("Asia/Shanghai"),
         rng=random.Random(seed),
-        platforms=frozenset({"console", "slack"}),
+        platforms=platforms,
     )
     await watcher.start(store.pending_deadlines, core.expire)
     return BotProcess(core, store, watcher, messenger, clock)

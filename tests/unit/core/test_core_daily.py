@@ -11,6 +11,7 @@ from core_harness import GOOD, BotProcess, kinds, only, start_process
 
 from bot.core.clock import FakeClock
 from bot.core.commands import Actor, Command, ConfigShow, Daily, DailyAnswer, Place, Stats
+from bot.core.daily import views
 from bot.core.messenger import ChannelRef, DeliveryError, RecordingMessenger
 from bot.core.replies import (
     ConfigView,
@@ -163,6 +164,40 @@ async def test_the_reveal_follows_the_window_and_late_answers_get_it(bot: BotPro
     assert only(late, Notice).code == "daily_closed"
 
 
+async def test_a_reveal_the_dead_process_had_sent_is_recorded_not_sent_again(
+    db_url: str, bank: Bank, clock: FakeClock
+) -> None:
+    channel = RecordingMessenger()  # the platform, shared by both processes
+    first = await start_process(db_url, bank, clock, messenger=channel)
+    await say(first, SETUP + " window=2h", admin=True)
+    await due(first)
+    card = only(await send(first, Daily()), DailyCard)
+    await send(first, DailyAnswer(post_id=card.post_id, text=GOOD[card.question_id]), user="bob")
+    closed = DUE + timedelta(hours=2)
+    clock.set(closed)
+    # The process claims the reveal, posts it, and dies before storing that it did.
+    post = await first.store.claim_daily_reveal(
+        card.post_id, now=closed, lease_until=closed + timedelta(seconds=60)
+    )
+    assert post is not None
+    answers = await first.store.daily_answers_for(post.id)
+    question = bank.questions[post.question_id]
+    reveal = views.reveal(bank, post, question, answers, locale="zh-CN")
+    ref = ChannelRef(**KEY.model_dump())
+    shown = await channel.post(ref, [reveal], thread_of=post.message_id)
+    await first.crash()
+    second = await start_process(db_url, bank, clock, messenger=channel)
+    try:
+        await due(second, closed + timedelta(seconds=61))
+        await due(second, closed + timedelta(seconds=121))
+        assert len(posted(channel, DailyReveal)) == 1
+        stored = await second.store.get_daily_post(post.id)
+        assert stored is not None and stored.reveal_message_id == shown
+        assert only(channel.edits[-1][2], DailyCard).closed  # the card says answers are closed
+    finally:
+        await second.crash()
+
+
 async def test_a_channel_does_not_repeat_a_question_until_its_pool_is_used_up(
     bot: BotProcess, bank: Bank
 ) -> None:
@@ -176,16 +211,13 @@ async def test_a_channel_does_not_repeat_a_question_until_its_pool_is_used_up(
     assert seen[-1] in pool
 
 
-async def test_a_claim_left_by_a_crash_is_sent_once_after_the_restart(
-    db_url: str, bank: Bank, clock: FakeClock
-) -> None:
-    first = await start_process(db_url, bank, clock)
+async def _crash_after_claiming(first: BotProcess, bank: Bank, clock: FakeClock) -> str:
+    """The process claims the day, then dies before sending; the claimed question's id."""
     await say(first, SETUP, admin=True)
     clock.set(DUE)
     config = await first.store.get_daily_config(KEY)
     assert config is not None
     question = next(iter(bank.questions.values()))
-    # The process claimed the day, then died before sending.
     await first.store.claim_daily_post(
         NewDailyPost(
             config_id=config.id,
@@ -202,6 +234,13 @@ async def test_a_claim_left_by_a_crash_is_sent_once_after_the_restart(
         lease_until=DUE + timedelta(seconds=60),
     )
     await first.crash()
+    return question.id
+
+
+async def test_a_claim_left_by_a_crash_is_sent_once_after_the_restart(
+    db_url: str, bank: Bank, clock: FakeClock
+) -> None:
+    question_id = await _crash_after_claiming(await start_process(db_url, bank, clock), bank, clock)
     second = await start_process(db_url, bank, clock)
     try:
         await due(second, DUE + timedelta(seconds=30))  # its lease still runs: hands off
@@ -209,9 +248,54 @@ async def test_a_claim_left_by_a_crash_is_sent_once_after_the_restart(
         await due(second, DUE + timedelta(seconds=61))
         await due(second, DUE + timedelta(seconds=121))
         assert len(second.messenger.posts) == 1
-        assert only(second.messenger.posts[0][3], DailyCard).question_id == question.id
+        assert only(second.messenger.posts[0][3], DailyCard).question_id == question_id
     finally:
         await second.crash()
+
+
+async def test_a_post_the_dead_process_had_sent_is_recorded_not_sent_again(
+    db_url: str, bank: Bank, clock: FakeClock
+) -> None:
+    channel = RecordingMessenger()  # the platform: what the channel shows, whoever posted it
+    await _crash_after_claiming(await start_process(db_url, bank, clock), bank, clock)
+    second = await start_process(db_url, bank, clock, messenger=channel)
+    try:
+        # The dead process's post had reached the channel before it could store its id.
+        [claim] = await second.store.daily_posts_to_resume(DUE + timedelta(seconds=61))
+        question = bank.questions[claim.question_id]
+        sent = views.card(bank, claim, question, locale="zh-CN", closed=False)
+        message_id = await channel.post(ChannelRef(**KEY.model_dump()), [sent])
+        await due(second, DUE + timedelta(seconds=61))
+        await due(second, DUE + timedelta(seconds=121))
+        assert len(channel.posts) == 1
+        stored = await second.store.get_daily_post(claim.id)
+        assert stored is not None and stored.message_id == message_id
+        # The answer count is edited into that post.
+        feedback = only(await say(second, f"daily {GOOD[claim.question_id]}"), Feedback)
+        assert feedback.daily_post_id == claim.id
+        await second.core.daily_poster.wait_idle()
+        assert [m for _, m, _ in channel.edits] == [message_id]
+    finally:
+        await second.crash()
+
+
+async def test_a_claim_of_another_platform_is_left_to_its_own_processes(
+    db_url: str, bank: Bank, clock: FakeClock
+) -> None:
+    await _crash_after_claiming(await start_process(db_url, bank, clock), bank, clock)
+    # A Discord process on the same database: the console channel is not its to post in.
+    other = await start_process(db_url, bank, clock, platforms=frozenset({"discord"}))
+    try:
+        await due(other, DUE + timedelta(seconds=61))
+        assert other.messenger.posts == []
+    finally:
+        await other.crash()
+    own = await start_process(db_url, bank, clock)
+    try:
+        await due(own, DUE + timedelta(seconds=121))
+        assert len(own.messenger.posts) == 1
+    finally:
+        await own.crash()
 
 
 async def test_two_processes_due_at_once_post_once(

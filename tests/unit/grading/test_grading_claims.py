@@ -13,9 +13,11 @@ from bot.core.grading import (
     GUARD_TERMS_WITHOUT_CLAIMS,
     OfflineGrader,
 )
+from bot.core.grading.claims import compile_misconception, read_answer, stated_misconceptions
+from bot.core.grading.normalize import normalize
 from bot.core.interview.present import misconception_lines
 from content.loader import Bank
-from content.schema import Question
+from content.schema import Misconception, Question
 
 EXPLAINED = (
     "LoRA 认为微调时权重的更新量是低秩的，所以冻结原权重，只在旁路训练两个小矩阵 B 和 A；"
@@ -122,3 +124,29 @@ def test_a_list_of_claims_with_some_praise_is_not_stuffing(
     )
     assert GUARD_TERMS_WITHOUT_CLAIMS not in result.guards
     assert result.score >= 70
+
+
+@pytest.mark.parametrize(
+    ("answer", "stated"),
+    [
+        ("LLaMA 的输入没有长度限制，只是越长越慢。", True),  # the wrong claim is itself a denial
+        ("LLaMA 的输入并不是没有长度限制，它受训练长度约束。", False),  # denied once more
+        ("不管是不是长文本 LLaMA 都没有长度限制。", True),  # "是不是" denies nothing
+        ("LLaMA 的输入可以无限长。", True),
+        ("LLaMA 的输入不一定可以无限长。", False),  # "not necessarily" denies it
+        ("LLaMA 的输入不可能无限长，受训练长度限制。", False),
+        ("避免以为 LLaMA 的输入可以无限长。", False),  # advice against it
+    ],
+)
+def test_a_misconception_that_is_a_denial_is_caught_unless_the_answer_denies_it(
+    answer: str, stated: bool
+) -> None:
+    wrong = Misconception(
+        claim="LLaMA 的输入可以无限长",
+        patterns=["没有长度限制", "可以无限长"],
+        why="受训练长度限制",
+    )
+    found = stated_misconceptions(
+        (compile_misconception(wrong),), read_answer(normalize(answer), None)
+    )
+    assert bool(found) is stated, found

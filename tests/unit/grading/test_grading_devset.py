@@ -80,6 +80,24 @@ def test_adversarial_set_figures() -> None:
     assert kinds["terse"].mean > kinds["partial"].mean
 
 
+CURATION_SETS = sorted((Path(__file__).parent / "labelled").glob("curation-*.yaml"))
+
+
+@pytest.mark.parametrize("labelled_set", CURATION_SETS, ids=lambda p: p.stem)
+def test_curation_set_figures(labelled_set: Path) -> None:
+    """The answers each curator wrote and labelled before grading while writing a topic's
+    facets (every question of the bank outside the sets above): the same figures as the
+    adversarial set."""
+    bank = load_bank()
+    report = evaluate(build_offline_grader(bank), bank, load_labelled(labelled_set), min_seconds=0)
+    kinds = report.by_kind
+    assert report.spearman >= 0.80, {k: v.mean for k, v in kinds.items()}
+    for kind, ceiling in KIND_CEILINGS.items():
+        assert kind not in kinds or kinds[kind].mean <= ceiling, (kind, kinds[kind])
+    for kind, floor in KIND_FLOORS.items():
+        assert kind not in kinds or kinds[kind].mean >= floor, (kind, kinds[kind])
+
+
 def test_adversarial_set_questions_are_outside_the_other_labelled_sets() -> None:
     bank = load_bank()
     adversarial = {q.id for q in resolve_all(bank, load_labelled(ADVERSARIAL_SET))}
