@@ -63,6 +63,10 @@ class Spelling:
     # Negations the spelling says itself ("没有长度限制"): a clause with no more than these
     # states it; one with more denies it.
     denials: int = 0
+    # Its parts' compact keys that must occur literally: all of them for a Chinese answer; for
+    # one read as English too, those of parts the glossary cannot say in English words.
+    keys: tuple[str, ...] = ()
+    literal_keys: tuple[str, ...] = ()
 
 
 def compile_spelling(text: str, glossary: Glossary | None) -> Spelling | None:
@@ -77,7 +81,13 @@ def compile_spelling(text: str, glossary: Glossary | None) -> Spelling | None:
         parts.append(Part(alias, units))
     if not parts:
         return None
-    return Spelling(text.strip(), tuple(parts), len(_CLAUSE_NEGATION.findall(text)))
+    return Spelling(
+        text.strip(),
+        tuple(parts),
+        len(_CLAUSE_NEGATION.findall(text)),
+        keys=tuple(part.alias.key for part in parts),
+        literal_keys=tuple(part.alias.key for part in parts if not part.units),
+    )
 
 
 def _spellings(texts: list[str], glossary: Glossary | None) -> tuple[Spelling, ...]:
@@ -170,9 +180,10 @@ class ReadAnswer:
         if self.packed is None:
             return True
         whole = self.packed.text
-        return all(
-            part.alias.key in whole or (self.glossed and part.units) for part in spelling.parts
-        )
+        for key in spelling.literal_keys if self.glossed else spelling.keys:
+            if key not in whole:
+                return False
+        return True
 
 
 def read_answer(
@@ -286,6 +297,8 @@ def _starts(spelling: Spelling, span: Span, names: Sequence[tuple[int, int]] = (
     """Where the spelling's first part starts in the span ([-1] when it is said only in English
     words, whose place is not comparable), or [] when the spelling is not all there or only as
     a piece of a name in `names` (start, end)."""
+    if span.english is None and any(key not in span.text.text for key in spelling.keys):
+        return []  # a part is not in this span at all (the common case, without a call)
     if not spelling_in(spelling, span):
         return []
     first = spelling.parts[0].alias
