@@ -10,6 +10,9 @@ every deadline (they re-read the pending ones every 0.5 s), so the processes rac
 Prints one JSON object: per process count, the answers/s of all processes together, the ratio to
 one process (target: two >= 1.6x one), and the duplicate checks (target: none with four) — an
 expiry delivered by two processes, an attempt graded twice, a session with two open questions.
+Also where the CPU went: the bot processes' CPU per answer, and how busy the whole machine was
+over the run (PostgreSQL and anything else included): a second process only adds throughput
+on a core that was idle.
 
 Run: python bench/pg_scaleout_bench.py [--url postgresql+asyncpg://postgres@127.0.0.1:5432/test]
      [--processes 1,2,4] [--members 400] [--rounds 5]
@@ -100,6 +103,7 @@ async def worker(args: argparse.Namespace) -> dict[str, object]:
     print("ready", flush=True)
     sys.stdin.readline()  # the parent's "go": every process starts together
     began = time.time()
+    cpu_began = time.process_time()
     for i in range(args.timeouts):
         who = Actor(platform="bench", workspace_id="w", user_id=f"t{args.worker}-{i}")
         await core.handle(who, PLACE, Start.model_construct(count=1, time_s=TIMEOUT_S))
@@ -119,11 +123,18 @@ async def worker(args: argparse.Namespace) -> dict[str, object]:
 
     await asyncio.gather(*(member(who) for who in cards))
     ended = time.time()
+    cpu = time.process_time() - cpu_began
     await until_no_timeout_left(store)
     await watcher.stop()
     await core.aclose()
     await store.close()
-    return {"began": began, "ended": ended, "graded": graded, "expired": told.expired}
+    return {
+        "began": began,
+        "ended": ended,
+        "cpu_s": cpu,
+        "graded": graded,
+        "expired": told.expired,
+    }
 
 
 async def until_no_timeout_left(store: Store, limit_s: float = 60.0) -> None:
@@ -167,10 +178,33 @@ async def one_setting(url: str, processes: int, args: argparse.Namespace) -> dic
     try:
         store = await open_store(db)  # migrate once, before the processes start
         await store.close()
+        before = cpu_jiffies()
         results = await asyncio.to_thread(run_processes, db, processes, args)
-        return await checked(db, processes, args, results)
+        busy = busy_share(before, cpu_jiffies())
+        report = await checked(db, processes, args, results)
+        answers = int(report["answers"])  # type: ignore[call-overload]
+        cpu = sum(float(r["cpu_s"]) for r in results)  # type: ignore[arg-type]
+        # Where the CPU went: the bot processes' own time per answer, and how busy the whole
+        # machine was (PostgreSQL, the bots, anything else): two processes only scale onto
+        # cores that were idle.
+        report["bot_cpu_ms_per_answer"] = round(1000 * cpu / max(answers, 1), 2)
+        report["machine_cpu_busy_share"] = busy
+        return report
     finally:
         await admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def cpu_jiffies() -> tuple[int, int]:
+    """The whole machine's busy and total CPU time so far (/proc/stat, in jiffies)."""
+    with open("/proc/stat") as stat:
+        fields = [int(x) for x in stat.readline().split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def busy_share(before: tuple[int, int], after: tuple[int, int]) -> float:
+    total = after[1] - before[1]
+    return round((after[0] - before[0]) / total, 2) if total else 0.0
 
 
 def run_processes(db: str, processes: int, args: argparse.Namespace) -> list[dict[str, object]]:

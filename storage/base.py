@@ -7,7 +7,7 @@ result; reads are jobs too (`self._run.read(job)`). `first_row`, `all_rows` and 
 the one-statement jobs.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from types import TracebackType
 from typing import Any, Self, TypeVar, get_args
@@ -27,7 +27,8 @@ from storage.models import (
     SelfAssessment,
     SessionRecord,
 )
-from storage.runner import AsyncRunner, Job, Runner, SQLiteRunner
+from storage.runner import AsyncRunner, Job, Runner
+from storage.sqlite_runner import SQLiteRunner
 
 R = TypeVar("R")
 
@@ -51,11 +52,11 @@ def violates(error: IntegrityError, *markers: str) -> bool:
     return any(marker in message for marker in markers)
 
 
-def member_record(row: RowMapping) -> Member:
+def member_record(row: Mapping[Any, Any]) -> Member:
     return Member.model_validate(dict(row))
 
 
-def session_record(row: RowMapping) -> SessionRecord:
+def session_record(row: Mapping[Any, Any]) -> SessionRecord:
     return SessionRecord.model_validate(dict(row))
 
 
@@ -95,7 +96,7 @@ def row_count(statement: sa.Executable, **params: Any) -> Job[int]:
     return job
 
 
-def table_columns(row: RowMapping, table: sa.Table) -> dict[str, Any]:
+def table_columns(row: Mapping[str, Any], table: sa.Table) -> dict[str, Any]:
     """One table's columns out of a row labelled `<table>_<column>`."""
     return {column.name: row[f"{table.name}_{column.name}"] for column in table.c}
 

@@ -23,6 +23,11 @@ _SQLITE_PRAGMAS = (
 )
 
 
+# Connections per process to PostgreSQL, and how long a command waits for one.
+PG_CONNECTIONS = 10
+PG_WAIT_S = 10.0
+
+
 def async_url(url: str | URL) -> URL:
     parsed = make_url(url)
     driver = _ASYNC_DRIVERS.get(parsed.drivername)
@@ -58,7 +63,15 @@ def make_engine(url: str | URL) -> AsyncEngine:
     path = sqlite_file(parsed)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    engine = create_async_engine(parsed)
+    if parsed.get_backend_name() == "postgresql":
+        # A fixed set of connections kept open: SQLAlchemy's default lets 10 more open under
+        # load and closes each one as it comes back, and a new PostgreSQL connection costs a
+        # server process (a fork) and a handshake. Commands wait briefly for one instead.
+        engine = create_async_engine(
+            parsed, pool_size=PG_CONNECTIONS, max_overflow=0, pool_timeout=PG_WAIT_S
+        )
+    else:
+        engine = create_async_engine(parsed)
     if parsed.get_backend_name() == "sqlite":
         event.listen(engine.sync_engine, "connect", set_sqlite_pragmas)
     return engine

@@ -1,5 +1,6 @@
 """Members: who someone is on a platform, and their language."""
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -10,7 +11,18 @@ from storage.models import (
     Member,
     MemberKey,
 )
+from storage.prepared import Prepared
 from storage.tables import members
+
+# Every command resolves its member (when not cached), and every timeout the member it tells.
+_BY_KEY = Prepared(
+    sa.select(members).where(
+        (members.c.platform == sa.bindparam("platform"))
+        & (members.c.workspace_id == sa.bindparam("workspace_id"))
+        & (members.c.user_id == sa.bindparam("user_id"))
+    )
+)
+_BY_ID = Prepared(sa.select(members).where(members.c.id == sa.bindparam("member_id")))
 
 
 class MemberStore(StoreBase):
@@ -21,36 +33,63 @@ class MemberStore(StoreBase):
     ) -> Member:
         """The member for `key`, created on first sight. A new display name is remembered.
 
-        `now` stamps created_at for a new member (defaults to the current time).
+        `now` stamps created_at for a new member (defaults to the current time). A member
+        already known under the same name costs one read; only a change is a write.
         """
+        params = {
+            "platform": key.platform,
+            "workspace_id": key.workspace_id,
+            "user_id": key.user_id,
+        }
+
+        def read(conn: sa.Connection) -> Member | None:
+            rows = _BY_KEY.mappings(conn, params)
+            return member_record(rows[0]) if rows else None
+
+        known = await self._run.read(read)
+        if known is not None and display_name in (None, known.display_name):
+            return known
+        return await self._run.write(self._create_or_rename(key, display_name, now, known))
+
+    def _create_or_rename(
+        self, key: MemberKey, display_name: str | None, now: datetime | None, known: Member | None
+    ) -> Callable[[sa.Connection], Member]:
+        """The write job for a member `known` (just read) to be missing or renamed."""
         where = (
             (members.c.platform == key.platform)
             & (members.c.workspace_id == key.workspace_id)
             & (members.c.user_id == key.user_id)
         )
 
+        insert = (
+            self._insert(members)
+            .values(
+                platform=key.platform,
+                workspace_id=key.workspace_id,
+                user_id=key.user_id,
+                display_name=display_name,
+                created_at=aware_utc(now, "now") if now is not None else datetime.now(UTC),
+            )
+            # Two first messages from one person at once: the loser reads the winner's row.
+            .on_conflict_do_nothing()
+            .returning(*members.c)
+        )
+
         def job(conn: sa.Connection) -> Member:
-            row = conn.execute(sa.select(members).where(where)).mappings().first()
+            # Read just now: absent (insert it), or there under another name (rename it) —
+            # unless it was forgotten since (insert it after all).
+            row = conn.execute(insert).mappings().first() if known is None else None
+            created = row is not None
             if row is None:
-                insert = (
-                    self._insert(members)
-                    .values(
-                        platform=key.platform,
-                        workspace_id=key.workspace_id,
-                        user_id=key.user_id,
-                        display_name=display_name,
-                        created_at=aware_utc(now, "now") if now is not None else datetime.now(UTC),
-                    )
-                    # Two first messages from one person at once: the loser reads the winner's row.
-                    .on_conflict_do_nothing()
-                    .returning(*members.c)
-                )
+                row = conn.execute(sa.select(members).where(where)).mappings().first()
+            if row is None:
                 row = conn.execute(insert).mappings().first()
-                if row is None:
-                    row = conn.execute(sa.select(members).where(where)).mappings().one()
-                else:
-                    # A new workspace's all-time board is kept from its first member on.
-                    keep_periods(conn, key.platform, key.workspace_id, [ALL_TIME])
+                created = row is not None
+            if row is None:
+                row = conn.execute(sa.select(members).where(where)).mappings().one()
+            if created:
+                # A new workspace's all-time board is kept from its first member on.
+                keep_periods(conn, key.platform, key.workspace_id, [ALL_TIME])
             if display_name is not None and row["display_name"] != display_name:
                 update = (
                     sa.update(members)
@@ -61,7 +100,7 @@ class MemberStore(StoreBase):
                 row = conn.execute(update).mappings().one()
             return member_record(row)
 
-        return await self._run.write(job)
+        return job
 
     async def set_member_locale(self, member_id: int, locale: str) -> None:
         update = sa.update(members).where(members.c.id == member_id).values(locale=locale)
@@ -73,10 +112,9 @@ class MemberStore(StoreBase):
 
     async def get_member(self, member_id: int) -> Member | None:
         """The member with this id (the deadline watcher and the poster know ids, not actors)."""
-        query = sa.select(members).where(members.c.id == member_id)
 
         def job(conn: sa.Connection) -> Member | None:
-            row = conn.execute(query).mappings().first()
-            return None if row is None else member_record(row)
+            rows = _BY_ID.mappings(conn, {"member_id": member_id})
+            return member_record(rows[0]) if rows else None
 
         return await self._run.read(job)

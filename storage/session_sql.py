@@ -7,7 +7,7 @@ are prefixed "b_" (an UPDATE would SET any other key that names a column).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -17,11 +17,18 @@ import sqlalchemy as sa
 from storage.base import DEFAULT_MAX_SCORE, attempt_record, aware_utc
 from storage.errors import SessionNotActive
 from storage.models import AttemptRecord, SessionRecord
+from storage.prepared import Prepared
 from storage.tables import attempts, sessions
 
-SESSION = sa.select(sessions).where(sessions.c.id == sa.bindparam("session_id"))
+# The states these statements compare with are written into the SQL, not bound: SQLite prepares
+# a statement again whenever a bound value decides whether a partial index may be used (the one
+# active session per member), and that re-preparing cost more than the rest of the query.
+ACTIVE: sa.ColumnClause[str] = sa.literal_column("'active'")
+ASKING: sa.ColumnClause[str] = sa.literal_column("'asking'")
+
+SESSION = Prepared(sa.select(sessions).where(sessions.c.id == sa.bindparam("session_id")))
 ACTIVE_SESSION = sa.select(sessions).where(
-    (sessions.c.member_id == sa.bindparam("member_id")) & (sessions.c.state == "active")
+    (sessions.c.member_id == sa.bindparam("member_id")) & (sessions.c.state == ACTIVE)
 )
 _EARLIER = attempts.alias("earlier")
 # What the member earned on the open attempt's question in their other attempts (see
@@ -37,27 +44,27 @@ _EARNED_BEFORE = (
     .scalar_subquery()
     .label("earned_before")
 )
-OPEN = (
+OPEN = Prepared(
     sa.select(sessions, attempts, _EARNED_BEFORE)
     .join_from(
         sessions,
         attempts,
-        (attempts.c.session_id == sessions.c.id) & (attempts.c.state == "asking"),
+        (attempts.c.session_id == sessions.c.id) & (attempts.c.state == ASKING),
         isouter=True,
     )
-    .where((sessions.c.member_id == sa.bindparam("member_id")) & (sessions.c.state == "active"))
+    .where((sessions.c.member_id == sa.bindparam("member_id")) & (sessions.c.state == ACTIVE))
     .order_by(attempts.c.position.desc())
     .limit(1)
     .set_label_style(sa.LABEL_STYLE_TABLENAME_PLUS_COL)
 )
 END_SESSION = (
     sa.update(sessions)
-    .where((sessions.c.id == sa.bindparam("b_id")) & (sessions.c.state == "active"))
+    .where((sessions.c.id == sa.bindparam("b_id")) & (sessions.c.state == ACTIVE))
     .values(state=sa.bindparam("b_state"), ended_at=sa.bindparam("b_now"))
 )
-_ADVANCE = (
+_ADVANCE = Prepared(
     sa.update(sessions)
-    .where((sessions.c.id == sa.bindparam("b_session")) & (sessions.c.state == "active"))
+    .where((sessions.c.id == sa.bindparam("b_session")) & (sessions.c.state == ACTIVE))
     .values(current_index=sa.bindparam("b_position"))
     .returning(sessions.c.member_id)
 )
@@ -67,23 +74,29 @@ _ADVANCE = (
 # compiled again for every question). The unique key on (session, position) still says no to a
 # second ask of one position; since the next question is asked in the same transaction that
 # won the previous one's conditional UPDATE, only a legacy or hand-made state can meet it.
-_ASK = (
+# Only the new id comes back: every other value of the new attempt is one this module sets.
+_ASK = Prepared(
     sa.insert(attempts)
     .values(
         session_id=sa.bindparam("b_session"),
         member_id=sa.bindparam("b_member"),
+        question_id=sa.bindparam("b_question"),
+        topic=sa.bindparam("b_topic"),
+        difficulty=sa.bindparam("b_difficulty"),
         position=sa.bindparam("b_position"),
         state="asking",
+        asked_at=sa.bindparam("b_asked"),
+        deadline_at=sa.bindparam("b_deadline"),
         max_score=DEFAULT_MAX_SCORE,
         hints_used=0,
         points=0.0,
     )
-    .returning(*attempts.c)
+    .returning(attempts.c.id)
 )
 ATTEMPT = sa.select(attempts).where(attempts.c.id == sa.bindparam("attempt_id"))
 CURRENT_ATTEMPT = (
     sa.select(attempts)
-    .where((attempts.c.session_id == sa.bindparam("session_id")) & (attempts.c.state == "asking"))
+    .where((attempts.c.session_id == sa.bindparam("session_id")) & (attempts.c.state == ASKING))
     .order_by(attempts.c.position.desc())
     .limit(1)
 )
@@ -100,19 +113,32 @@ _FINISH_VALUES: dict[str, Any] = {
     "points": sa.bindparam("b_points"),
     "grade": sa.bindparam("b_grade"),
 }
-_ASKING = (attempts.c.id == sa.bindparam("b_id")) & (attempts.c.state == "asking")
-FINISH_ATTEMPT = sa.update(attempts).where(_ASKING).values(**_FINISH_VALUES).returning(*attempts.c)
-EXPIRE_ATTEMPT = (
+_ASKING = (attempts.c.id == sa.bindparam("b_id")) & (attempts.c.state == ASKING)
+# Closing returns the row without the answer and grade it was just given (see `closed_record`):
+# reading back a grade's JSON costs more than the rest of the row.
+_CLOSED = [c for c in attempts.c if c.name not in ("answer", "grade")]
+FINISH_ATTEMPT = Prepared(
+    sa.update(attempts).where(_ASKING).values(**_FINISH_VALUES).returning(*_CLOSED)
+)
+EXPIRE_ATTEMPT = Prepared(
     sa.update(attempts)
     .where(_ASKING & (attempts.c.deadline_at <= sa.bindparam("b_now")))
     .values(**_FINISH_VALUES)
-    .returning(*attempts.c)
+    .returning(*_CLOSED)
 )
 EARNED = sa.select(sa.func.sum(attempts.c.points)).where(
     (attempts.c.member_id == sa.bindparam("member_id"))
     & (attempts.c.question_id == sa.bindparam("question_id"))
     & (attempts.c.id != sa.bindparam("excluding"))
 )
+
+
+def closed_record(row: Mapping[str, Any], params: dict[str, Any]) -> AttemptRecord:
+    """The attempt FINISH_ATTEMPT / EXPIRE_ATTEMPT closed: its row, and the answer and grade
+    that `params` gave it."""
+    return AttemptRecord.model_validate(
+        {**row, "answer": params["b_answer"], "grade": params["b_grade"]}
+    )
 
 
 def ask_in(
@@ -125,19 +151,41 @@ def ask_in(
     """
     # Only its own parameters: an UPDATE would SET any other key that names a column.
     advance = {"b_session": session_id, "b_position": position}
-    member_id = conn.execute(_ADVANCE, advance).scalar_one_or_none()
-    if member_id is None:
+    advanced = _ADVANCE.rows(conn, advance)
+    if not advanced:
         raise SessionNotActive(session_id)
+    member_id = advanced[0][0]
+    deadline_at = aware_utc(question.deadline_at, "deadline_at")
     values = {
         **advance,
         "b_member": member_id,
-        "question_id": question.question_id,
-        "topic": question.topic,
-        "difficulty": question.difficulty,
-        "asked_at": now,
-        "deadline_at": aware_utc(question.deadline_at, "deadline_at"),
+        "b_question": question.question_id,
+        "b_topic": question.topic,
+        "b_difficulty": question.difficulty,
+        "b_asked": now,
+        "b_deadline": deadline_at,
     }
-    return attempt_record(conn.execute(_ASK, values).mappings().one())
+    attempt_id = _ASK.rows(conn, values)[0][0]
+    return AttemptRecord(
+        id=attempt_id,
+        session_id=session_id,
+        member_id=member_id,
+        question_id=question.question_id,
+        topic=question.topic,
+        difficulty=question.difficulty,
+        position=position,
+        state="asking",
+        asked_at=aware_utc(now, "now"),
+        deadline_at=deadline_at,
+        finished_at=None,
+        answer=None,
+        score=None,
+        max_score=DEFAULT_MAX_SCORE,
+        hints_used=0,
+        points=0.0,
+        grade=None,
+        self_assessment=None,
+    )
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from storage.models import (
     FinishedAttemptState,
     SessionRecord,
 )
+from storage.prepared import Prepared
 from storage.session_sql import (
     ACTIVE_SESSION,
     ATTEMPT,
@@ -48,6 +49,7 @@ from storage.session_sql import (
     OpenAttempt,
     Then,
     ask_in,
+    closed_record,
     move_on,
 )
 from storage.tables import ONE_ACTIVE_SESSION_INDEX, attempts, sessions
@@ -62,7 +64,7 @@ def _closing(
     points: float,
     grade: dict[str, Any] | None,
     only_if_expired: bool,
-) -> tuple[sa.Update, dict[str, Any]]:
+) -> tuple[Prepared, dict[str, Any]]:
     """The conditional UPDATE that closes an attempt still 'asking', and its parameters."""
     if state not in FINISHED_STATES:
         raise ValueError(f"an attempt finishes as one of {sorted(FINISHED_STATES)}")
@@ -140,7 +142,11 @@ class SessionStore(StoreBase):
             raise
 
     async def get_session(self, session_id: str) -> SessionRecord | None:
-        return await self._run.read(first_row(SESSION, session_record, session_id=session_id))
+        def job(conn: sa.Connection) -> SessionRecord | None:
+            rows = SESSION.mappings(conn, {"session_id": session_id})
+            return session_record(rows[0]) if rows else None
+
+        return await self._run.read(job)
 
     async def active_session(self, member_id: int) -> SessionRecord | None:
         return await self._run.read(first_row(ACTIVE_SESSION, session_record, member_id=member_id))
@@ -151,9 +157,10 @@ class SessionStore(StoreBase):
         status starts here)."""
 
         def job(conn: sa.Connection) -> OpenAttempt | None:
-            row = conn.execute(OPEN, {"member_id": member_id}).mappings().first()
-            if row is None:
+            found = OPEN.mappings(conn, {"member_id": member_id})
+            if not found:
                 return None
+            row = found[0]
             session = SessionRecord.model_validate(table_columns(row, sessions))
             if row["attempts_id"] is None:
                 return OpenAttempt(session, None, 0.0)
@@ -250,10 +257,10 @@ class SessionStore(StoreBase):
         )
 
         def job(conn: sa.Connection) -> AttemptRecord | None:
-            row = conn.execute(update, params).mappings().first()
-            if row is None:
+            rows = update.mappings(conn, params)
+            if not rows:
                 return None
-            finished = attempt_record(row)
+            finished = closed_record(rows[0], params)
             count_attempt(conn, finished)
             return finished
 
@@ -282,10 +289,10 @@ class SessionStore(StoreBase):
         )
 
         def job(conn: sa.Connection) -> Moved:
-            row = conn.execute(update, params).mappings().first()
-            if row is None:
+            rows = update.mappings(conn, params)
+            if not rows:
                 return Moved(None)
-            finished = attempt_record(row)
+            finished = closed_record(rows[0], params)
             count_attempt(conn, finished)
             return move_on(conn, finished, then(finished), params["b_now"])
 

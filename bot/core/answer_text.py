@@ -21,6 +21,10 @@ _KEEP = frozenset("\n\t")
 
 def clean_answer(text: str) -> str:
     """The answer without escape sequences or control characters, trimmed."""
+    if text.replace("\n", "").replace("\t", "").isprintable():
+        # Nothing to remove (an escape starts with ESC, a control character): the common case,
+        # at the cost of one pass in C instead of a category lookup per character.
+        return text.strip()
     without_escapes = _ESCAPES.sub("", text)
     kept = "".join(
         ch

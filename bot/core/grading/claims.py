@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from bot.core.grading.glossary import Glossary, Glossed, Unit, english_words
 from bot.core.grading.matching import Alias, PointMatcher, compile_alias, compile_point, found_at
-from bot.core.grading.normalize import Compact, compact, compact_key, content_size
+from bot.core.grading.normalize import Compact, compact, compact_key, content_size, joined
 from content.schema import KeyPoint, Misconception, pattern_parts
 
 # Sentence ends. Arrows end a step of a chain ("KV 存下来 → 不用重算"): a step is a sentence.
@@ -63,6 +63,10 @@ class Spelling:
     # Negations the spelling says itself ("没有长度限制"): a clause with no more than these
     # states it; one with more denies it.
     denials: int = 0
+    # Its parts' compact keys that must occur literally: all of them for a Chinese answer; for
+    # one read as English too, those of parts the glossary cannot say in English words.
+    keys: tuple[str, ...] = ()
+    literal_keys: tuple[str, ...] = ()
 
 
 def compile_spelling(text: str, glossary: Glossary | None) -> Spelling | None:
@@ -77,7 +81,13 @@ def compile_spelling(text: str, glossary: Glossary | None) -> Spelling | None:
         parts.append(Part(alias, units))
     if not parts:
         return None
-    return Spelling(text.strip(), tuple(parts), len(_CLAUSE_NEGATION.findall(text)))
+    return Spelling(
+        text.strip(),
+        tuple(parts),
+        len(_CLAUSE_NEGATION.findall(text)),
+        keys=tuple(part.alias.key for part in parts),
+        literal_keys=tuple(part.alias.key for part in parts if not part.units),
+    )
 
 
 def _spellings(texts: list[str], glossary: Glossary | None) -> tuple[Spelling, ...]:
@@ -161,6 +171,19 @@ class ReadAnswer:
     texts: tuple[str, ...] = ()
     whole: str = ""
     packed: Compact | None = None
+    # Its spans were read as English too (a spelling's part may be said in English words).
+    glossed: bool = False
+
+    def may_say(self, spelling: Spelling) -> bool:
+        """False when no span of the answer can have the spelling: a part occurs nowhere in the
+        whole answer (every span's text is a piece of it) and cannot be said in English."""
+        if self.packed is None:
+            return True
+        whole = self.packed.text
+        for key in spelling.literal_keys if self.glossed else spelling.keys:
+            if key not in whole:
+                return False
+        return True
 
 
 def read_answer(
@@ -173,22 +196,30 @@ def read_answer(
     texts: list[str] = []
     word = 0
     for sentence in _SENTENCE.split(normalized):
-        packed = compact(sentence)
-        if not packed.text:
-            word += _word_count(sentence, english)
-            continue
-        texts.append(sentence)
         start = word
+        pieces: list[Compact] = []
         for clause in _CLAUSE.split(sentence):
             size = _word_count(clause, english)
             packed_clause = compact(clause)
             if packed_clause.text:
+                pieces.append(packed_clause)
                 denials = len(_CLAUSE_NEGATION.findall(clause))
                 clauses.append(Span(packed_clause, english, word, word + size, denials))
             word += size
-        sentences.append(Span(packed, english, start, word))
+        if pieces:
+            # Clause breaks are separators: the sentence is its clauses, compacted, end to end.
+            texts.append(sentence)
+            sentences.append(Span(joined(pieces), english, start, word))
     fluff = bool(_FLUFF.search(normalized))
-    return ReadAnswer(tuple(sentences), tuple(clauses), fluff, tuple(texts), normalized, packed)
+    return ReadAnswer(
+        tuple(sentences),
+        tuple(clauses),
+        fluff,
+        tuple(texts),
+        normalized,
+        packed,
+        glossed=english is not None,
+    )
 
 
 def _word_count(text: str, english: Glossed | None) -> int:
@@ -219,12 +250,17 @@ def facets_stated(
     切优化器状态" stage 1 is not credited with the optimizer states of stage 3. A word inside
     the name of the question's subject is not a facet: "KV Cache" says neither "K and V" nor
     "cache" (`subject`: the compact names of the subject)."""
-    if len(claim.facets) == 1:
+    # Only the spellings the answer may have: the others are in no sentence.
+    facets = [[s for s in facet if answer.may_say(s)] for facet in claim.facets]
+    if len(facets) == 1:
         # One facet: any sentence that has one of its spellings states it; no window to check.
-        for sentence in answer.sentences:
-            hit = next((s for s in claim.facets[0] if spelling_in(s, sentence)), None)
-            if hit is not None:
-                return 1, [hit.shown]
+        if facets[0]:
+            for sentence in answer.sentences:
+                hit = next((s for s in facets[0] if spelling_in(s, sentence)), None)
+                if hit is not None:
+                    return 1, [hit.shown]
+        return 0, []
+    if not any(facets):
         return 0, []
     best = 0
     words: list[str] = []
@@ -232,7 +268,7 @@ def facets_stated(
         said: list[str] = []
         starts: list[list[int]] = []
         names = _occurrences(subject, sentence.text.text) if subject else []
-        for facet in claim.facets:
+        for facet in facets:
             where: list[int] = []
             shown = ""
             for spelling in facet:
@@ -261,6 +297,8 @@ def _starts(spelling: Spelling, span: Span, names: Sequence[tuple[int, int]] = (
     """Where the spelling's first part starts in the span ([-1] when it is said only in English
     words, whose place is not comparable), or [] when the spelling is not all there or only as
     a piece of a name in `names` (start, end)."""
+    if span.english is None and any(key not in span.text.text for key in spelling.keys):
+        return []  # a part is not in this span at all (the common case, without a call)
     if not spelling_in(spelling, span):
         return []
     first = spelling.parts[0].alias
@@ -313,11 +351,15 @@ def stated_misconceptions(
         return []
     out = []
     for matcher in matchers:
+        # Only the patterns the answer may have: the others are in no clause.
+        patterns = [p for p in matcher.patterns if answer.may_say(p)]
+        if not patterns:
+            continue
         for clause in answer.clauses:
             hit = next(
                 (
                     p
-                    for p in matcher.patterns
+                    for p in patterns
                     if clause.denials <= p.denials and spelling_in(p, clause, ordered=True)
                 ),
                 None,

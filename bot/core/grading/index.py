@@ -46,6 +46,21 @@ class QuestionProfile:
     # Per key point: its facets, compiled; and the question's known misconceptions.
     claims: tuple[ClaimMatcher, ...] = ()
     misconceptions: tuple[MisconceptionMatcher, ...] = ()
+    # Per key point: the sum of `point_words`' weights.
+    point_totals: tuple[float, ...] = ()
+    # The reference's tokens in order, their weights in that order: to add up the weights of
+    # the tokens an answer shares with it in the order `reference` has them.
+    reference_order: dict[str, int] | None = None
+    reference_weights: tuple[float, ...] = ()
+
+    def shared_weight(self, answer_tokens: set[str]) -> float:
+        """The sum of `reference`'s weights of the tokens in `answer_tokens`, added in the
+        reference's order (the same float as iterating `reference`, for much less work)."""
+        order = self.reference_order
+        if order is None:
+            return sum(w for t, w in self.reference.items() if t in answer_tokens)
+        weights = self.reference_weights
+        return sum(weights[i] for i in sorted(order[t] for t in answer_tokens if t in order))
 
 
 # One-character tokens (a lone CJK character between punctuation) that say nothing in a key
@@ -76,15 +91,15 @@ class Weights:
             for token in document:
                 df[token] += 1
         self.count = max(count, 1)
-        self._idf = {t: math.log((self.count + 1) / (n + 0.5)) for t, n in df.items()}
+        self.idf = {t: math.log((self.count + 1) / (n + 0.5)) for t, n in df.items()}
         # A token the bank never uses counts as rarer than any it does use.
         self.unseen = math.log((self.count + 1) / 0.5)
 
     def of(self, token: str) -> float:
-        return self._idf.get(token, self.unseen)
+        return self.idf.get(token, self.unseen)
 
     def known(self, token: str) -> bool:
-        return token in self._idf
+        return token in self.idf
 
 
 def build_profile(
@@ -114,6 +129,9 @@ def build_profile(
     }
     subject = tuple(k for k in spellings if len(k) >= 4 and any(k in text for text in asked))
     return QuestionProfile(
+        point_totals=tuple(sum(words.values()) for words in point_words),
+        reference_order={token: i for i, token in enumerate(reference)},
+        reference_weights=tuple(reference.values()),
         subject=subject,
         claims=tuple(compile_claim(p, glossary, asked) for p in question.key_points),
         misconceptions=tuple(compile_misconception(m, glossary) for m in question.misconceptions),
@@ -149,6 +167,16 @@ class BankIndex:
             for token in document:
                 postings[token].append(question.id)
         self._postings = dict(postings)
+        # The same postings cut to each topic's questions: an answer is compared with its own
+        # question's topic on every grade, with the whole bank only when it may be off-topic.
+        self._topic_postings: dict[str, dict[str, tuple[str, ...]]] = {}
+        for topic, ids in self._by_topic.items():
+            members = set(ids)
+            self._topic_postings[topic] = {
+                token: kept
+                for token, holders in self._postings.items()
+                if (kept := tuple(qid for qid in holders if qid in members))
+            }
         # Every spelling of every key point (each part of a "+" spelling), compact: the bank's
         # terms, to tell a list of terms from a list of claims.
         self.terms = frozenset(
@@ -171,15 +199,40 @@ class BankIndex:
 
     def fit(self, answer_tokens: set[str]) -> dict[str, float]:
         """How much of the answer (by weight) each bank question's vocabulary explains, 0–1."""
+        return self._fit(answer_tokens, self._postings)
+
+    def own_fit(self, answer_tokens: set[str], vocabulary: frozenset[str]) -> float:
+        """`fit` of one question, given its vocabulary (`QuestionProfile.topical`): the same
+        figure, added up in the same order, without the other questions."""
+        idf = self.weights.idf
+        mass = 0.0
+        explained = 0.0
+        for token in answer_tokens:
+            weight = idf.get(token)
+            if weight is None:
+                continue
+            mass += weight
+            if token in vocabulary:
+                explained += weight
+        return explained / mass if mass > 0 else 0.0
+
+    def fit_in_topic(self, answer_tokens: set[str], topic: str) -> dict[str, float]:
+        """`fit`, for the questions of one topic only (the same figures, much less work)."""
+        return self._fit(answer_tokens, self._topic_postings.get(topic, {}))
+
+    def _fit(
+        self, answer_tokens: set[str], postings: dict[str, list[str]] | dict[str, tuple[str, ...]]
+    ) -> dict[str, float]:
+        # The answer's mass counts every token the bank knows, whichever postings are summed.
+        idf = self.weights.idf
         mass = 0.0
         explained: dict[str, float] = defaultdict(float)
         for token in answer_tokens:
-            ids = self._postings.get(token)
-            if not ids:
+            weight = idf.get(token)
+            if weight is None:
                 continue
-            weight = self.weights.of(token)
             mass += weight
-            for question_id in ids:
+            for question_id in postings.get(token, ()):
                 explained[question_id] += weight
         if mass <= 0:
             return {}

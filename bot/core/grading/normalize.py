@@ -11,14 +11,18 @@ import json
 import re
 import sys
 import unicodedata
-from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
 from types import ModuleType
 
 # Anything that is not a letter, digit or CJK character separates words; `_` and `-` too.
 _SEPARATORS = re.compile(r"[\W_]+")
+_WORD_RUN = re.compile(r"[^\W_]+")
 _LATIN_WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)?")
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+# What `is_cjk` and `is_latin_letter` accept, for counting in one pass of the regex engine.
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LATIN_LETTER = re.compile(r"[a-z]")
 # Markup tags carry no answer; chat front ends may pass them through.
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9-]*(?:\s[^<>]{0,200})?/?>")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\ufeff]")
@@ -111,16 +115,38 @@ def is_digit(char: str) -> bool:
     return "0" <= char <= "9"
 
 
-@dataclass(frozen=True, slots=True)
 class Compact:
     """A normalised text with every separator removed, remembering where the separators were.
 
     Matching runs on `text`, so `kv-cache`, `kv cache` and `kvcache` are the same; `breaks` lets
-    short Latin aliases insist on word edges (`rag` must not match inside `storage`).
+    short Latin aliases insist on word edges (`rag` must not match inside `storage`). Read-only
+    after construction; `breaks` is worked out the first time it is asked for (most texts a grade
+    splits an answer into never are).
     """
 
-    text: str
-    breaks: frozenset[int]
+    __slots__ = ("text", "_parts", "_breaks")
+
+    def __init__(
+        self, text: str, breaks: frozenset[int] | None = None, parts: list[str] | None = None
+    ) -> None:
+        self.text = text
+        self._breaks = breaks
+        self._parts = parts
+
+    @property
+    def parts(self) -> list[str]:
+        """The runs of word characters `text` is made of, in order."""
+        if self._parts is None:
+            raise ValueError("a Compact made with explicit breaks has no parts")
+        return self._parts
+
+    @property
+    def breaks(self) -> frozenset[int]:
+        """Where a separator was: the start of every run of word characters after the first."""
+        if self._breaks is None:
+            parts = self._parts or []
+            self._breaks = frozenset(accumulate(map(len, parts[:-1])))
+        return self._breaks
 
     def edge_ok(self, index: int) -> bool:
         """True when `index` (a position between two characters) is a word edge."""
@@ -133,14 +159,16 @@ class Compact:
 
 
 def compact(normalized: str) -> Compact:
-    parts = [p for p in _SEPARATORS.split(normalized) if p]
-    breaks: set[int] = set()
-    position = 0
-    for part in parts:
-        if position:
-            breaks.add(position)
-        position += len(part)
-    return Compact("".join(parts), frozenset(breaks))
+    # The runs between separators; `breaks` follows from their lengths when it is needed.
+    parts = _WORD_RUN.findall(normalized)
+    return Compact("".join(parts), parts=parts)
+
+
+def joined(pieces: list[Compact]) -> Compact:
+    """The compact form of texts that followed one another, separated (what `compact` gives for
+    the whole, without reading it again)."""
+    parts = [part for piece in pieces for part in piece.parts]
+    return Compact("".join(parts), parts=parts)
 
 
 def compact_key(text: str) -> str:
@@ -167,12 +195,8 @@ def tokens(normalized: str) -> set[str]:
 
 def latin_share(normalized: str) -> float:
     """The share of letters that are Latin rather than CJK (0 for Chinese, 1 for English)."""
-    cjk = latin = 0
-    for char in normalized:
-        if is_latin_letter(char):
-            latin += 1
-        elif is_cjk(char):
-            # One CJK character carries about as much as a short English word's letters.
-            cjk += 3
+    latin = len(normalized) - len(_LATIN_LETTER.sub("", normalized))
+    # One CJK character carries about as much as a short English word's letters.
+    cjk = 3 * (len(normalized) - len(_CJK_CHAR.sub("", normalized)))
     total = cjk + latin
     return latin / total if total else 0.0

@@ -41,9 +41,7 @@ from bot.core.grading.types import (
     GUARD_OFF_TOPIC,
     GUARD_REPEATS_QUESTION,
     GUARD_TERMS_WITHOUT_CLAIMS,
-    CoveredPoint,
     GradeResult,
-    MissedPoint,
     StatedMisconception,
     Verdict,
 )
@@ -226,13 +224,14 @@ class OfflineGrader:
             coverage = claims.stuffed_credit / profile.total_weight
             score = 100.0 * min(1.0, coverage / tuning.full_coverage) ** tuning.coverage_exponent
             covered = [c for c in covered if c[0] in claims.strong]
-        fit = self._index.fit(answer_tokens)
-        own, best_other = self._fit(profile, answer_tokens, fit)
+        # How much of the answer this question explains; the other questions of its topic, or of
+        # the whole bank, only for an answer that may be about one of them (few answers are).
+        own = self._index.own_fit(answer_tokens, profile.topical)
         if (
             coverage <= tuning.off_topic_max_coverage
             and own <= tuning.off_topic_own
-            and best_other >= tuning.off_topic_other
-        ) or self._neighbour_fits_better(profile, claims, read, fit, packed, english):
+            and self._best_other(question.id, answer_tokens) >= tuning.off_topic_other
+        ) or self._neighbour_fits_better(profile, claims, read, answer_tokens, packed, english):
             fired.append(GUARD_OFF_TOPIC)
             score = min(score, tuning.off_topic_cap)
         elif GUARD_TERMS_WITHOUT_CLAIMS not in fired:
@@ -248,7 +247,7 @@ class OfflineGrader:
     def _blend(self, profile: Any, answer_tokens: Any, latin: float, point_score: float) -> float:
         """Key-point coverage blended with the rarity-weighted overlap against the reference."""
         tuning = self._tuning
-        shared = sum(w for t, w in profile.reference.items() if t in answer_tokens)
+        shared = profile.shared_weight(answer_tokens)
         recall = shared / profile.reference_mass
         overlap_score = min(1.0, recall / tuning.full_recall)
         overlap_weight = tuning.overlap_weight * (1 - latin) + tuning.overlap_weight_latin * latin
@@ -286,7 +285,9 @@ class OfflineGrader:
             claim = profile.claims[i]
             found = matcher.matches(packed, english)
             echo_only = bool(found) and matcher.only_echoes(found)
-            partial = self._paraphrase_credit(profile.point_words[i], answer_tokens)
+            partial = self._paraphrase_credit(
+                profile.point_words[i], profile.point_totals[i], answer_tokens
+            )
             if not claim.has_facets:
                 # A point without facets (an importer draft): its aliases are all there is.
                 if found and not echo_only:
@@ -364,7 +365,7 @@ class OfflineGrader:
         profile: QuestionProfile,
         claims: _Claims,
         read: ReadAnswer,
-        fit: dict[str, float],
+        answer_tokens: set[str],
         packed: Compact,
         english: Glossed | None,
     ) -> bool:
@@ -375,6 +376,7 @@ class OfflineGrader:
         own = claims.stated_weight / profile.total_weight
         if own >= tuning.neighbour_ratio:
             return False  # no other question can state twice as much
+        fit = self._near_fit(question, answer_tokens)
         own_fit = fit.get(question.id, 0.0)
         others = heapq.nlargest(
             tuning.neighbour_candidates,
@@ -402,35 +404,29 @@ class OfflineGrader:
                 return True
         return False
 
-    def _paraphrase_credit(self, words: dict[str, float], answer_tokens: set[str]) -> float:
+    def _paraphrase_credit(
+        self, words: dict[str, float], total: float, answer_tokens: set[str]
+    ) -> float:
         """Partial credit for a point said in other words: share of the point's own weighted
-        words the answer uses, mapped onto 0..paraphrase_credit."""
-        total = sum(words.values())
+        words the answer uses (of `total`, their weights' sum), mapped onto 0..paraphrase_credit."""
         if total <= 0:
             return 0.0
         share = sum(w for t, w in words.items() if t in answer_tokens) / total
         low, high = self._tuning.paraphrase_low, self._tuning.paraphrase_high
         return self._tuning.paraphrase_credit * min(1.0, max(0.0, (share - low) / (high - low)))
 
-    def _fit(
-        self, profile: QuestionProfile, answer_tokens: set[str], fit: dict[str, float]
-    ) -> tuple[float, float]:
-        """How much of the answer this question explains, and the most any other one does."""
-        own_id = profile.question.id
-        if self._index.holds(profile.question):
-            own = fit.get(own_id, 0.0)
-        else:
-            own = self._own_fit(profile, answer_tokens)
-        best = max((v for qid, v in fit.items() if qid != own_id), default=0.0)
-        return own, best
+    def _near_fit(self, question: Question, answer_tokens: set[str]) -> dict[str, float]:
+        """`BankIndex.fit` for the question's topic and the bank's question of its id."""
+        index = self._index
+        twin = index.questions.get(question.id)
+        if twin is not None and twin.topic != question.topic:
+            return index.fit(answer_tokens)  # an edited question that changed topic
+        return index.fit_in_topic(answer_tokens, question.topic)
 
-    def _own_fit(self, profile: QuestionProfile, answer_tokens: set[str]) -> float:
-        weights = self._index.weights
-        known = [t for t in answer_tokens if weights.known(t)]
-        mass = sum(weights.of(t) for t in known)
-        if mass <= 0:
-            return 0.0
-        return sum(weights.of(t) for t in known if t in profile.topical) / mass
+    def _best_other(self, own_id: str, answer_tokens: set[str]) -> float:
+        """The most of the answer any other question of the bank explains."""
+        fit = self._index.fit(answer_tokens)
+        return max((v for qid, v in fit.items() if qid != own_id), default=0.0)
 
     def _result(
         self,
@@ -442,23 +438,26 @@ class OfflineGrader:
     ) -> GradeResult:
         hit = {i: words for i, words in covered}
         score = round(max(0.0, min(100.0, score)), 1)
-        return GradeResult(
-            score=score,
-            covered=[
-                CoveredPoint(point=p.point, weight=p.weight, matched=hit[i])
-                for i, p in enumerate(question.key_points)
-                if i in hit
-            ],
-            missed=[
-                MissedPoint(point=p.point, weight=p.weight)
-                for i, p in enumerate(question.key_points)
-                if i not in hit
-            ],
-            guards=fired,
-            misconceptions=wrong or [],
-            verdict="empty" if GUARD_EMPTY in fired or score <= 0 else verdict_for(score),
-            grader=self.name,
-            version=self.version,
+        # One validation of the whole result (in pydantic-core) instead of one per point.
+        return GradeResult.model_validate(
+            {
+                "score": score,
+                "covered": [
+                    {"point": p.point, "weight": p.weight, "matched": hit[i]}
+                    for i, p in enumerate(question.key_points)
+                    if i in hit
+                ],
+                "missed": [
+                    {"point": p.point, "weight": p.weight}
+                    for i, p in enumerate(question.key_points)
+                    if i not in hit
+                ],
+                "guards": fired,
+                "misconceptions": wrong or [],
+                "verdict": "empty" if GUARD_EMPTY in fired or score <= 0 else verdict_for(score),
+                "grader": self.name,
+                "version": self.version,
+            }
         )
 
 
