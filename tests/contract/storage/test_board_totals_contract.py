@@ -19,11 +19,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import sqlalchemy as sa
+from daily_config import daily_values
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from storage import Store, open_store
 from storage.daily_answers import DailyAlreadyAnswered
-from storage.daily_models import ChannelKey, DailyConfigValues, DailyPostRecord, NewDailyPost
+from storage.daily_models import ChannelKey, DailyPostRecord, NewDailyPost
 from storage.engine import make_engine
 from storage.migrate import upgrade_engine
 from storage.models import AttemptRecord, MemberKey
@@ -258,19 +259,7 @@ class Mix:
 
 
 async def configured(store: Store) -> int:
-    values = DailyConfigValues(
-        enabled=True,
-        post_hour=9,
-        post_minute=0,
-        timezone=NEW_YORK.key,
-        days="0123456",
-        topics=None,
-        difficulty=None,
-        window_s=None,
-        digest=False,
-        locale="zh-CN",
-        set_by_member_id=None,
-    )
+    values = daily_values().model_copy(update={"timezone": NEW_YORK.key})
     return (await store.save_daily_config(CHANNEL, values, now=START)).id
 
 

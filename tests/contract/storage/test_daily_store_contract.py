@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
+from daily_config import daily_values
 
 from storage import Store
 from storage.daily_answers import DailyAlreadyAnswered
-from storage.daily_models import ChannelKey, DailyConfigValues, DailyPostRecord, NewDailyPost
+from storage.daily_models import ChannelKey, DailyPostRecord, NewDailyPost
 from storage.models import MemberKey
 from storage.tables import attempts, sessions
 
@@ -18,19 +19,7 @@ CHANNEL = ChannelKey(platform="discord", workspace_id="w1", channel_id="c1")
 
 
 async def posted(store: Store) -> DailyPostRecord:
-    values = DailyConfigValues(
-        enabled=True,
-        post_hour=9,
-        post_minute=0,
-        timezone="UTC",
-        days="0123456",
-        topics=None,
-        difficulty=None,
-        window_s=None,
-        digest=False,
-        locale="zh-CN",
-        set_by_member_id=None,
-    )
+    values = daily_values()
     config = await store.save_daily_config(CHANNEL, values, now=T0)
     claim = NewDailyPost(
         config_id=config.id,

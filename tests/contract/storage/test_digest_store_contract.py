@@ -7,8 +7,10 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime, timedelta
 
+from daily_config import daily_values
+
 from storage import Store
-from storage.daily_models import ChannelKey, DailyConfigValues
+from storage.daily_models import ChannelKey
 from storage.digest_models import NewDigest
 
 T0 = datetime(2025, 3, 10, 9, 0, tzinfo=UTC)  # a Monday
@@ -17,19 +19,7 @@ LEASE = timedelta(seconds=60)
 
 
 async def new_digest(store: Store) -> NewDigest:
-    values = DailyConfigValues(
-        enabled=True,
-        post_hour=9,
-        post_minute=0,
-        timezone="UTC",
-        days="0123456",
-        topics=None,
-        difficulty=None,
-        window_s=None,
-        digest=True,
-        locale="zh-CN",
-        set_by_member_id=None,
-    )
+    values = daily_values(digest=True)
     config = await store.save_daily_config(CHANNEL, values, now=T0)
     return NewDigest(
         config_id=config.id,
