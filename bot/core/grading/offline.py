@@ -302,7 +302,9 @@ class OfflineGrader:
                 # A claim proper: the concept and what is said about it, or a spelling that joins
                 # words. A single-facet point met by one term is only named.
                 strong = len(claim.facets) > 1 or any("+" in w for w in words)
-                shown = words + [a.shown for a in found if a.shown not in words]
+                # A facet spelling is stored folded ("rag"); the alias keeps its case ("RAG").
+                said = {w.casefold() for w in words}
+                shown = words + [a.shown for a in found if a.shown.casefold() not in said]
                 out.stated(i, shown, weight, strong=strong)
                 continue
             named = (bool(found) and not echo_only) or said > 0
