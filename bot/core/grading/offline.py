@@ -303,8 +303,8 @@ class OfflineGrader:
                 # words. A single-facet point met by one term is only named.
                 strong = len(claim.facets) > 1 or any("+" in w for w in words)
                 # A facet spelling is stored folded ("rag"); the alias keeps its case ("RAG").
-                said = {w.casefold() for w in words}
-                shown = words + [a.shown for a in found if a.shown.casefold() not in said]
+                folded = {w.casefold() for w in words}
+                shown = words + [a.shown for a in found if a.shown.casefold() not in folded]
                 out.stated(i, shown, weight, strong=strong)
                 continue
             named = (bool(found) and not echo_only) or said > 0
