@@ -6,8 +6,10 @@ and raises `BankError`, so the bot refuses to start and says exactly what to fix
 
 from __future__ import annotations
 
+import gc
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -62,6 +64,25 @@ class Bank:
 
 def load_bank(extra_dirs: Sequence[Path] = (), *, shipped: bool = True) -> Bank:
     """Load the shipped bank and the team folders; raise BankError listing every problem."""
+    with _cyclic_gc_paused():
+        return _load_bank(extra_dirs, shipped=shipped)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Loading makes a few hundred thousand objects and no reference cycles; the cyclic collector
+    running over them every few hundred allocations doubled the load time. Reference counting
+    still frees everything; the collector resumes as it was."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _load_bank(extra_dirs: Sequence[Path], *, shipped: bool) -> Bank:
     dirs = ([SHIPPED_BANK_DIR] if shipped else []) + [Path(d) for d in extra_dirs]
     problems: list[str] = []
     topics = _load_taxonomies([TAXONOMY_FILE, *_team_taxonomies(dirs)], problems)

@@ -209,16 +209,40 @@ def test_facet_drafts_make_an_old_bank_file_valid_and_keep_curated_facets(tmp_pa
     ]
 
 
-def test_the_bank_yaml_loader_reads_what_the_safe_loader_reads() -> None:
+def test_the_bank_yaml_loader_reads_what_the_safe_loader_reads(tmp_path: Path) -> None:
     import yaml
 
-    from content.yaml_lines import _Loader
+    from content.yaml_lines import load_located
 
     text = (
         "a: 1\nb: 中文\nc: true\nd: ~\ne: 1.5\nf: [x, 2, 中, 'yes', no]\ng: \"3\"\nh: No\n"
-        "i: -1\nj: .5\nk: 2024-01-01\nl: &x [a]\nm: *x\nn: 0x1F\no: +3\n"
+        "i: -1\nj: .5\nk: 2024-01-01\nl: &x [a]\nm: *x\nn: 0x1F\no: +3\np:\nq: ''\n"
+        "r: {<<: {s: 1}, t: !!str 2}\nu: !!set {v}\nw: |\n  block\n  text\n"
     )
-    assert yaml.load(text, Loader=_Loader) == yaml.safe_load(text)  # noqa: S506 - safe loader
+    sample = tmp_path / "sample.yaml"
+    sample.write_text(text, encoding="utf-8")
+    assert load_located(sample).data == yaml.safe_load(text)
     for file in sorted(SHIPPED_BANK_DIR.glob("*.yaml")):
-        content = file.read_text(encoding="utf-8")
-        assert yaml.load(content, Loader=_Loader) == yaml.safe_load(content), file  # noqa: S506
+        assert load_located(file).data == yaml.safe_load(file.read_text(encoding="utf-8")), file
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("a: 1\nb: [1, 2\n", 3),  # unclosed flow sequence
+        ("a: &x [*x]\n", 1),  # an alias inside the node it names
+        ("? [1, 2]\n: v\n", 1),  # a key that cannot be a dict key
+        ("a: !!python/name:os.system x\n", 1),  # not a safe tag
+    ],
+)
+def test_a_broken_yaml_file_is_reported_with_its_line_and_loads_nothing(
+    tmp_path: Path, text: str, line: int
+) -> None:
+    from content.yaml_lines import YamlFileError, load_located
+
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(text, encoding="utf-8")
+    with pytest.raises(YamlFileError) as caught:
+        load_located(broken)
+    assert caught.value.line == line
+    assert str(caught.value).startswith(f"{broken}:{line}: YAML syntax")
