@@ -2,8 +2,10 @@
 
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.base import StoreBase, aware_utc, member_record
 from storage.board_sql import ALL_TIME, keep_periods
@@ -23,6 +25,33 @@ _BY_KEY = Prepared(
     )
 )
 _BY_ID = Prepared(sa.select(members).where(members.c.id == sa.bindparam("member_id")))
+# A first command from someone new. Two first messages from one person at once: the loser
+# inserts nothing and reads the winner's row. ON CONFLICT is dialect-specific in SQLAlchemy
+# (both dialects spell it the same way), so there is one statement per dialect.
+_NEW_VALUES: dict[str, Any] = {
+    "platform": sa.bindparam("platform"),
+    "workspace_id": sa.bindparam("workspace_id"),
+    "user_id": sa.bindparam("user_id"),
+    "display_name": sa.bindparam("display_name"),
+    "created_at": sa.bindparam("created_at"),
+}
+_NEW = {
+    "sqlite": Prepared(
+        sqlite.insert(members).values(_NEW_VALUES).on_conflict_do_nothing().returning(*members.c)
+    ),
+    "postgresql": Prepared(
+        postgresql.insert(members)
+        .values(_NEW_VALUES)
+        .on_conflict_do_nothing()
+        .returning(*members.c)
+    ),
+}
+_RENAME = Prepared(
+    sa.update(members)
+    .where(members.c.id == sa.bindparam("b_id"))
+    .values(display_name=sa.bindparam("b_name"))
+    .returning(*members.c)
+)
 
 
 class MemberStore(StoreBase):
@@ -55,49 +84,33 @@ class MemberStore(StoreBase):
         self, key: MemberKey, display_name: str | None, now: datetime | None, known: Member | None
     ) -> Callable[[sa.Connection], Member]:
         """The write job for a member `known` (just read) to be missing or renamed."""
-        where = (
-            (members.c.platform == key.platform)
-            & (members.c.workspace_id == key.workspace_id)
-            & (members.c.user_id == key.user_id)
-        )
-
-        insert = (
-            self._insert(members)
-            .values(
-                platform=key.platform,
-                workspace_id=key.workspace_id,
-                user_id=key.user_id,
-                display_name=display_name,
-                created_at=aware_utc(now, "now") if now is not None else datetime.now(UTC),
-            )
-            # Two first messages from one person at once: the loser reads the winner's row.
-            .on_conflict_do_nothing()
-            .returning(*members.c)
-        )
+        params = {
+            "platform": key.platform,
+            "workspace_id": key.workspace_id,
+            "user_id": key.user_id,
+            "display_name": display_name,
+            "created_at": aware_utc(now, "now") if now is not None else datetime.now(UTC),
+        }
 
         def job(conn: sa.Connection) -> Member:
             # Read just now: absent (insert it), or there under another name (rename it) —
             # unless it was forgotten since (insert it after all).
-            row = conn.execute(insert).mappings().first() if known is None else None
-            created = row is not None
-            if row is None:
-                row = conn.execute(sa.select(members).where(where)).mappings().first()
-            if row is None:
-                row = conn.execute(insert).mappings().first()
-                created = row is not None
-            if row is None:
-                row = conn.execute(sa.select(members).where(where)).mappings().one()
+            insert = _NEW[conn.dialect.name]
+            rows = insert.mappings(conn, params) if known is None else []
+            created = bool(rows)
+            if not rows:
+                rows = _BY_KEY.mappings(conn, params)
+            if not rows:
+                rows = insert.mappings(conn, params)
+                created = bool(rows)
+            if not rows:
+                rows = _BY_KEY.mappings(conn, params)
+            row = rows[0]
             if created:
                 # A new workspace's all-time board is kept from its first member on.
                 keep_periods(conn, key.platform, key.workspace_id, [ALL_TIME])
             if display_name is not None and row["display_name"] != display_name:
-                update = (
-                    sa.update(members)
-                    .where(members.c.id == row["id"])
-                    .values(display_name=display_name)
-                    .returning(*members.c)
-                )
-                row = conn.execute(update).mappings().one()
+                row = _RENAME.mappings(conn, {"b_id": row["id"], "b_name": display_name})[0]
             return member_record(row)
 
         return job

@@ -70,6 +70,27 @@ _ADVANCE = Prepared(
 )
 
 
+# A new session: every value is one the caller chose, so nothing needs to come back.
+START_SESSION = Prepared(
+    sa.insert(sessions).values(
+        id=sa.bindparam("b_id"),
+        member_id=sa.bindparam("b_member"),
+        platform=sa.bindparam("b_platform"),
+        workspace_id=sa.bindparam("b_workspace"),
+        channel_id=sa.bindparam("b_channel"),
+        thread_id=sa.bindparam("b_thread"),
+        state="active",
+        topic=sa.bindparam("b_topic"),
+        difficulty=sa.bindparam("b_difficulty"),
+        question_ids=sa.bindparam("b_question_ids"),
+        time_limit_s=sa.bindparam("b_time_limit"),
+        current_index=0,
+        locale=sa.bindparam("b_locale"),
+        created_at=sa.bindparam("b_now"),
+    )
+)
+
+
 # A plain INSERT (a dialect's INSERT … ON CONFLICT has no cache key in SQLAlchemy: it would be
 # compiled again for every question). The unique key on (session, position) still says no to a
 # second ask of one position; since the next question is asked in the same transaction that

@@ -44,6 +44,7 @@ from storage.session_sql import (
     OPEN,
     SESSION,
     SESSION_ATTEMPTS,
+    START_SESSION,
     Moved,
     NextQuestion,
     OpenAttempt,
@@ -105,30 +106,40 @@ class SessionStore(StoreBase):
         Raises ActiveSessionExists if the member already has an active session.
         """
         now = aware_utc(now, "now")
-        insert = (
-            sa.insert(sessions)
-            .values(
-                id=uuid.uuid4().hex,
-                member_id=member_id,
-                platform=platform,
-                workspace_id=workspace_id,
-                channel_id=channel_id,
-                thread_id=thread_id,
-                state="active",
-                topic=topic,
-                difficulty=difficulty,
-                question_ids=list(question_ids),
-                time_limit_s=time_limit_s,
-                current_index=0,
-                locale=locale,
-                created_at=now,
-                ended_at=None,
-            )
-            .returning(*sessions.c)
+        session = SessionRecord(
+            id=uuid.uuid4().hex,
+            member_id=member_id,
+            platform=platform,
+            workspace_id=workspace_id,
+            channel_id=channel_id,
+            thread_id=thread_id,
+            state="active",
+            topic=topic,
+            difficulty=difficulty,
+            question_ids=list(question_ids),
+            time_limit_s=time_limit_s,
+            current_index=0,
+            locale=locale,
+            created_at=now,
+            ended_at=None,
         )
+        values = {
+            "b_id": session.id,
+            "b_member": member_id,
+            "b_platform": platform,
+            "b_workspace": workspace_id,
+            "b_channel": channel_id,
+            "b_thread": thread_id,
+            "b_topic": topic,
+            "b_difficulty": difficulty,
+            "b_question_ids": session.question_ids,
+            "b_time_limit": time_limit_s,
+            "b_locale": locale,
+            "b_now": now,
+        }
 
         def job(conn: sa.Connection) -> tuple[SessionRecord, AttemptRecord | None]:
-            session = session_record(conn.execute(insert).mappings().one())
+            START_SESSION.rows(conn, values)
             if first is None:
                 return session, None
             attempt = ask_in(conn, session.id, 1, first, now)
