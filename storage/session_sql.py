@@ -91,6 +91,24 @@ START_SESSION = Prepared(
 )
 
 
+def start_params(session: SessionRecord) -> dict[str, Any]:
+    """START_SESSION's parameters for a new session."""
+    return {
+        "b_id": session.id,
+        "b_member": session.member_id,
+        "b_platform": session.platform,
+        "b_workspace": session.workspace_id,
+        "b_channel": session.channel_id,
+        "b_thread": session.thread_id,
+        "b_topic": session.topic,
+        "b_difficulty": session.difficulty,
+        "b_question_ids": session.question_ids,
+        "b_time_limit": session.time_limit_s,
+        "b_locale": session.locale,
+        "b_now": session.created_at,
+    }
+
+
 # A plain INSERT (a dialect's INSERT … ON CONFLICT has no cache key in SQLAlchemy: it would be
 # compiled again for every question). The unique key on (session, position) still says no to a
 # second ask of one position; since the next question is asked in the same transaction that

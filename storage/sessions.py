@@ -52,6 +52,7 @@ from storage.session_sql import (
     ask_in,
     closed_record,
     move_on,
+    start_params,
 )
 from storage.tables import ONE_ACTIVE_SESSION_INDEX, attempts, sessions
 
@@ -123,23 +124,9 @@ class SessionStore(StoreBase):
             created_at=now,
             ended_at=None,
         )
-        values = {
-            "b_id": session.id,
-            "b_member": member_id,
-            "b_platform": platform,
-            "b_workspace": workspace_id,
-            "b_channel": channel_id,
-            "b_thread": thread_id,
-            "b_topic": topic,
-            "b_difficulty": difficulty,
-            "b_question_ids": session.question_ids,
-            "b_time_limit": time_limit_s,
-            "b_locale": locale,
-            "b_now": now,
-        }
 
         def job(conn: sa.Connection) -> tuple[SessionRecord, AttemptRecord | None]:
-            START_SESSION.rows(conn, values)
+            START_SESSION.rows(conn, start_params(session))
             if first is None:
                 return session, None
             attempt = ask_in(conn, session.id, 1, first, now)
