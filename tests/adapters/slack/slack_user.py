@@ -101,13 +101,19 @@ def _button_value(post: dict[str, Any] | None, action_id: str) -> str | None:
     return None
 
 
+def _unescaped(mrkdwn: str) -> str:
+    return mrkdwn.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def block_text(blocks: list[dict[str, Any]]) -> str:
     """Everything a member reads in `blocks`, as plain lines (buttons as [label])."""
     lines: list[str] = []
     for block in blocks:
         text = block.get("text")
         if isinstance(text, dict):
-            lines.append(str(text.get("text", "")))
+            shown = str(text.get("text", ""))
+            # Slack shows mrkdwn's escapes (&lt; &gt; &amp;) as the characters they stand for.
+            lines.append(_unescaped(shown) if text.get("type") == "mrkdwn" else shown)
         for element in block.get("elements") or []:
             if element.get("type") == "button":
                 lines.append(f"[{element['text']['text']}]")
