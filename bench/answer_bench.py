@@ -14,17 +14,20 @@ system clock), only the front end replaced. Prints one JSON object:
   attempt, one transaction each) in a plain `sqlite3` loop on a copy of the same database, in
   the same run; `burst_ratio` is the bot's burst rate over that loop's rate
 - grader: offline grades/s of the same answers on one core, in the same run
+- grading_processes: worker processes grading answers that arrive together, as the bot runs
+  (GRADING_PROCESSES, default 1); 0 grades every answer on the event loop
 
 The grader's per-question tables are built before measuring (the first answer to each question
 pays ~3 ms for them once per process).
 
-Run: python bench/answer_bench.py [--sessions 1000] [--rate 200]
+Run: python bench/answer_bench.py [--sessions 1000] [--rate 200] [--grading-processes 1]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import logging
 import os
@@ -45,7 +48,7 @@ from session_bench import PLACE, TimingMessenger, answer_for, member, open_sessi
 
 from bot.core.clock import SystemClock
 from bot.core.commands import Actor, Answer, Start
-from bot.core.grading import build_offline_grader
+from bot.core.grading import AnswerGrading, GradingPool, InlineGrading, build_offline_grader
 from bot.core.interview.deadlines import DeadlineWatcher
 from bot.core.replies import Feedback, QuestionCard, Reply
 from bot.core.service import Core
@@ -252,6 +255,12 @@ async def main_async(args: argparse.Namespace) -> dict[str, object]:
         grader = build_offline_grader(bank)
         for question in bank.questions.values():
             grader.grade(question, "预热")  # build its tables once, as a long-running bot has
+        grading: AnswerGrading = InlineGrading(grader)
+        if args.grading_processes > 0:
+            pool = GradingPool(grader, bank, processes=args.grading_processes, bank_dirs=[])
+            pool.start()
+            await pool.wait_ready()
+            grading = pool
         core = build_core(
             bank=bank,
             store=store,
@@ -261,13 +270,16 @@ async def main_async(args: argparse.Namespace) -> dict[str, object]:
             deadlines=watcher,
             timezone=ZoneInfo("Asia/Shanghai"),
             platforms=frozenset({"bench"}),
+            grading=grading,
         )
+        gc.freeze()  # as the bot does once it has started (runtime.open_services)
         await watcher.start(store.pending_deadlines, core.expire)
         bench = AnswerBench(bank, store, core, messenger)
         result: dict[str, object] = {
             "database": "sqlite",
             "cpus": os.cpu_count(),
             "load_average_1m_at_start": round(os.getloadavg()[0], 2),
+            "grading_processes": args.grading_processes,
         }
         try:
             result["statements"] = await bench.statements(counter)
@@ -275,6 +287,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, object]:
         finally:
             await watcher.stop()
             await core.aclose()
+            await grading.aclose()
             await store.close()
         plain = plain_sqlite3_loop(database, args.sessions)
     answers = result["answers"]
@@ -290,6 +303,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sessions", type=int, default=1000)
     parser.add_argument("--rate", type=float, default=200.0, help="open-loop answers per second")
+    parser.add_argument("--grading-processes", type=int, default=1)
     args = parser.parse_args()
     structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
     json.dump(asyncio.run(main_async(args)), sys.stdout)

@@ -7,6 +7,7 @@ Chat front ends are imported lazily so the console never pays for discord.py or 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import random
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
     from bot.core.commands import Locale
     from bot.core.daily.schedule import DailyScheduler
     from bot.core.daily.service import DailyService
-    from bot.core.grading import Grader
+    from bot.core.grading import AnswerGrading, Grader
     from bot.core.interview.deadlines import DeadlineWatcher
     from bot.core.interview.ports import DeadlineSink, GradeRefiner
     from bot.core.messenger import Messenger
@@ -116,10 +117,13 @@ def build_core(
     rng: random.Random | None = None,
     platforms: frozenset[str] | None = None,
     judge: GradeRefiner | None = None,
+    grading: AnswerGrading | None = None,
 ) -> Core:
     """The core and its services, each given its collaborators: the one place they are built
-    (the bot, the tests' processes and the benchmarks all come through here)."""
+    (the bot, the tests' processes and the benchmarks all come through here). `grading`:
+    answers graded elsewhere than by `grader` on the event loop (worker processes)."""
     from bot.core.caches import MemberCache
+    from bot.core.grading import InlineGrading
     from bot.core.interview.expiry import Expiry
     from bot.core.interview.refine import BackgroundJudge
     from bot.core.interview.service import InterviewService
@@ -132,7 +136,8 @@ def build_core(
     members = MemberCache()
     reviews = ReviewSchedule(store)
     rng = rng or random.Random()
-    daily = _build_daily(bank, store, grader, clock, messenger, rng, platforms, reviews, timezone)
+    grading = grading or InlineGrading(grader)
+    daily = _build_daily(bank, store, grading, clock, messenger, rng, platforms, reviews, timezone)
     steps = SessionSteps(
         bank=bank,
         store=store,
@@ -141,17 +146,13 @@ def build_core(
         reviews=reviews,
         platforms=platforms,
     )
-    background = (
-        BackgroundJudge(judge=judge, steps=steps, messenger=messenger)
-        if judge is not None
-        else None
-    )
+    background = BackgroundJudge(judge=judge, steps=steps, messenger=messenger) if judge else None
     return Core(
         bank=bank,
         clock=clock,
         store=store,
         members=members,
-        interviews=InterviewService(steps=steps, grader=grader, rng=rng, judge=background),
+        interviews=InterviewService(steps=steps, grading=grading, rng=rng, judge=background),
         expiry=Expiry(steps=steps, messenger=messenger, members=members),
         marks=MarkService(bank=bank, store=store, clock=clock, reviews=reviews),
         standings=StandingsService(bank=bank, store=store, timezone=timezone, reviews=reviews),
@@ -165,7 +166,7 @@ def build_core(
 def _build_daily(
     bank: Bank,
     store: Store,
-    grader: Grader,
+    grading: AnswerGrading,
     clock: Clock,
     messenger: Messenger,
     rng: random.Random,
@@ -183,7 +184,7 @@ def _build_daily(
     return DailyService(
         bank=bank,
         store=store,
-        grader=grader,
+        grading=grading,
         clock=clock,
         poster=poster,
         reviews=reviews,
@@ -210,19 +211,27 @@ async def open_services(
     platforms: frozenset[str] | None,
     clock: Clock | None = None,
     bank: Bank | None = None,
+    grading_processes: int | None = None,
 ) -> AsyncIterator[Services]:
     """Everything the core needs, opened and closed together. Call `start_watcher` when the
-    front end can deliver (the start-up sweep may have timeouts to announce)."""
+    front end can deliver (the start-up sweep may have timeouts to announce).
+
+    `grading_processes` (default: the settings') grade answers that arrive together; only
+    for a bank loaded here from the settings, which the workers can load the same way."""
     from bot.core.clock import SystemClock
     from bot.core.daily.schedule import DailyScheduler
     from bot.core.grading import build_offline_grader
     from bot.core.interview.deadlines import DeadlineWatcher
 
+    processes = settings.grading_processes if grading_processes is None else grading_processes
+    if bank is not None:
+        processes = 0  # a bank the workers could not load the same way
     bank = bank or load_bank(settings)
     store = await open_database(settings)
     clock = clock or SystemClock()
     watcher = DeadlineWatcher(clock)
     grader = build_offline_grader(bank)
+    grading = _grading(settings, bank, grader, processes)
     judge = build_judge(settings)
     core = build_core(
         bank=bank,
@@ -235,19 +244,36 @@ async def open_services(
         timezone=settings.timezone,
         platforms=platforms,
         judge=judge,
+        grading=grading,
     )
     # The daily challenge's clock: one cron job per configured channel, re-read every minute.
     daily = DailyScheduler(core.daily_poster, store, platforms)
     core.daily.on_config_change = daily.changed
+    # What was built so far (modules, the bank, the grader's tables) lives as long as the
+    # process: out of the cyclic collector's sight, a full collection does not pause the bot
+    # for a scan of a few hundred thousand objects that can never be garbage.
+    gc.freeze()
     try:
         yield Services(settings, bank, store, core, watcher, clock, daily)
     finally:
         await daily.stop()
         await watcher.stop()
         await core.aclose()
+        await grading.aclose()
         if judge is not None:
             await judge.aclose()
         await store.close()
+
+
+def _grading(settings: Settings, bank: Bank, grader: Grader, processes: int) -> AnswerGrading:
+    """Worker processes started for answers that arrive together, or grading on the loop."""
+    from bot.core.grading import GradingPool, InlineGrading
+
+    if processes < 1:
+        return InlineGrading(grader)
+    pool = GradingPool(grader, bank, processes=processes, bank_dirs=settings.content_dirs)
+    pool.start()
+    return pool
 
 
 async def open_database(settings: Settings) -> Store:
@@ -302,7 +328,10 @@ async def run_console(
     name = user or os.environ.get("USER") or os.environ.get("USERNAME") or "me"
     actor = console_actor(name)
     messenger = ConsoleMessenger(actor, Terminal(sys.stdout, interactive=sys.stdin.isatty()))
-    async with open_services(settings, messenger, platforms=frozenset({CONSOLE})) as services:
+    # One member at the keyboard: never two answers at once, nothing for grading workers to do.
+    async with open_services(
+        settings, messenger, platforms=frozenset({CONSOLE}), grading_processes=0
+    ) as services:
         if lang is not None:
             from bot.core.i18n import normalize_locale
 

@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     llm_judge_model: str | None = None
     llm_judge_api_key: SecretStr | None = None
 
+    # Worker processes that grade answers arriving together (a daily question's rush), beside
+    # the event loop; 0: every answer is graded on the loop. The console never needs them.
+    grading_processes: int = Field(default=1, ge=0, le=32)
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
 
     @field_validator("content_dirs", mode="before")

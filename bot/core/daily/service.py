@@ -18,7 +18,7 @@ from bot.core.context import MemberContext
 from bot.core.daily import views
 from bot.core.daily.config import Calendar, Problem, merge
 from bot.core.daily.poster import DailyPoster
-from bot.core.grading import Grader
+from bot.core.grading import AnswerGrading
 from bot.core.i18n import format_number, t
 from bot.core.interview import present
 from bot.core.notices import error, notice
@@ -39,7 +39,7 @@ class DailyService:
         *,
         bank: Bank,
         store: Store,
-        grader: Grader,
+        grading: AnswerGrading,
         clock: Clock,
         poster: DailyPoster,
         reviews: ReviewSchedule,
@@ -48,7 +48,7 @@ class DailyService:
     ) -> None:
         self._bank = bank
         self._store = store
-        self._grader = grader
+        self._grading = grading
         self._clock = clock
         self.poster = poster
         self._reviews = reviews
@@ -166,7 +166,7 @@ class DailyService:
         earlier = await self._store.daily_answer_of(post.id, ctx.member.id)
         if earlier is not None:
             return [self._already(ctx, earlier.score)]
-        grade = self._grader.grade(question, text)
+        grade = await self._grading.grade(question, text)
         score = capped_score(grade.score, 100.0)
         earned = await self._store.earned_points(ctx.member.id, question.id, excluding=0)
         try:

@@ -6,6 +6,7 @@ The core imports only from here; the grader's internals live in sibling modules.
 from __future__ import annotations
 
 from bot.core.grading.offline import OfflineGrader, build_offline_grader
+from bot.core.grading.pool import GradingPool, InlineGrading
 from bot.core.grading.types import (
     GUARD_DONT_KNOW,
     GUARD_EMPTY,
@@ -14,6 +15,7 @@ from bot.core.grading.types import (
     GUARD_OFF_TOPIC,
     GUARD_REPEATS_QUESTION,
     GUARD_TERMS_WITHOUT_CLAIMS,
+    AnswerGrading,
     CoveredPoint,
     Grader,
     GradeResult,
@@ -23,6 +25,7 @@ from bot.core.grading.types import (
 )
 
 __all__ = [
+    "AnswerGrading",
     "GUARD_DONT_KNOW",
     "GUARD_EMPTY",
     "GUARD_KEYWORD_LIST",
@@ -33,6 +36,8 @@ __all__ = [
     "CoveredPoint",
     "GradeResult",
     "Grader",
+    "GradingPool",
+    "InlineGrading",
     "MissedPoint",
     "OfflineGrader",
     "StatedMisconception",

@@ -171,6 +171,12 @@ class OfflineGrader:
         result = self._result(question, score, covered, [])
         return result.model_copy(update={"version": f"{self.version}+fallback"})
 
+    def prepare(self) -> None:
+        """Build every bank question's tables now, not at its first answer (about 3 ms each):
+        for a process that starts to grade a rush of answers at once."""
+        for question in self._index.questions.values():
+            self._profile(question)
+
     def _profile(self, question: Question) -> QuestionProfile:
         profile = self._profiles.get(question.id)
         if profile is not None and (profile.question is question or profile.question == question):

@@ -65,3 +65,12 @@ class Grader(Protocol):
     version: str
 
     def grade(self, question: Question, answer: str) -> GradeResult: ...
+
+
+class AnswerGrading(Protocol):
+    """How the core grades a member's answer: awaited, as it may be graded in another process
+    (bot.core.grading.pool)."""
+
+    async def grade(self, question: Question, answer: str) -> GradeResult: ...
+
+    async def aclose(self) -> None: ...

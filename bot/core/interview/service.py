@@ -16,7 +16,7 @@ import structlog
 from bot.core.answer_text import clean_answer, refused
 from bot.core.commands import COUNT_DEFAULT, Place, QuestionRef, Review, Start
 from bot.core.context import MemberContext
-from bot.core.grading import Grader
+from bot.core.grading import AnswerGrading
 from bot.core.i18n import format_duration, format_span, join_sentences, t
 from bot.core.interview import present
 from bot.core.interview.refine import BackgroundJudge
@@ -37,7 +37,7 @@ class InterviewService:
         self,
         *,
         steps: SessionSteps,
-        grader: Grader,
+        grading: AnswerGrading,
         rng: random.Random,
         judge: BackgroundJudge | None,
     ) -> None:
@@ -45,7 +45,7 @@ class InterviewService:
         self._bank = steps.bank
         self._store = steps.store
         self._clock = steps.clock
-        self._grader = grader
+        self._grading = grading
         self._rng = rng
         self._judge = judge
 
@@ -129,7 +129,7 @@ class InterviewService:
             # Its question timed out while the answer was on its way, and the next one was
             # asked meanwhile: the member has not seen that one yet.
             return [notice(ctx.locale, "too_late")]
-        grade = self._grader.grade(question, text)
+        grade = await self._grading.grade(question, text)
         scored = await self._steps.scored(attempt, grade.score)
         moved = await self._steps.finish(
             session,

@@ -1,0 +1,92 @@
+"""Grading in worker processes: answers that arrive together are graded there, each exactly as
+the inline grader would; an answer alone is graded inline; a worker that dies loses nothing."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import signal
+from pathlib import Path
+
+from bot.core.grading import GradeResult, GradingPool, OfflineGrader
+from content.loader import Bank
+from content.schema import Question
+
+FIXTURE_BANK = Path(__file__).parent / "fixture_bank"
+
+
+class CountingGrader:
+    """The grader the pool falls back on, counting the answers graded in this process."""
+
+    def __init__(self, grader: OfflineGrader) -> None:
+        self.name, self.version = grader.name, grader.version
+        self._grader = grader
+        self.calls = 0
+
+    def grade(self, question: Question, answer: str) -> GradeResult:
+        self.calls += 1
+        return self._grader.grade(question, answer)
+
+
+def answers(bank: Bank) -> list[tuple[Question, str]]:
+    out = []
+    for question in bank.questions.values():
+        points = [point.point for point in question.key_points]
+        out.append((question, "。".join(points)))  # states every point
+        out.append((question, points[0]))  # one point
+        out.append((question, "不知道"))
+    return out
+
+
+async def ready(pool: GradingPool) -> None:
+    async with asyncio.timeout(60):
+        await pool.wait_ready()
+
+
+async def test_answers_arriving_together_go_to_the_workers_and_get_the_inline_grade(
+    bank: Bank, grader: OfflineGrader
+) -> None:
+    counting = CountingGrader(grader)
+    pool = GradingPool(counting, bank, processes=1, bank_dirs=[FIXTURE_BANK], shipped=False)
+    pool.start()
+    try:
+        await ready(pool)
+        work = answers(bank)
+        grades = await asyncio.gather(*(pool.grade(q, text) for q, text in work))
+        assert grades == [grader.grade(q, text) for q, text in work]
+        assert {g.score for g in grades} != {0.0}  # real grades, not the refusals alone
+        assert counting.calls == 0  # all graded by the worker
+
+        question, text = work[0]
+        assert await pool.grade(question, text) == grader.grade(question, text)
+        assert counting.calls == 1  # alone: inline, no hop
+    finally:
+        await pool.aclose()
+
+
+async def test_a_worker_that_dies_loses_no_grade_and_is_replaced(
+    bank: Bank, grader: OfflineGrader
+) -> None:
+    counting = CountingGrader(grader)
+    pool = GradingPool(counting, bank, processes=1, bank_dirs=[FIXTURE_BANK], shipped=False)
+    pool.start()
+    try:
+        await ready(pool)
+        workers = multiprocessing.active_children()
+        assert workers
+        for worker in workers:
+            os.kill(worker.pid or 0, signal.SIGKILL)
+        work = answers(bank)
+        grades = await asyncio.gather(*(pool.grade(q, text) for q, text in work))
+        assert grades == [grader.grade(q, text) for q, text in work]
+        assert counting.calls == len(work)  # graded here while the pool was broken
+
+        await ready(pool)  # a new worker took over
+        assert {w.pid for w in multiprocessing.active_children()}.isdisjoint(w.pid for w in workers)
+        again = await asyncio.gather(*(pool.grade(q, text) for q, text in work))
+        assert again == grades
+        assert counting.calls == len(work)  # the new worker graded them
+    finally:
+        await pool.aclose()
+    assert multiprocessing.active_children() == []  # closing stops the workers
