@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
+import threading
+import time
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -87,7 +90,7 @@ class GradingPool:
             self._processes,
             mp_context=multiprocessing.get_context("spawn"),
             initializer=start_worker,
-            initargs=(self._dirs, self._shipped),
+            initargs=(os.getpid(), self._dirs, self._shipped),
         )
         self._warming = asyncio.create_task(self._warm(self._executor), name="grading-warm-up")
 
@@ -184,11 +187,12 @@ class GradingPool:
 _worker: tuple[Bank, Grader] | None = None
 
 
-def start_worker(dirs: tuple[Path, ...], shipped: bool) -> None:
-    """Load the bank as the bot did and build its grader (once per worker process)."""
+def start_worker(bot: int, dirs: tuple[Path, ...], shipped: bool) -> None:
+    """Load the bank as the bot (process id `bot`) did and build its grader (once per worker)."""
     from bot.core.grading.offline import build_offline_grader
     from content.loader import load_bank
 
+    _exit_with(bot)
     global _worker
     bank = load_bank(dirs, shipped=shipped)
     grader = build_offline_grader(bank)
@@ -208,3 +212,16 @@ def grade_batch(work: list[tuple[str, str]]) -> list[GradeResult]:
         raise RuntimeError("the grading worker did not start")
     bank, grader = _worker
     return [grader.grade(bank.questions[question_id], answer) for question_id, answer in work]
+
+
+def _exit_with(bot: int) -> None:
+    """Leave when the bot does. A bot killed with SIGKILL cannot stop its workers, and a worker
+    waiting for work never sees the end of its queue (it holds that pipe's other end too).
+    The bot's id comes from the bot: it may have died before this worker got here."""
+
+    def watch() -> None:
+        while os.getppid() == bot:
+            time.sleep(1.0)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()

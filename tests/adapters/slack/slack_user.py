@@ -101,7 +101,8 @@ def _button_value(post: dict[str, Any] | None, action_id: str) -> str | None:
     return None
 
 
-def _unescaped(mrkdwn: str) -> str:
+def unescaped(mrkdwn: str) -> str:
+    """What Slack shows for mrkdwn's escapes (&lt; &gt; &amp;)."""
     return mrkdwn.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
@@ -111,9 +112,7 @@ def block_text(blocks: list[dict[str, Any]]) -> str:
     for block in blocks:
         text = block.get("text")
         if isinstance(text, dict):
-            shown = str(text.get("text", ""))
-            # Slack shows mrkdwn's escapes (&lt; &gt; &amp;) as the characters they stand for.
-            lines.append(_unescaped(shown) if text.get("type") == "mrkdwn" else shown)
+            lines.append(str(text.get("text", "")))
         for element in block.get("elements") or []:
             if element.get("type") == "button":
                 lines.append(f"[{element['text']['text']}]")
@@ -126,7 +125,7 @@ def block_text(blocks: list[dict[str, Any]]) -> str:
 
 def good_answer(bank: Bank, card: dict[str, Any]) -> str:
     """An answer that covers every key point of the question on `card`, in sentences."""
-    shown = block_text(card["blocks"])
+    shown = unescaped(block_text(card["blocks"]))
     question = next(q for q in bank.questions.values() if q.question in shown)
     return (
         "。".join(

@@ -7,6 +7,9 @@ import asyncio
 import multiprocessing
 import os
 import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from bot.core.grading import GradeResult, GradingPool, OfflineGrader
@@ -90,3 +93,53 @@ async def test_a_worker_that_dies_loses_no_grade_and_is_replaced(
     finally:
         await pool.aclose()
     assert multiprocessing.active_children() == []  # closing stops the workers
+
+
+BOT = """
+import asyncio, multiprocessing, sys
+from pathlib import Path
+from bot.core.grading import GradingPool, build_offline_grader
+from content.loader import load_bank
+
+async def main() -> None:
+    dirs = [Path(sys.argv[1])]
+    bank = load_bank(dirs, shipped=False)
+    grader = build_offline_grader(bank)
+    pool = GradingPool(grader, bank, processes=2, bank_dirs=dirs, shipped=False)
+    pool.start()
+    await pool.wait_ready()
+    print("workers", *[child.pid for child in multiprocessing.active_children()], flush=True)
+    await asyncio.sleep(120)
+
+asyncio.run(main())
+"""
+
+
+def running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().split(") ")[1][0] != "Z"  # a zombie is gone, not yet reaped
+    except FileNotFoundError:
+        return False
+
+
+def test_the_workers_leave_with_a_bot_killed_by_sigkill() -> None:
+    root = Path(__file__).parents[3]
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    bot = subprocess.Popen(
+        [sys.executable, "-c", BOT, str(FIXTURE_BANK)], stdout=subprocess.PIPE, env=env, cwd=root
+    )
+    try:
+        assert bot.stdout is not None
+        said = b""
+        while not said.startswith(b"workers"):  # after its log lines
+            said = bot.stdout.readline()
+        workers = [int(pid) for pid in said.split()[1:]]
+        assert len(workers) == 2 and all(running(pid) for pid in workers)
+    finally:
+        bot.kill()
+        bot.wait()
+    deadline = time.monotonic() + 10
+    while any(running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not any(running(pid) for pid in workers)
