@@ -10,6 +10,8 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.core.grading import GradeResult, GradingPool, OfflineGrader
@@ -47,14 +49,25 @@ async def ready(pool: GradingPool) -> None:
         await pool.wait_ready()
 
 
-async def test_answers_arriving_together_go_to_the_workers_and_get_the_inline_grade(
+@asynccontextmanager
+async def started(
     bank: Bank, grader: OfflineGrader
-) -> None:
+) -> AsyncIterator[tuple[GradingPool, CountingGrader]]:
+    """A pool of one worker on the fixture bank, once the worker is ready; closed after."""
     counting = CountingGrader(grader)
     pool = GradingPool(counting, bank, processes=1, bank_dirs=[FIXTURE_BANK], shipped=False)
     pool.start()
     try:
         await ready(pool)
+        yield pool, counting
+    finally:
+        await pool.aclose()
+
+
+async def test_answers_arriving_together_go_to_the_workers_and_get_the_inline_grade(
+    bank: Bank, grader: OfflineGrader
+) -> None:
+    async with started(bank, grader) as (pool, counting):
         work = answers(bank)
         grades = await asyncio.gather(*(pool.grade(q, text) for q, text in work))
         assert grades == [grader.grade(q, text) for q, text in work]
@@ -64,18 +77,12 @@ async def test_answers_arriving_together_go_to_the_workers_and_get_the_inline_gr
         question, text = work[0]
         assert await pool.grade(question, text) == grader.grade(question, text)
         assert counting.calls == 1  # alone: inline, no hop
-    finally:
-        await pool.aclose()
 
 
 async def test_a_worker_that_dies_loses_no_grade_and_is_replaced(
     bank: Bank, grader: OfflineGrader
 ) -> None:
-    counting = CountingGrader(grader)
-    pool = GradingPool(counting, bank, processes=1, bank_dirs=[FIXTURE_BANK], shipped=False)
-    pool.start()
-    try:
-        await ready(pool)
+    async with started(bank, grader) as (pool, counting):
         workers = multiprocessing.active_children()
         assert workers
         for worker in workers:
@@ -90,8 +97,6 @@ async def test_a_worker_that_dies_loses_no_grade_and_is_replaced(
         again = await asyncio.gather(*(pool.grade(q, text) for q, text in work))
         assert again == grades
         assert counting.calls == len(work)  # the new worker graded them
-    finally:
-        await pool.aclose()
     assert multiprocessing.active_children() == []  # closing stops the workers
 
 
