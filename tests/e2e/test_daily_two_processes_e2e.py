@@ -36,6 +36,7 @@ from slack_user import SlackUser, action_ids, block_text, good_answer  # noqa: E
 
 from bot.core.daily.poster import LEASE  # noqa: E402
 from bot.core.daily.schedule import TICK_S  # noqa: E402
+from bot.core.i18n import format_number  # noqa: E402
 from content.loader import load_bank  # noqa: E402
 from storage import tables  # noqa: E402
 
@@ -181,7 +182,8 @@ async def test_two_workers_killed_at_the_post_time_post_and_reveal_exactly_once(
         board = _shown(await _reply(fake, b.user, "leaderboard all", "U2"))
         for user_id, points in earned.items():
             [line] = [line for line in board.splitlines() if user_id.lower() in line]
-            assert f"{points:g}" in line, (user_id, points, board)
+            # As the board shows points: one decimal at most (2.44 reads "2.4").
+            assert f" {format_number(points)} " in line, (user_id, points, board)
     finally:
         await engine.dispose()
         await a.close()

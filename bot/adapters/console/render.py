@@ -191,12 +191,10 @@ def _daily_reveal(view: DailyReveal) -> str:
     if view.answers == 0:
         lines.append(t(loc, "reveal.nobody"))
     else:
-        lines += [
-            t(loc, "reveal.answers", count=view.answers),
-            phrasing.reveal_distribution(view),
-            t(loc, "reveal.best"),
-        ]
-        lines += [f"  {entry}" for entry in phrasing.reveal_best(view)]
+        lines += [t(loc, "reveal.answers", count=view.answers), phrasing.reveal_distribution(view)]
+        if view.best:
+            lines.append(t(loc, "reveal.best"))
+            lines += [f"  {entry}" for entry in phrasing.reveal_best(view)]
     lines += ["", t(loc, "reveal.reference"), view.reference_answer.rstrip()]
     return "\n".join(lines)
 

@@ -61,8 +61,9 @@ def _daily_reveal(reply: DailyReveal, style: Style) -> list[Outgoing]:
         lines.append(t(loc, "reveal.nobody"))
     else:
         lines.append(t(loc, "reveal.answers", count=reply.answers))
-        lines += [phrasing.reveal_distribution(reply), "", f"**{t(loc, 'reveal.best')}**"]
-        lines += phrasing.reveal_best(reply)
+        lines.append(phrasing.reveal_distribution(reply))
+        if reply.best:
+            lines += ["", f"**{t(loc, 'reveal.best')}**", *phrasing.reveal_best(reply)]
     embeds = long_embeds(phrasing.reveal_title(reply), "\n".join(lines), AMBER)
     embeds += long_embeds(
         t(loc, "reveal.reference").rstrip("：:"),

@@ -77,8 +77,9 @@ def daily_reveal(view: DailyReveal) -> SlackMessage:
     else:
         lines.append(escape(t(loc, "reveal.answers", count=view.answers)))
         lines.append(escape(phrasing.reveal_distribution(view)))
-        lines.append(f"*{escape(t(loc, 'reveal.best'))}*")
-        lines += [escape(entry) for entry in phrasing.reveal_best(view)]
+        if view.best:
+            lines.append(f"*{escape(t(loc, 'reveal.best'))}*")
+            lines += [escape(entry) for entry in phrasing.reveal_best(view)]
     reference = markdown_to_mrkdwn(view.reference_answer.rstrip())
     blocks = [
         header(title),

@@ -67,7 +67,9 @@ def reveal(
         RevealEntry(
             name=shown_name(a.display_name, a.user_id, show_name=a.show_name), score=a.score
         )
-        for a in answers[:BEST_SHOWN]  # the store lists best first, ties by who answered first
+        # The store lists best first, ties by who answered first; a 0 is nobody's best.
+        for a in answers[:BEST_SHOWN]
+        if a.score > 0
     ]
     return DailyReveal(
         locale=locale,

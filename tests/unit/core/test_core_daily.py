@@ -148,7 +148,8 @@ async def test_the_reveal_follows_the_window_and_late_answers_get_it(bot: BotPro
     await due(bot)
     card = only(await send(bot, Daily()), DailyCard)
     await send(bot, DailyAnswer(post_id=card.post_id, text=GOOD[card.question_id]), user="bob")
-    await send(bot, DailyAnswer(post_id=card.post_id, text="不知道"), user="carol")
+    await send(bot, DailyAnswer(post_id=card.post_id, text=GOOD[card.question_id]), user="carol")
+    await send(bot, DailyAnswer(post_id=card.post_id, text="不知道"), user="dave")
     await due(bot, DUE + timedelta(hours=2))
     await due(bot, DUE + timedelta(hours=2, minutes=1))  # revealed once
     reveals = posted(bot.messenger, DailyReveal)
@@ -156,8 +157,9 @@ async def test_the_reveal_follows_the_window_and_late_answers_get_it(bot: BotPro
     reveal = reveals[0]
     assert isinstance(reveal, DailyReveal)
     assert bot.messenger.posts[-1][2] == bot.messenger.posts[0][1]  # in reply to the post
-    assert reveal.answers == 2 and sum(b.count for b in reveal.distribution) == 2
-    assert [e.name for e in reveal.best] == ["bob", None]  # carol did not opt in
+    assert reveal.answers == 3 and sum(b.count for b in reveal.distribution) == 3
+    # Carol did not opt in to her name; dave's 0 is nobody's best score.
+    assert [e.name for e in reveal.best] == ["bob", None]
     assert only(bot.messenger.edits[-1][2], DailyCard).closed
     late = await send(bot, DailyAnswer(post_id=card.post_id, text=GOOD[card.question_id]))
     assert kinds(late) == ["notice", "daily_reveal"]
