@@ -16,7 +16,7 @@ from bot.core.clock import Clock
 from bot.core.commands import ConfigDaily
 from bot.core.context import MemberContext
 from bot.core.daily import views
-from bot.core.daily.config import Calendar, Problem, merge
+from bot.core.daily.config import Problem, merge
 from bot.core.daily.poster import DailyPoster
 from bot.core.grading import AnswerGrading
 from bot.core.i18n import format_number, t
@@ -93,10 +93,7 @@ class DailyService:
             days=saved.days,
         )
         self.on_config_change()
-        calendar = Calendar.of(saved)
-        when = calendar.next_due(now).astimezone(calendar.zone)
-        text = t(ctx.locale, "notice.daily_saved", when=when.strftime("%Y-%m-%d %H:%M"))
-        return await self.config_show(ctx, text=text)
+        return await self.config_show(ctx, text=t(ctx.locale, "notice.daily_saved"))
 
     async def config_show(self, ctx: MemberContext, *, text: str | None = None) -> list[Reply]:
         channel = self._channel(ctx)

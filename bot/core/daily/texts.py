@@ -162,10 +162,8 @@ DAILY_CATALOGUE: dict[str, tuple[str, str]] = {
     "config.me": ("你的设置：公布结果时{shown}你的名字", "Your setting: reveals {shown} your name"),
     "config.me_shown": ("显示", "show"),
     "config.me_hidden": ("不显示", "do not show"),
-    "notice.daily_saved": (
-        "已保存。下一次出题：{when}（频道时区）。",
-        "Saved. Next post: {when} (the channel's time zone).",
-    ),
+    # The settings shown below it say when the next post is due.
+    "notice.daily_saved": ("已保存。", "Saved."),
     "notice.daily_off": ("已停止本频道的每日一题。", "This channel's daily question is off."),
     "notice.daily_not_configured": (
         "本频道没有开启每日一题，无需关闭。",
