@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -52,8 +53,11 @@ class Settings(BaseSettings):
     llm_judge_api_key: SecretStr | None = None
 
     # Worker processes that grade answers arriving together (a daily question's rush), beside
-    # the event loop; 0: every answer is graded on the loop. The console never needs them.
-    grading_processes: int = Field(default=1, ge=0, le=32)
+    # the event loop; 0: every answer is graded on the loop. The console never needs them, and
+    # on one CPU a worker would only take turns with the loop.
+    grading_processes: int = Field(
+        default_factory=lambda: 1 if (os.cpu_count() or 1) > 1 else 0, ge=0, le=32
+    )
 
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "WARNING"
 

@@ -30,6 +30,21 @@ def test_defaults_need_no_configuration() -> None:
     assert settings.front_end == "console"
 
 
+def test_answers_are_graded_beside_the_loop_only_where_there_is_a_second_cpu(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("GRADING_PROCESSES", raising=False)
+    monkeypatch.setattr("os.cpu_count", lambda: 2)
+    assert Settings().grading_processes == 1
+    monkeypatch.setattr("os.cpu_count", lambda: 1)
+    assert Settings().grading_processes == 0
+    monkeypatch.setenv("GRADING_PROCESSES", "3")
+    assert Settings().grading_processes == 3
+    monkeypatch.setenv("GRADING_PROCESSES", "-1")
+    with pytest.raises(ValidationError):
+        Settings()
+
+
 def test_environment_and_dotenv(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     (tmp_path / ".env").write_text("DEFAULT_LOCALE=en\nSLACK_BOT_TOKEN=xoxb-from-dotenv\n")
     monkeypatch.setenv("CONTENT_DIRS", "/srv/a, /srv/b ,")
