@@ -232,8 +232,7 @@ def grades_per_s(bank: Bank, n: int = 2000) -> float:
     grader = build_offline_grader(bank)
     rng = random.Random(2)
     questions = list(bank.questions.values())
-    for question in questions:
-        grader.grade(question, "预热")
+    grader.prepare()
     pairs = [(q, "。".join(kp.point for kp in q.key_points)) for q in rng.choices(questions, k=n)]
     began = time.perf_counter()
     for question, text in pairs:
@@ -253,8 +252,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, object]:
         watcher = DeadlineWatcher(clock)
         messenger = TimingMessenger()
         grader = build_offline_grader(bank)
-        for question in bank.questions.values():
-            grader.grade(question, "预热")  # build its tables once, as a long-running bot has
+        grader.prepare()  # every question's tables built once, as a long-running bot has
         grading: AnswerGrading = InlineGrading(grader)
         if args.grading_processes > 0:
             pool = GradingPool(grader, bank, processes=args.grading_processes, bank_dirs=[])

@@ -80,8 +80,7 @@ async def worker(args: argparse.Namespace) -> dict[str, object]:
     watcher = DeadlineWatcher(clock, concurrency=32, refresh_s=0.5)
     told = Told()
     grader = build_offline_grader(bank)
-    for question in bank.questions.values():
-        grader.grade(question, "预热")
+    grader.prepare()
     core = build_core(
         bank=bank,
         store=store,

@@ -3,9 +3,9 @@
 Grading is pure CPU (about half a millisecond an answer) and the core runs on one event loop:
 when a daily question lands and hundreds of members answer in the same second, grading on the
 loop is half of every answer's cost and halves how fast answers are stored and acknowledged.
-Here an answer that arrives alone is graded inline (no hop: the lowest latency), and answers
-that arrive together go to worker processes in batches, so grading runs on other cores while
-the loop does the database work and the replies.
+Here answers that arrive alone or a few at a time are graded inline (no hop: the lowest
+latency), and when `TOGETHER` or more are waiting to be graded they go to worker processes in
+batches, so grading runs on other cores while the loop does the database work and the replies.
 
 The workers load the same bank (the shipped bank and the same team folders) and build the same
 grader, so a grade is the same wherever it is made; until they are ready, and for a question
@@ -55,7 +55,7 @@ class InlineGrading:
 
 
 class GradingPool:
-    """Inline for an answer that arrives alone; worker processes for answers that pile up."""
+    """Inline for a few answers at a time; worker processes for answers that pile up."""
 
     def __init__(
         self,
