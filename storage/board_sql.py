@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 
 from storage.models import AttemptRecord
+from storage.prepared import Prepared
 from storage.tables import UTCDateTime, attempts, board_periods, board_totals, members
 
 # All time is a period too: from before any attempt to after any clock.
@@ -69,6 +70,8 @@ COUNT_ATTEMPT = sa.text(
     sa.bindparam("b_hundredths", type_=sa.BigInteger),
     sa.bindparam("b_at", type_=UTCDateTime()),
 )
+# Every answer and timeout runs it: compiled once (see storage.prepared).
+_COUNT = Prepared(COUNT_ATTEMPT)
 
 _KEPT_AT = (
     sa.select(board_periods.c.id)
@@ -171,7 +174,7 @@ def count_attempt(conn: sa.Connection, attempt: AttemptRecord) -> None:
         "b_hundredths": hundredths(attempt.points),
         "b_at": attempt.finished_at,
     }
-    conn.execute(COUNT_ATTEMPT, params)
+    _COUNT.rows(conn, params)
 
 
 def recount_attempt(conn: sa.Connection, attempt: AttemptRecord, points_before: float) -> None:

@@ -75,10 +75,12 @@ class MemberStore(StoreBase):
             rows = _BY_KEY.mappings(conn, params)
             return member_record(rows[0]) if rows else None
 
-        known = await self._run.read(read)
+        known = await self._run.read(read, quick=True)
         if known is not None and display_name in (None, known.display_name):
             return known
-        return await self._run.write(self._create_or_rename(key, display_name, now, known))
+        return await self._run.write(
+            self._create_or_rename(key, display_name, now, known), quick=True
+        )
 
     def _create_or_rename(
         self, key: MemberKey, display_name: str | None, now: datetime | None, known: Member | None
@@ -130,4 +132,4 @@ class MemberStore(StoreBase):
             rows = _BY_ID.mappings(conn, {"member_id": member_id})
             return member_record(rows[0]) if rows else None
 
-        return await self._run.read(job)
+        return await self._run.read(job, quick=True)

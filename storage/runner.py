@@ -47,9 +47,11 @@ class Runner(Protocol):
         """The synchronous engines its statements run on (for instrumentation)."""
         ...
 
-    async def read(self, job: Job[T]) -> T: ...
+    # quick: a few rows by key (the answer path's jobs): the runner may run it where the
+    # caller is instead of on a thread or a pooled connection (SQLite does, under light load).
+    async def read(self, job: Job[T], *, quick: bool = False) -> T: ...
 
-    async def write(self, job: Job[T]) -> T: ...
+    async def write(self, job: Job[T], *, quick: bool = False) -> T: ...
 
     async def close(self) -> None: ...
 
@@ -74,10 +76,10 @@ class AsyncRunner:
     def engines(self) -> list[sa.Engine]:
         return [self._engine.sync_engine]
 
-    async def read(self, job: Job[T]) -> T:
+    async def read(self, job: Job[T], *, quick: bool = False) -> T:
         return await self._run(self._autocommit, job, transaction=False)
 
-    async def write(self, job: Job[T]) -> T:
+    async def write(self, job: Job[T], *, quick: bool = False) -> T:
         return await self._run(self._engine, job, transaction=True)
 
     @staticmethod

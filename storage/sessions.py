@@ -133,7 +133,7 @@ class SessionStore(StoreBase):
             return session.model_copy(update={"current_index": 1}), attempt
 
         try:
-            return await self._run.write(job)
+            return await self._run.write(job, quick=True)
         except IntegrityError as error:
             if violates(error, ONE_ACTIVE_SESSION_INDEX, "sessions.member_id"):
                 raise ActiveSessionExists(member_id) from error
@@ -144,10 +144,12 @@ class SessionStore(StoreBase):
             rows = SESSION.mappings(conn, {"session_id": session_id})
             return session_record(rows[0]) if rows else None
 
-        return await self._run.read(job)
+        return await self._run.read(job, quick=True)
 
     async def active_session(self, member_id: int) -> SessionRecord | None:
-        return await self._run.read(first_row(ACTIVE_SESSION, session_record, member_id=member_id))
+        return await self._run.read(
+            first_row(ACTIVE_SESSION, session_record, member_id=member_id), quick=True
+        )
 
     async def open_attempt(self, member_id: int) -> OpenAttempt | None:
         """The member's active session, its attempt waiting for an answer, and the points the
@@ -165,7 +167,7 @@ class SessionStore(StoreBase):
             attempt = AttemptRecord.model_validate(table_columns(row, attempts))
             return OpenAttempt(session, attempt, float(row["earned_before"] or 0.0))
 
-        return await self._run.read(job)
+        return await self._run.read(job, quick=True)
 
     async def end_session(
         self, session_id: str, *, state: EndedSessionState, now: datetime
@@ -178,7 +180,7 @@ class SessionStore(StoreBase):
         def job(conn: sa.Connection) -> bool:
             return conn.execute(END_SESSION, params).rowcount == 1
 
-        return await self._run.write(job)
+        return await self._run.write(job, quick=True)
 
     async def ask(
         self,
@@ -203,7 +205,7 @@ class SessionStore(StoreBase):
             return ask_in(conn, session_id, position, question, asked_at)
 
         try:
-            return await self._run.write(job)
+            return await self._run.write(job, quick=True)
         except IntegrityError as error:
             if violates(error, "uq_attempts_session_id_position", "attempts.session_id"):
                 raise AttemptPositionTaken(session_id, position) from error
@@ -212,18 +214,20 @@ class SessionStore(StoreBase):
     async def current_attempt(self, session_id: str) -> AttemptRecord | None:
         """The session's attempt still waiting for an answer, if any."""
         return await self._run.read(
-            first_row(CURRENT_ATTEMPT, attempt_record, session_id=session_id)
+            first_row(CURRENT_ATTEMPT, attempt_record, session_id=session_id), quick=True
         )
 
     async def get_attempt(self, attempt_id: int) -> AttemptRecord | None:
-        return await self._run.read(first_row(ATTEMPT, attempt_record, attempt_id=attempt_id))
+        return await self._run.read(
+            first_row(ATTEMPT, attempt_record, attempt_id=attempt_id), quick=True
+        )
 
     async def session_attempts(self, session_id: str) -> list[AttemptRecord]:
         def job(conn: sa.Connection) -> list[AttemptRecord]:
             rows = conn.execute(SESSION_ATTEMPTS, {"session_id": session_id}).mappings()
             return [attempt_record(row) for row in rows]
 
-        return await self._run.read(job)
+        return await self._run.read(job, quick=True)
 
     async def use_hint(self, attempt_id: int, *, max_score: float) -> AttemptRecord | None:
         """Count a hint and lower the attainable score; None once the attempt is finished."""
@@ -233,7 +237,7 @@ class SessionStore(StoreBase):
             .values(hints_used=attempts.c.hints_used + 1, max_score=max_score)
             .returning(*attempts.c)
         )
-        return await self._run.write(first_row(update, attempt_record))
+        return await self._run.write(first_row(update, attempt_record), quick=True)
 
     async def finish_attempt(
         self,
@@ -262,7 +266,7 @@ class SessionStore(StoreBase):
             count_attempt(conn, finished)
             return finished
 
-        return await self._run.write(job)
+        return await self._run.write(job, quick=True)
 
     async def finish_and_move(
         self,
@@ -294,7 +298,7 @@ class SessionStore(StoreBase):
             count_attempt(conn, finished)
             return move_on(conn, finished, then(finished), params["b_now"])
 
-        return await self._run.write(job)
+        return await self._run.write(job, quick=True)
 
     async def replace_grade(
         self,
@@ -337,7 +341,7 @@ class SessionStore(StoreBase):
             recount_attempt(conn, replaced, float(points_before))
             return replaced
 
-        return await self._run.write(job)
+        return await self._run.write(job, quick=True)
 
     async def earned_points(self, member_id: int, question_id: str, *, excluding: int) -> float:
         """The points this member has earned on this question in all other attempts (0: none).
@@ -349,7 +353,7 @@ class SessionStore(StoreBase):
         def job(conn: sa.Connection) -> float:
             return float(conn.execute(EARNED, params).scalar_one_or_none() or 0.0)
 
-        return await self._run.read(job)
+        return await self._run.read(job, quick=True)
 
     async def last_answered_attempt(self, member_id: int) -> AttemptRecord | None:
         """The member's most recently answered attempt (what "my grade was too low" is about)."""
@@ -359,7 +363,7 @@ class SessionStore(StoreBase):
             .order_by(attempts.c.finished_at.desc(), attempts.c.id.desc())
             .limit(1)
         )
-        return await self._run.read(first_row(query, attempt_record))
+        return await self._run.read(first_row(query, attempt_record), quick=True)
 
     async def pending_deadlines(self, limit: int = 1000) -> list[tuple[int, datetime]]:
         """(attempt id, deadline) of every attempt still waiting for an answer, soonest first."""
@@ -400,4 +404,4 @@ class SessionStore(StoreBase):
         def job(conn: sa.Connection) -> bool:
             return conn.execute(update).rowcount == 1
 
-        return await self._run.write(job)
+        return await self._run.write(job, quick=True)
