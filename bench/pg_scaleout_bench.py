@@ -14,8 +14,14 @@ Also where the CPU went: the bot processes' CPU per answer, and how busy the who
 over the run (PostgreSQL and anything else included): a second process only adds throughput
 on a core that was idle.
 
+With `--cpu-per-process 0.5`, each bot process runs in a CPU cgroup of its own limited to half
+a core (as a container with a CPU limit, or a shard on a machine of its own, would): on a
+machine with few cores, the bots then leave PostgreSQL a core of its own, and the ratio shows
+whether the processes get in each other's way in the database (locks, conflicts, retries)
+rather than how many cores the machine has. Needs a writable cgroup CPU controller (root).
+
 Run: python bench/pg_scaleout_bench.py [--url postgresql+asyncpg://postgres@127.0.0.1:5432/test]
-     [--processes 1,2,4] [--members 400] [--rounds 5]
+     [--processes 1,2,4] [--members 400] [--rounds 5] [--cpu-per-process 0.5]
 (--url defaults to TEST_POSTGRES_URL; a database is created per run and dropped afterwards)
 """
 
@@ -23,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -32,6 +39,7 @@ import sys
 import time
 import uuid
 from collections.abc import Sequence
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -206,8 +214,55 @@ def busy_share(before: tuple[int, int], after: tuple[int, int]) -> float:
     return round((after[0] - before[0]) / total, 2) if total else 0.0
 
 
+class CpuLimit:
+    """A CPU cgroup per process, each limited to `share` of one core (cgroup v2 or v1)."""
+
+    PERIOD_US = 100_000
+
+    def __init__(self, share: float) -> None:
+        self.quota_us = int(share * self.PERIOD_US)
+        self.groups: list[Path] = []
+        v2 = Path("/sys/fs/cgroup")
+        if (v2 / "cgroup.controllers").exists():
+            self.root, self.v2 = v2, True
+        elif (v2 / "cpu" / "cpu.cfs_quota_us").exists():
+            self.root, self.v2 = v2 / "cpu", False
+        else:
+            raise SystemExit("--cpu-per-process: no cgroup CPU controller on this machine")
+
+    def confine(self, pid: int) -> None:
+        group = self.root / f"pg_scaleout_{os.getpid()}_{len(self.groups)}"
+        try:
+            group.mkdir()
+            self.groups.append(group)
+            if self.v2:
+                (group / "cpu.max").write_text(f"{self.quota_us} {self.PERIOD_US}")
+            else:
+                (group / "cpu.cfs_period_us").write_text(str(self.PERIOD_US))
+                (group / "cpu.cfs_quota_us").write_text(str(self.quota_us))
+            (group / "cgroup.procs").write_text(str(pid))
+        except OSError as error:
+            raise SystemExit(f"--cpu-per-process: cannot set a CPU limit ({error})") from error
+
+    def release(self) -> None:
+        for group in self.groups:
+            with contextlib.suppress(OSError):
+                group.rmdir()  # empty once its process has exited
+
+
 def run_processes(db: str, processes: int, args: argparse.Namespace) -> list[dict[str, object]]:
     """Start the processes, let them all go at once, collect what each reports."""
+    limit = CpuLimit(args.cpu_per_process) if args.cpu_per_process else None
+    try:
+        return run_confined(db, processes, args, limit)
+    finally:
+        if limit is not None:
+            limit.release()
+
+
+def run_confined(
+    db: str, processes: int, args: argparse.Namespace, limit: CpuLimit | None
+) -> list[dict[str, object]]:
     children = [
         subprocess.Popen(
             [sys.executable, __file__, "--worker", str(k), "--of", str(processes), "--db", db]
@@ -219,6 +274,9 @@ def run_processes(db: str, processes: int, args: argparse.Namespace) -> list[dic
         )
         for k in range(processes)
     ]
+    if limit is not None:
+        for child in children:
+            limit.confine(child.pid)
     for child in children:
         assert child.stdout is not None and child.stdout.readline().strip() == "ready"
     for child in children:
@@ -291,6 +349,7 @@ async def main_async(args: argparse.Namespace) -> dict[str, object]:
         "load_average_1m": round(os.getloadavg()[0], 2),
         "members": args.members,
         "rounds": args.rounds,
+        "cpu_per_process": args.cpu_per_process,
         "targets": {"two_processes_ratio": 1.6, "duplicates_with_four": 0},
         "runs": runs,
     }
@@ -306,6 +365,9 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--timeouts", type=int, default=50, help="short sessions per process")
     parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument(
+        "--cpu-per-process", type=float, help="limit each bot process to this share of a core"
+    )
     parser.add_argument("--worker", type=int)
     parser.add_argument("--of", type=int)
     parser.add_argument("--db")
