@@ -103,6 +103,36 @@ def _no_waiting(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+class _Kept:
+    """One connection kept open on an engine; after a failure, a fresh one on the next use."""
+
+    def __init__(self, engine: sa.Engine) -> None:
+        self.engine = engine
+        self._conn: sa.Connection | None = None
+
+    def get(self) -> sa.Connection:
+        if self._conn is None or self._conn.invalidated or self._conn.closed:
+            self._conn = self.engine.connect()
+        return self._conn
+
+    def rollback(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                if self._conn.in_transaction():
+                    self._conn.rollback()
+
+    def discard(self) -> None:
+        self.rollback()
+        if self._conn is not None:
+            with contextlib.suppress(Exception):
+                self._conn.close()
+        self._conn = None
+
+    def close(self) -> None:
+        self.discard()
+        self.engine.dispose()
+
+
 class _Here:
     """Quick jobs on the event loop's thread, on one connection of its own."""
 
@@ -111,12 +141,12 @@ class _Here:
         # BEGIN IMMEDIATE itself.
         self.engine = _sqlite_engine(url, pragmas, None)
         event.listen(self.engine, "connect", _no_waiting)
-        self._conn: sa.Connection | None = None
+        self._kept = _Kept(self.engine)
         self.commits = 0
 
     def read(self, job: Job[Any]) -> Outcome | None:
         """The job's outcome, or None if the database was locked (run it elsewhere)."""
-        conn = self._connection()
+        conn = self._kept.get()
         try:
             value = job(conn)
             conn.rollback()  # ends SQLAlchemy's transaction; SQLite had none open
@@ -127,7 +157,7 @@ class _Here:
     def write(self, job: Job[Any]) -> Outcome | None:
         """The job in a transaction of its own, committed; None if the database was locked
         (nothing was written: run it elsewhere)."""
-        conn = self._connection()
+        conn = self._kept.get()
         try:
             with conn.begin():
                 # On the driver: SQLAlchemy's own BEGIN (pysqlite's is off) is bookkeeping.
@@ -139,30 +169,18 @@ class _Here:
             return self._failed(error)
 
     def _failed(self, error: Exception) -> Outcome | None:
-        conn = self._conn
-        if conn is not None:
-            with contextlib.suppress(Exception):
-                conn.rollback()
         if _locked(error):
+            self._kept.rollback()
             return None
-        if unavailable(error) and conn is not None:
+        if unavailable(error):
             # A failed COMMIT or I/O error: the next job starts on a fresh connection.
-            with contextlib.suppress(Exception):
-                conn.close()
-            self._conn = None
+            self._kept.discard()
+        else:
+            self._kept.rollback()
         return Outcome(error=error)
 
-    def _connection(self) -> sa.Connection:
-        if self._conn is None or self._conn.invalidated or self._conn.closed:
-            self._conn = self.engine.connect()
-        return self._conn
-
     def close(self) -> None:
-        if self._conn is not None:
-            with contextlib.suppress(Exception):
-                self._conn.close()
-            self._conn = None
-        self.engine.dispose()
+        self._kept.close()
 
 
 def _deliver(batch: Queued, outcomes: list[Outcome]) -> None:
@@ -270,7 +288,7 @@ class SQLiteRunner:
         self._readers = _Readers(reader)
         self._reader = reader
         self._write_thread = ThreadPoolExecutor(1, thread_name_prefix="sqlite-writer")
-        self._conn: sa.Connection | None = None
+        self._kept = _Kept(self._writer)
         self._queue: Queued = []
         self._drainer: asyncio.Task[None] | None = None
         self._here = _Here(url, pragmas)
@@ -348,16 +366,11 @@ class SQLiteRunner:
                 outcomes = [Outcome(error=error)] * len(jobs)
             _deliver(batch, outcomes)
 
-    def _connection(self) -> sa.Connection:
-        if self._conn is None or self._conn.invalidated or self._conn.closed:
-            self._conn = self._writer.connect()
-        return self._conn
-
     def _checkpoint(self) -> None:
         """Copy what the loop's connection committed from the WAL into the database file
         (passive: never waits for readers or writers; what it cannot copy waits for the next)."""
         with contextlib.suppress(Exception):  # housekeeping: the next one tries again
-            driver = self._connection().connection.driver_connection
+            driver = self._kept.get().connection.driver_connection
             if driver is not None:
                 driver.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
@@ -369,7 +382,7 @@ class SQLiteRunner:
         job, so that job alone fails. Jobs are plain functions of the connection, safe to rerun.
         """
         try:
-            conn = self._connection()
+            conn = self._kept.get()
             with conn.begin():
                 return [Outcome(value=job(conn)) for job in jobs]
         except Exception as error:
@@ -379,7 +392,7 @@ class SQLiteRunner:
             if len(jobs) == 1:
                 return [Outcome(error=error)]
         try:
-            conn = self._connection()
+            conn = self._kept.get()
             with conn.begin():
                 return [self._one_job(conn, job) for job in jobs]
         except Exception as error:
@@ -397,16 +410,8 @@ class SQLiteRunner:
             return Outcome(error=error)
 
     def _discard_if_broken(self) -> None:
-        conn = self._conn
-        if conn is None:
-            return
-        with contextlib.suppress(Exception):
-            if conn.in_transaction():
-                conn.rollback()
         # After a failed COMMIT or I/O error, start the next batch on a fresh connection.
-        with contextlib.suppress(Exception):
-            conn.close()
-        self._conn = None
+        self._kept.discard()
 
     async def close(self) -> None:
         """Commit what is queued, then release the threads and files (again: nothing)."""
@@ -416,14 +421,7 @@ class SQLiteRunner:
             return
         self._closed = True
         loop = asyncio.get_running_loop()
-        await loop.run_in_executor(self._write_thread, self._close_writer)
+        await loop.run_in_executor(self._write_thread, self._kept.close)
         self._write_thread.shutdown(wait=True)
         await self._readers.close()
         self._here.close()
-
-    def _close_writer(self) -> None:
-        if self._conn is not None:
-            with contextlib.suppress(Exception):
-                self._conn.close()
-            self._conn = None
-        self._writer.dispose()
