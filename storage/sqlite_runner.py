@@ -11,16 +11,15 @@ SQLite has one writer, and its async driver hops to a thread four times per stat
 - Reads queue the same way for a few reader threads, each with its own connection kept open:
   what queued while those threads were busy goes in the next hop (a hop to a thread costs more
   than a point read). Each job runs whole; each statement reads its own snapshot (no BEGIN).
-
 - Quick jobs (a few rows by key: the answer path's reads and writes) run right here, on the
   event loop's thread, on a connection of their own, while the load is light: a hop to a thread
   and back costs more than such a job (about 250 µs on a 2-core VM, where waking a thread is
   slow). A quick write goes here only if the writer thread is idle and few writes began just
   before it (`QUICK_MAX` in `QUICK_WINDOW_S`): when writes come faster, they queue for the
-  group commit, where one COMMIT serves many. That connection never waits for a lock (busy_timeout 0):
-  a job that finds the database locked goes to the threads, which wait. It does not checkpoint
-  the WAL itself (a checkpoint syncs the disk and would stall the loop): every
-  `CHECKPOINT_EVERY` commits made here, the writer thread runs a passive checkpoint.
+  group commit, where one COMMIT serves many. That connection never waits for a lock
+  (busy_timeout 0): a job that finds the database locked goes to the threads, which wait. It
+  does not checkpoint the WAL itself (a checkpoint syncs the disk and would stall the loop):
+  every `CHECKPOINT_EVERY` commits made here, the writer thread runs a passive checkpoint.
 
 A connection that failed is closed, and the next batch opens a fresh one: the runner recovers
 without a restart when the database answers again.
@@ -121,6 +120,14 @@ class _Kept:
                 if self._conn.in_transaction():
                     self._conn.rollback()
 
+    def after_failure(self, error: BaseException) -> None:
+        """End the failed job's transaction; a connection the database failed on is closed
+        (after a failed COMMIT or an I/O error the next job starts on a fresh one)."""
+        if unavailable(error):
+            self.discard()
+        else:
+            self.rollback()
+
     def discard(self) -> None:
         self.rollback()
         if self._conn is not None:
@@ -160,8 +167,11 @@ class _Here:
         conn = self._kept.get()
         try:
             with conn.begin():
-                # On the driver: SQLAlchemy's own BEGIN (pysqlite's is off) is bookkeeping.
-                conn.connection.cursor().execute("BEGIN IMMEDIATE")
+                # SQLAlchemy's begin() only marks a transaction (pysqlite's own BEGIN is off);
+                # SQLite's is said on the driver's cursor, without another round of events.
+                cursor = conn.connection.cursor()
+                cursor.execute("BEGIN IMMEDIATE")
+                cursor.close()
                 value = job(conn)
             self.commits += 1
             return Outcome(value=value)
@@ -169,14 +179,10 @@ class _Here:
             return self._failed(error)
 
     def _failed(self, error: Exception) -> Outcome | None:
-        if _locked(error):
+        if _locked(error):  # the connection is fine: the job goes to the threads
             self._kept.rollback()
             return None
-        if unavailable(error):
-            # A failed COMMIT or I/O error: the next job starts on a fresh connection.
-            self._kept.discard()
-        else:
-            self._kept.rollback()
+        self._kept.after_failure(error)
         return Outcome(error=error)
 
     def close(self) -> None:
@@ -206,7 +212,7 @@ class _Readers:
         self._engine = engine
         self._threads = ThreadPoolExecutor(READ_THREADS, thread_name_prefix="sqlite-reader")
         self._local = threading.local()
-        self._opened: list[sa.Connection] = []
+        self._opened: list[_Kept] = []
         self._opening = threading.Lock()
         self._queue: Queued = []
         self._drainers: set[asyncio.Task[None]] = set()
@@ -233,37 +239,26 @@ class _Readers:
 
     def _run_batch(self, jobs: list[Job[Any]]) -> list[Outcome]:
         outcomes: list[Outcome] = []
+        kept = self._kept()
         for job in jobs:
             try:
-                conn = self._connection()
+                conn = kept.get()
                 value = job(conn)
                 conn.rollback()  # ends SQLAlchemy's transaction; SQLite had none open
                 outcomes.append(Outcome(value=value))
             except Exception as error:
                 outcomes.append(Outcome(error=error))
-                self._reset(broken=unavailable(error))
+                kept.after_failure(error)
         return outcomes
 
-    def _connection(self) -> sa.Connection:
-        conn: sa.Connection | None = getattr(self._local, "conn", None)
-        if conn is None or conn.invalidated or conn.closed:
-            conn = self._engine.connect()
-            self._local.conn = conn
+    def _kept(self) -> _Kept:
+        """This thread's connection."""
+        kept: _Kept | None = getattr(self._local, "kept", None)
+        if kept is None:
+            kept = self._local.kept = _Kept(self._engine)
             with self._opening:
-                self._opened.append(conn)
-        return conn
-
-    def _reset(self, *, broken: bool) -> None:
-        """After a job failed: end its transaction; a connection that failed is closed."""
-        conn: sa.Connection | None = getattr(self._local, "conn", None)
-        if conn is None:
-            return
-        with contextlib.suppress(Exception):
-            conn.rollback()
-        if broken:
-            with contextlib.suppress(Exception):
-                conn.close()
-            self._local.conn = None
+                self._opened.append(kept)
+        return kept
 
     async def close(self) -> None:
         while self._drainers:
@@ -271,9 +266,8 @@ class _Readers:
         self._threads.shutdown(wait=True)
         with self._opening:
             opened, self._opened = self._opened, []
-        for conn in opened:
-            with contextlib.suppress(Exception):
-                conn.close()
+        for kept in opened:
+            kept.discard()
         self._engine.dispose()
 
 
@@ -347,13 +341,16 @@ class SQLiteRunner:
         if not self._draining():
             self._drainer = asyncio.create_task(self._drain(), name="sqlite-group-commit")
 
+    def _checkpoint_due(self) -> bool:
+        return self._here.commits - self._checkpointed_at >= CHECKPOINT_EVERY
+
     def _checkpoint_if_due(self) -> None:
-        if self._here.commits - self._checkpointed_at >= CHECKPOINT_EVERY:
+        if self._checkpoint_due():
             self._start_drainer()  # it checkpoints when its queue is empty
 
     async def _drain(self) -> None:
         loop = asyncio.get_running_loop()
-        while self._queue or self._here.commits - self._checkpointed_at >= CHECKPOINT_EVERY:
+        while self._queue or self._checkpoint_due():
             if not self._queue:
                 self._checkpointed_at = self._here.commits
                 await loop.run_in_executor(self._write_thread, self._checkpoint)
@@ -387,7 +384,7 @@ class SQLiteRunner:
                 return [Outcome(value=job(conn)) for job in jobs]
         except Exception as error:
             if unavailable(error):
-                self._discard_if_broken()
+                self._kept.discard()
                 return [Outcome(error=error)] * len(jobs)
             if len(jobs) == 1:
                 return [Outcome(error=error)]
@@ -396,7 +393,7 @@ class SQLiteRunner:
             with conn.begin():
                 return [self._one_job(conn, job) for job in jobs]
         except Exception as error:
-            self._discard_if_broken()
+            self._kept.discard()
             return [Outcome(error=error)] * len(jobs)
 
     @staticmethod
@@ -408,10 +405,6 @@ class SQLiteRunner:
             if unavailable(error):
                 raise  # the database failed: the whole batch rolls back
             return Outcome(error=error)
-
-    def _discard_if_broken(self) -> None:
-        # After a failed COMMIT or I/O error, start the next batch on a fresh connection.
-        self._kept.discard()
 
     async def close(self) -> None:
         """Commit what is queued, then release the threads and files (again: nothing)."""
